@@ -1,0 +1,150 @@
+//! broker-reader: a terminal reader for *The Broker*, issue 1 (April 2007).
+//!
+//! Data flows one way: bytes ([`source`]) → clean text → parsed [`model::Issue`] ([`parse`])
+//! → [`entities`] and a [`search`] index, gathered in a [`Library`] that the command line
+//! ([`cli`]) and the terminal reader ([`tui`]) only read. The domain modules never import the
+//! terminal crates.
+
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod entities;
+pub mod error;
+pub mod model;
+pub mod parse;
+pub mod search;
+pub mod source;
+pub mod tui;
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+pub use error::{Error, Result};
+
+use entities::{Entities, Entity};
+use model::Issue;
+
+/// The issue this reader ships with, byte for byte as extracted; repaired in code.
+pub const EMBEDDED_ISSUE: &str = include_str!("../assets/the-broker-issue-1.txt");
+
+/// Name shown for the embedded issue where a file name would be.
+pub const EMBEDDED_NAME: &str = "the-broker-issue-1.txt (embedded)";
+
+/// An issue with everything derived from it, built once and then only read.
+#[derive(Debug, Clone)]
+pub struct Library {
+    /// Where the issue came from, for messages and saved state.
+    pub source_name: String,
+    pub issue: Issue,
+    pub entities: Entities,
+    pub index: search::Index,
+}
+
+/// The JSON document written by `export --format json` and read back by `--file`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Export {
+    #[serde(flatten)]
+    pub issue: Issue,
+    #[serde(default)]
+    pub entities: Vec<Entity>,
+}
+
+impl Library {
+    /// The embedded issue.
+    pub fn embedded() -> Result<Self> {
+        Self::from_text(EMBEDDED_NAME, EMBEDDED_ISSUE)
+    }
+
+    /// Parses text already decoded; `name` is used in errors.
+    pub fn from_text(name: &str, text: &str) -> Result<Self> {
+        let text = source::sanitize(text);
+        let issue = parse::parse(&text).map_err(|_| Error::NoPages { path: name.into() })?;
+        Ok(Self::from_issue(name, issue))
+    }
+
+    /// Derives entities and the search index from an issue.
+    pub fn from_issue(name: &str, issue: Issue) -> Self {
+        let entities = entities::extract(&issue);
+        let index = search::Index::build(&issue);
+        Self {
+            source_name: name.to_string(),
+            issue,
+            entities,
+            index,
+        }
+    }
+
+    /// Opens a file: a JSON export, or extracted text in any supported encoding.
+    pub fn open(path: &Path) -> Result<Self> {
+        let bytes = source::read_file(path)?;
+        let name = path.display().to_string();
+        if looks_like_json(&bytes) {
+            return Self::from_json(path, &bytes);
+        }
+        let text = source::decode(&bytes);
+        let issue = parse::parse(&text).map_err(|_| Error::NoPages {
+            path: path.to_path_buf(),
+        })?;
+        Ok(Self::from_issue(&name, issue))
+    }
+
+    fn from_json(path: &Path, bytes: &[u8]) -> Result<Self> {
+        let export: Export = serde_json::from_slice(bytes).map_err(|e| Error::BadExport {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        let issue = clean_imported(export.issue);
+        if issue.articles.is_empty() {
+            return Err(Error::BadExport {
+                path: path.to_path_buf(),
+                message: "it holds no articles".into(),
+            });
+        }
+        Ok(Self::from_issue(&path.display().to_string(), issue))
+    }
+
+    /// The document `export --format json` writes.
+    pub fn export(&self) -> Export {
+        Export {
+            issue: self.issue.clone(),
+            entities: self.entities.list.clone(),
+        }
+    }
+}
+
+fn looks_like_json(bytes: &[u8]) -> bool {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    bytes
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|&b| b == b'{')
+}
+
+/// A JSON file is as untrusted as any text: sanitise every string, renumber articles and drop
+/// empty blocks so the rest of the program can rely on the same invariants as for parsed text.
+fn clean_imported(mut issue: Issue) -> Issue {
+    let clean = |s: &mut String| {
+        let cleaned = source::sanitize(s);
+        let one_line = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+        *s = one_line;
+    };
+    clean(&mut issue.magazine);
+    if let Some(date) = issue.date.as_mut() {
+        clean(date);
+    }
+    for (i, article) in issue.articles.iter_mut().enumerate() {
+        article.id = i + 1;
+        clean(&mut article.section);
+        clean(&mut article.title);
+        if let Some(s) = article.standfirst.as_mut() {
+            clean(s);
+        }
+        article.authors.iter_mut().for_each(clean);
+        for block in &mut article.blocks {
+            clean(&mut block.text);
+        }
+        article.blocks.retain(|b| !b.text.is_empty());
+    }
+    issue
+}
