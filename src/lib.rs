@@ -10,6 +10,7 @@
 pub mod cli;
 pub mod entities;
 pub mod error;
+pub mod lexicon;
 pub mod model;
 pub mod parse;
 pub mod search;
