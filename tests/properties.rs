@@ -1,0 +1,364 @@
+//! Property tests: whatever the input, decoding, parsing, entity extraction and search never
+//! panic, and what they produce keeps the invariants the front ends rely on.
+//!
+//! Inputs are either arbitrary (bytes, strings) or assembled from fragments of the magazine's
+//! layout (page headers, titles, bylines, indented lines, blank lines, split ligatures, escape
+//! sequences), which reach far deeper into the parser than random text does. Case counts are
+//! kept moderate so this runs in CI; raise them with `PROPTEST_CASES=10000`.
+
+use proptest::prelude::*;
+
+use broker_reader::Library;
+use broker_reader::model::{Issue, Position};
+use broker_reader::search::{self, CaseMode};
+use broker_reader::source;
+
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(256),
+        // Failures are minimised and reported; no files are written next to the tests.
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+/// A character a terminal or the line structure would act on.
+fn is_forbidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+fn check_text(what: &str, text: &str) -> Result<(), TestCaseError> {
+    if let Some(c) = text.chars().find(|&c| is_forbidden(c)) {
+        return Err(TestCaseError::fail(format!("{what} holds {c:?}: {text:?}")));
+    }
+    Ok(())
+}
+
+fn check_position(issue: &Issue, pos: Position, what: &str) -> Result<(), TestCaseError> {
+    let block = issue
+        .articles
+        .get(pos.article)
+        .and_then(|a| a.blocks.get(pos.block));
+    let Some(block) = block else {
+        return Err(TestCaseError::fail(format!(
+            "{what} {pos:?} points at no block"
+        )));
+    };
+    prop_assert!(pos.start <= pos.end, "{} {:?} runs backwards", what, pos);
+    prop_assert!(
+        pos.end <= block.text.len(),
+        "{} {:?} ends past its block",
+        what,
+        pos
+    );
+    prop_assert!(
+        block.text.is_char_boundary(pos.start) && block.text.is_char_boundary(pos.end),
+        "{} {:?} splits a character in {:?}",
+        what,
+        pos,
+        block.text
+    );
+    Ok(())
+}
+
+/// Everything the front ends assume about an issue.
+fn check_issue(issue: &Issue) -> Result<(), TestCaseError> {
+    check_text("magazine", &issue.magazine)?;
+    if let Some(date) = &issue.date {
+        check_text("date", date)?;
+    }
+    for (i, article) in issue.articles.iter().enumerate() {
+        prop_assert_eq!(article.id, i + 1, "article ids run 1..n");
+        check_text("section", &article.section)?;
+        check_text("title", &article.title)?;
+        if let Some(s) = &article.standfirst {
+            check_text("standfirst", s)?;
+        }
+        for author in &article.authors {
+            check_text("author", author)?;
+        }
+        for block in &article.blocks {
+            prop_assert!(!block.text.is_empty(), "empty block in article {}", i + 1);
+            prop_assert!(
+                !block.text.trim().is_empty(),
+                "blank block in article {}",
+                i + 1
+            );
+            check_text("block", &block.text)?;
+        }
+    }
+    Ok(())
+}
+
+/// Parses, and when the text is an issue, derives everything and checks it; then searches.
+fn check_pipeline(text: &str, queries: &[String]) -> Result<(), TestCaseError> {
+    check_text_lines(text)?;
+    let Ok(library) = Library::from_text("prop.txt", text) else {
+        return Ok(());
+    };
+    check_library(&library, queries)
+}
+
+fn check_library(library: &Library, queries: &[String]) -> Result<(), TestCaseError> {
+    let issue = &library.issue;
+    check_issue(issue)?;
+    let entities = &library.entities;
+    prop_assert_eq!(entities.by_article.len(), issue.articles.len());
+    for entity in &entities.list {
+        check_text("entity name", &entity.name)?;
+        for alias in &entity.aliases {
+            check_text("alias", alias)?;
+        }
+        check_text("entity description", &entity.description)?;
+        for &m in &entity.mentions {
+            check_position(issue, m, "mention")?;
+        }
+        for &r in &entity.related {
+            prop_assert!(r < entities.list.len(), "related entity {} out of range", r);
+        }
+    }
+    for &(m, id) in &entities.mentions {
+        check_position(issue, m, "mention")?;
+        prop_assert!(id < entities.list.len());
+    }
+    prop_assert!(entities.mentions.windows(2).all(|w| w[0].0 <= w[1].0));
+
+    // Queries drawn from the text itself find something; arbitrary ones must just be safe.
+    let mut queries = queries.to_vec();
+    if let Some(block) = issue.articles.iter().flat_map(|a| &a.blocks).last() {
+        let word: String = block.text.split_whitespace().last().unwrap_or("").into();
+        prop_assert!(
+            !library
+                .index
+                .search_with(&word, CaseMode::Sensitive)
+                .is_empty(),
+            "{:?} is in the text but not found",
+            word
+        );
+        queries.push(word.to_lowercase());
+        queries.push(word);
+    }
+    for query in &queries {
+        for mode in [CaseMode::Sensitive, CaseMode::Insensitive] {
+            let hits = library.index.search_with(query, mode);
+            prop_assert!(hits.windows(2).all(|w| w[0] <= w[1]), "hits out of order");
+            for &hit in &hits {
+                check_position(issue, hit, "hit")?;
+                let found = issue.text_at(hit).unwrap_or_default();
+                let wanted = query.split_whitespace().collect::<Vec<_>>().join(" ");
+                if mode == CaseMode::Sensitive {
+                    prop_assert_eq!(found, wanted.as_str());
+                }
+                let block = &issue.articles[hit.article].blocks[hit.block].text;
+                let (before, hit_text, after) = search::snippet(block, hit.start, hit.end, 40);
+                prop_assert_eq!(hit_text.as_str(), found);
+                check_text("snippet", &format!("{before}{hit_text}{after}"))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Decoded text: one `\n` between lines and nothing else a terminal would act on.
+fn check_text_lines(text: &str) -> Result<(), TestCaseError> {
+    for line in text.split('\n') {
+        check_text("decoded line", line)?;
+    }
+    Ok(())
+}
+
+/// Lines in the magazine's layout, damaged the ways extraction damages them, plus the
+/// sequences a hostile file would carry.
+fn fragment() -> impl Strategy<Value = String> {
+    let word = prop::sample::select(vec![
+        "water",
+        "council",
+        "fi",
+        "eld",
+        "confl",
+        "ict",
+        "T",
+        "he",
+        "aid",
+        "Lake",
+        "Kisumu",
+        "(LBC)",
+        "2007",
+        "–",
+        "‘quoted’",
+        "www.example.org/",
+        "http://econ.",
+        "é",
+        "ﬁ",
+        "a",
+        "I",
+        "Dr",
+        "Ms.",
+        "UN",
+        "NGOs",
+        "Oyelaran",
+        "O’Brien",
+        "US-led",
+        "’s",
+        "—",
+        "…",
+        "1998",
+    ]);
+    let words = prop::collection::vec(word, 1..12).prop_map(|w| w.join(" "));
+    let escape = prop::sample::select(vec![
+        "\x1b[31m",
+        "\x1b]0;T\x07",
+        "\x1b]52;c;QQ==\x1b\\",
+        "\x1b]8;;u\x1b\\",
+        "\x1bP",
+        "\u{9b}",
+        "\u{9d}",
+        "\u{202e}",
+        "\u{2066}",
+        "\0",
+        "\t",
+        "\r",
+        "\x0c",
+        "\x1b",
+        "\u{ad}",
+        "\u{feff}",
+    ]);
+    prop_oneof![
+        3 => words.clone(),
+        1 => (1u32..400, prop::sample::select(vec!["The Broker", "The Brokr", "the broker"]))
+            .prop_map(|(n, m)| format!("{n}{m}  issue 1  April 2007")),
+        1 => Just(String::new()),
+        1 => Just(" ".to_string()),
+        2 => words.clone().prop_map(|w| format!(" {w}")),
+        1 => words.clone().prop_map(|w| format!("By {w} ")),
+        1 => prop::sample::select(vec!["governance", "environment", " Developments", "water"])
+            .prop_map(String::from),
+        1 => (words.clone(), escape, words).prop_map(|(a, e, b)| format!("{a}{e}{b}")),
+        1 => any::<String>(),
+    ]
+}
+
+fn layout_text() -> impl Strategy<Value = String> {
+    (
+        prop::collection::vec(fragment(), 0..60),
+        prop::sample::select(vec!["\n", "\r\n", "\n\n"]),
+    )
+        .prop_map(|(lines, sep)| {
+            // Start with a header most of the time so the parser gets past the first page.
+            let mut text = String::from("\n12The Broker  issue 1  April 2007\n\n");
+            text.push_str(&lines.join(sep));
+            text
+        })
+}
+
+fn query() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        "[a-zA-Z ]{0,12}",
+        prop::sample::select(vec![
+            "", " ", "fi", "é", "ß", "İ", "council", "K", ".*", "(", "\\"
+        ])
+        .prop_map(String::from),
+    ]
+}
+
+/// An export as another program (or an attacker) might write it: any strings, any ids.
+fn export_json() -> impl Strategy<Value = String> {
+    let block = (
+        prop::sample::select(vec!["paragraph", "heading", "list_item", "caption", "bio"]),
+        fragment(),
+    )
+        .prop_map(|(kind, text)| serde_json::json!({"kind": kind, "text": text}));
+    let article = (
+        0usize..1000,
+        fragment(),
+        fragment(),
+        prop::option::of(fragment()),
+        prop::collection::vec(fragment(), 0..3),
+        prop::collection::vec(block, 0..8),
+    )
+        .prop_map(|(id, section, title, standfirst, authors, blocks)| {
+            serde_json::json!({
+                "id": id, "page": 1, "section": section, "title": title,
+                "standfirst": standfirst, "authors": authors, "blocks": blocks,
+            })
+        });
+    (fragment(), prop::collection::vec(article, 1..5)).prop_map(|(magazine, articles)| {
+        serde_json::json!({
+            "magazine": magazine, "issue": 1, "date": null, "pages": [1],
+            "articles": articles,
+        })
+        .to_string()
+    })
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn imported_exports_keep_the_invariants(json in export_json(), q in query()) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("export.json");
+        std::fs::write(&path, &json).expect("write");
+        if let Ok(library) = Library::open(&path) {
+            check_issue(&library.issue)?;
+            check_library(&library, &[q])?;
+        }
+    }
+
+    #[test]
+    fn arbitrary_bytes_decode_to_clean_text(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
+        let text = source::decode(&bytes);
+        check_text_lines(&text)?;
+        prop_assert!(!text.contains('\t') && !text.contains('\r'));
+        // Decoding is a fixed point: clean text stays as it is.
+        let again = source::sanitize(&text);
+        prop_assert_eq!(again.as_ref(), text.as_str());
+    }
+
+    #[test]
+    fn arbitrary_strings_survive_the_pipeline(text in any::<String>(), q in query()) {
+        let decoded = source::decode(text.as_bytes());
+        check_pipeline(&decoded, &[q])?;
+    }
+
+    #[test]
+    fn arbitrary_bytes_survive_the_pipeline(
+        bytes in prop::collection::vec(any::<u8>(), 0..4096),
+        q in query(),
+    ) {
+        let mut input = b"\n7The Broker  issue 1  April 2007\n\n".to_vec();
+        input.extend(bytes);
+        check_pipeline(&source::decode(&input), &[q])?;
+    }
+
+    #[test]
+    fn layout_like_text_survives_the_pipeline(text in layout_text(), q in query()) {
+        let decoded = source::decode(text.as_bytes());
+        check_pipeline(&decoded, &[q])?;
+    }
+
+    #[test]
+    fn from_text_accepts_undecoded_strings(text in layout_text()) {
+        // `Library::from_text` sanitises itself; raw controls must not get through.
+        if let Ok(library) = Library::from_text("raw.txt", &text) {
+            check_issue(&library.issue)?;
+        }
+    }
+
+    #[test]
+    fn snippets_never_split_characters(
+        text in any::<String>(),
+        start in 0usize..64,
+        len in 0usize..64,
+        width in 0usize..100,
+    ) {
+        let (before, hit, after) = search::snippet(&text, start, start + len, width);
+        prop_assert!(text.contains(&hit));
+        prop_assert!(before.len() + hit.len() + after.len() <= text.len() + 6);
+    }
+}
