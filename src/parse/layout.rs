@@ -1,0 +1,518 @@
+//! One page's lines to articles, read from the magazine's layout.
+//!
+//! A page holds a feature (title, standfirst, byline, lower-case rubric, body with
+//! subheadings, photo caption, author bio, page label) and then, after an indented section
+//! rubric such as ` Developments`, short items that are articles of their own. Blank lines
+//! separate paragraphs in the feature but also mark column breaks, often in mid-sentence; the
+//! column width (measured per region) and the case of the next fragment tell the two apart.
+
+use crate::model::{Article, Block, BlockKind};
+
+use super::repair::{self, Evidence, Lines};
+
+/// A fragment this much of the column wide (or more) ran to the column's edge.
+const FULL_WIDTH: f64 = 0.75;
+
+/// A subheading is at most this share of the column wide.
+const HEADING_WIDTH: f64 = 0.6;
+
+/// A run of consecutive non-blank lines: `lines[start..end]`.
+#[derive(Debug, Clone, Copy)]
+struct Chunk {
+    start: usize,
+    end: usize,
+}
+
+impl Chunk {
+    fn len(self) -> usize {
+        self.end - self.start
+    }
+}
+
+fn is_blank(line: &str) -> bool {
+    line.trim().is_empty()
+}
+
+fn is_indented(line: &str) -> bool {
+    line.starts_with(char::is_whitespace) && !is_blank(line)
+}
+
+fn chars(line: &str) -> usize {
+    line.trim().chars().count()
+}
+
+fn chunks(lines: &[&str]) -> Vec<Chunk> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, line) in lines.iter().enumerate() {
+        match (is_blank(line), start) {
+            (false, None) => start = Some(i),
+            (true, Some(s)) => {
+                out.push(Chunk { start: s, end: i });
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push(Chunk {
+            start: s,
+            end: lines.len(),
+        });
+    }
+    out
+}
+
+/// The column width of a region: the 90th percentile of its line lengths, so that one long
+/// line (a URL, a bio set across columns) does not stretch it.
+fn column_width<'a>(lines: impl Iterator<Item = &'a str>) -> usize {
+    let mut lengths: Vec<usize> = lines.filter(|l| !is_blank(l)).map(chars).collect();
+    if lengths.is_empty() {
+        return 1;
+    }
+    let k = lengths.len() * 9 / 10;
+    let k = k.min(lengths.len() - 1);
+    let (_, nth, _) = lengths.select_nth_unstable(k);
+    (*nth).max(1)
+}
+
+fn share(len: usize, width: usize, factor: f64) -> bool {
+    len as f64 >= width as f64 * factor
+}
+
+/// An indented short line of capitalised words alone before a blank line: ` Developments`.
+fn is_section_rubric(line: &str, next: Option<&&str>) -> bool {
+    if !is_indented(line) || !next.is_none_or(|n| is_blank(n)) {
+        return false;
+    }
+    let text = line.trim();
+    let words = text.split_whitespace().count();
+    (1..=3).contains(&words)
+        && text.chars().count() <= 30
+        && text.chars().next().is_some_and(char::is_uppercase)
+        && text
+            .chars()
+            .all(|c| c.is_alphabetic() || c == ' ' || c == '&' || c == '-')
+}
+
+/// A lower-case rubric naming a feature's section: `governance`, `human rights`.
+fn is_feature_rubric(line: &str) -> bool {
+    let text = line.trim();
+    let words = text.split_whitespace().count();
+    (1..=3).contains(&words)
+        && text.chars().next().is_some_and(char::is_lowercase)
+        && text
+            .chars()
+            .all(|c| c.is_lowercase() || c == ' ' || c == '-' || c == '&')
+}
+
+fn byline(line: &str) -> Option<Vec<String>> {
+    let names = line.trim().strip_prefix("By ")?;
+    let names = repair::normalize_whitespace(names);
+    let mut authors = Vec::new();
+    for part in names.split(", ") {
+        for name in part.split(" and ").flat_map(|n| n.split(" & ")) {
+            let name = name.trim();
+            if !name.is_empty() {
+                authors.push(name.to_string());
+            }
+        }
+    }
+    (!authors.is_empty()).then_some(authors)
+}
+
+/// A block being assembled from printed lines.
+#[derive(Debug, Clone)]
+struct Draft {
+    kind: BlockKind,
+    lines: Lines,
+}
+
+impl Draft {
+    fn new(kind: BlockKind, line: &str) -> Self {
+        Self {
+            kind,
+            lines: Lines::new(line),
+        }
+    }
+
+    /// Whether a fragment after a blank line continues this block: a column break in
+    /// mid-sentence. A lower-case start always continues (no paragraph starts in lower case);
+    /// a capitalised one only when this block stopped at the column's edge without ending its
+    /// sentence.
+    fn continued_by(&self, line: &str, width: usize) -> bool {
+        let text = self.lines.text();
+        if repair::starts_lowercase(line) {
+            return true;
+        }
+        !repair::ends_terminal(text)
+            && !repair::ends_with_url(text)
+            && share(self.lines.last_len(), width, FULL_WIDTH)
+    }
+}
+
+/// Everything the layout says about one page, ready to become articles.
+pub(crate) fn page_articles(lines: &[&str], page: u32, evidence: &Evidence) -> Vec<Article> {
+    let mut articles = Vec::new();
+    let rubric_lines: Vec<usize> = (0..lines.len())
+        .filter(|&i| is_section_rubric(lines[i], lines.get(i + 1)))
+        .collect();
+    let feature_end = rubric_lines.first().copied().unwrap_or(lines.len());
+    if let Some(article) = feature(&lines[..feature_end], page, evidence) {
+        articles.push(article);
+    }
+    for (n, &at) in rubric_lines.iter().enumerate() {
+        let end = rubric_lines.get(n + 1).copied().unwrap_or(lines.len());
+        let section = lines[at].trim();
+        articles.extend(items(&lines[at + 1..end], section, page, evidence));
+    }
+    articles
+}
+
+fn finish_text(text: &str, evidence: &Evidence) -> String {
+    repair::repair_ligatures(&repair::normalize_whitespace(text), evidence)
+}
+
+/// Turns drafts into blocks: whitespace, ligatures and drop caps repaired, bare URLs after a
+/// paragraph's last sentence split off as references, empty blocks dropped.
+fn finish_blocks(drafts: Vec<Draft>, evidence: &Evidence) -> Vec<Block> {
+    let mut blocks = Vec::with_capacity(drafts.len());
+    for draft in drafts {
+        let mut text = finish_text(draft.lines.text(), evidence);
+        if matches!(draft.kind, BlockKind::Paragraph | BlockKind::ListItem) {
+            text = repair::repair_drop_cap(&text);
+        }
+        if text.is_empty() {
+            continue;
+        }
+        if draft.kind == BlockKind::Paragraph
+            && let Some((body, url)) = repair::split_trailing_url(&text)
+        {
+            blocks.push(Block::new(BlockKind::Paragraph, body));
+            blocks.push(Block::new(BlockKind::Reference, url));
+            continue;
+        }
+        blocks.push(Block::new(draft.kind, text));
+    }
+    blocks
+}
+
+fn joined(lines: &[&str], evidence: &Evidence) -> String {
+    let mut text = Lines::default();
+    for line in lines {
+        text.push(line);
+    }
+    finish_text(text.text(), evidence)
+}
+
+/// The feature at the top of a page.
+fn feature(lines: &[&str], page: u32, evidence: &Evidence) -> Option<Article> {
+    let chunks = chunks(lines);
+    let head = *chunks.first()?;
+    let title = finish_text(lines[head.start], evidence);
+    let mut standfirst_lines = &lines[head.start + 1..head.end];
+    let mut authors = Vec::new();
+    if let Some((last, rest)) = standfirst_lines.split_last()
+        && let Some(names) = byline(last)
+    {
+        authors = names;
+        standfirst_lines = rest;
+    }
+    let standfirst = Some(joined(standfirst_lines, evidence)).filter(|s| !s.is_empty());
+
+    let mut section = String::new();
+    let mut next = 1;
+    while let Some(&chunk) = chunks.get(next) {
+        let line = lines[chunk.start];
+        if chunk.len() != 1 {
+            break;
+        }
+        if let (true, Some(names)) = (authors.is_empty(), byline(line)) {
+            authors = names;
+        } else if section.is_empty() && is_feature_rubric(line) {
+            section = repair::normalize_whitespace(line);
+        } else {
+            break;
+        }
+        next += 1;
+    }
+
+    let body = &chunks[next..];
+    let blocks = feature_blocks(lines, body, evidence);
+    Some(Article {
+        id: 0,
+        page,
+        section,
+        title,
+        standfirst,
+        authors,
+        blocks,
+    })
+}
+
+/// The body of a feature, then its caption, bio and page labels.
+fn feature_blocks(lines: &[&str], body: &[Chunk], evidence: &Evidence) -> Vec<Block> {
+    let width = column_width(
+        body.iter()
+            .flat_map(|c| lines[c.start..c.end].iter().copied()),
+    );
+    let bio_at = body.iter().enumerate().find_map(|(n, c)| {
+        (c.start..c.end)
+            .find(|&i| is_indented(lines[i]))
+            .map(|i| (n, i))
+    });
+
+    let mut text_chunks = body;
+    let mut caption: Option<String> = None;
+    let mut bio: Option<String> = None;
+    let mut labels: Vec<String> = Vec::new();
+    match bio_at {
+        Some((n, at)) => {
+            let chunk = body[n];
+            text_chunks = &body[..n];
+            if at > chunk.start {
+                caption = Some(joined(&lines[chunk.start..at], evidence));
+            } else if let Some((last, rest)) = text_chunks.split_last()
+                && is_caption(lines, *last, width)
+            {
+                caption = Some(joined(&lines[last.start..last.end], evidence));
+                text_chunks = rest;
+            }
+            bio = Some(joined(&lines[at..chunk.end], evidence));
+            labels = body[n + 1..]
+                .iter()
+                .map(|c| joined(&lines[c.start..c.end], evidence))
+                .collect();
+        }
+        None => {
+            // Without a bio, only short unpunctuated single lines at the very end are labels.
+            while let Some((last, rest)) = text_chunks.split_last() {
+                let line = lines[last.start];
+                let is_label = last.len() == 1
+                    && !repair::ends_terminal(line)
+                    && !repair::starts_lowercase(line)
+                    && !share(chars(line), width, HEADING_WIDTH);
+                if !is_label {
+                    break;
+                }
+                labels.insert(0, joined(&[line], evidence));
+                text_chunks = rest;
+            }
+        }
+    }
+
+    let mut drafts: Vec<Draft> = Vec::new();
+    for chunk in text_chunks {
+        let first = lines[chunk.start];
+        if let Some(open) = drafts.last_mut()
+            && open.kind == BlockKind::Paragraph
+            && open.continued_by(first, width)
+        {
+            for line in &lines[chunk.start..chunk.end] {
+                open.lines.push(line);
+            }
+            continue;
+        }
+        let mut rest = chunk.start;
+        if chunk.len() >= 2 && is_heading(first, width) {
+            drafts.push(Draft::new(BlockKind::Heading, first));
+            rest += 1;
+        }
+        let mut paragraph = Draft::new(BlockKind::Paragraph, lines[rest]);
+        for line in &lines[rest + 1..chunk.end] {
+            paragraph.lines.push(line);
+        }
+        drafts.push(paragraph);
+    }
+    let mut blocks = finish_blocks(drafts, evidence);
+    let extra = [(BlockKind::Caption, caption), (BlockKind::Bio, bio)];
+    for (kind, text) in extra {
+        if let Some(text) = text.filter(|t| !t.is_empty()) {
+            blocks.push(Block::new(kind, text));
+        }
+    }
+    for label in labels.into_iter().filter(|l| !l.is_empty()) {
+        blocks.push(Block::new(BlockKind::Label, label));
+    }
+    blocks
+}
+
+/// A subheading: short, capitalised, not ending a sentence, with body text right under it.
+fn is_heading(line: &str, width: usize) -> bool {
+    let text = line.trim();
+    text.chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+        && !text.ends_with(['.', ',', ';', ':'])
+        && !share(chars(text), width, HEADING_WIDTH)
+}
+
+/// A photo caption on its own: one short line ending in a full stop.
+fn is_caption(lines: &[&str], chunk: Chunk, width: usize) -> bool {
+    let line = lines[chunk.start];
+    chunk.len() == 1 && line.trim().ends_with('.') && !share(chars(line), width, FULL_WIDTH)
+}
+
+/// How the indented lines of an item are read at the moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Body,
+    /// After a paragraph ending in `:`, indented paragraphs are the items of a list.
+    List,
+    /// After a blank line, indented bibliographic entries to the end of the item.
+    References,
+}
+
+struct Item {
+    title: String,
+    drafts: Vec<Draft>,
+}
+
+/// The items of a section such as `Developments`: each a heading line followed directly by
+/// text whose paragraphs start with an indent.
+fn items(lines: &[&str], section: &str, page: u32, evidence: &Evidence) -> Vec<Article> {
+    let width = column_width(lines.iter().copied());
+    let mut items: Vec<Item> = Vec::new();
+    let mut mode = Mode::Body;
+    for chunk in chunks(lines) {
+        for i in chunk.start..chunk.end {
+            let line = lines[i];
+            let first_in_chunk = i == chunk.start;
+            if is_indented(line) {
+                if items.is_empty() {
+                    items.push(Item {
+                        title: section.to_string(),
+                        drafts: Vec::new(),
+                    });
+                }
+                let Some(item) = items.last_mut() else {
+                    continue;
+                };
+                let entry_end = (i + 1..chunk.end)
+                    .find(|&j| is_indented(lines[j]))
+                    .unwrap_or(chunk.end);
+                let entry = lines[i..entry_end].join(" ");
+                let after_list_intro = item.drafts.last().is_some_and(|d| {
+                    d.kind == BlockKind::Paragraph && d.lines.text().trim_end().ends_with(':')
+                });
+                mode = if mode == Mode::References
+                    || (first_in_chunk
+                        && !item.drafts.is_empty()
+                        && repair::looks_like_citation(entry.trim()))
+                {
+                    Mode::References
+                } else if mode == Mode::List || after_list_intro {
+                    Mode::List
+                } else {
+                    Mode::Body
+                };
+                let kind = match mode {
+                    Mode::Body => BlockKind::Paragraph,
+                    Mode::List => BlockKind::ListItem,
+                    Mode::References => BlockKind::Reference,
+                };
+                item.drafts.push(Draft::new(kind, line));
+                continue;
+            }
+            let Some(item) = items.last_mut() else {
+                items.push(Item {
+                    title: line.to_string(),
+                    drafts: Vec::new(),
+                });
+                continue;
+            };
+            match item.drafts.last_mut() {
+                Some(open) if !first_in_chunk || open.continued_by(line, width) => {
+                    open.lines.push(line);
+                }
+                None => {
+                    item.drafts.push(Draft::new(BlockKind::Paragraph, line));
+                }
+                _ => {
+                    items.push(Item {
+                        title: line.to_string(),
+                        drafts: Vec::new(),
+                    });
+                    mode = Mode::Body;
+                }
+            }
+        }
+    }
+    items
+        .into_iter()
+        .map(|item| Article {
+            id: 0,
+            page,
+            section: section.to_string(),
+            title: finish_text(&item.title, evidence),
+            standfirst: None,
+            authors: Vec::new(),
+            blocks: finish_blocks(item.drafts, evidence),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(text: &str) -> Vec<&str> {
+        text.split('\n').collect()
+    }
+
+    #[test]
+    fn finds_section_rubrics_only_alone_before_a_blank() {
+        assert!(is_section_rubric(" Developments", Some(&"")));
+        assert!(is_section_rubric(" Developments", None));
+        assert!(!is_section_rubric(" Developments", Some(&"text")));
+        assert!(!is_section_rubric("Developments", None));
+        assert!(!is_section_rubric(" Ko Colijn is special professor", None));
+        assert!(!is_section_rubric(" Why?", None));
+    }
+
+    #[test]
+    fn reads_bylines() {
+        assert_eq!(byline("By Ko Colijn "), Some(vec!["Ko Colijn".to_string()]));
+        assert_eq!(
+            byline("By Ann Lee, Bo Chan and Cy Dee"),
+            Some(vec!["Ann Lee".into(), "Bo Chan".into(), "Cy Dee".into()])
+        );
+        assert_eq!(byline("Bypass"), None);
+        assert_eq!(byline("By "), None);
+    }
+
+    #[test]
+    fn column_break_joins_depend_on_case_and_width() {
+        let mut d = Draft::new(
+            BlockKind::Paragraph,
+            "a line that runs to the edge of the column but there are",
+        );
+        assert!(d.continued_by("‘good’ coalitions", 60));
+        assert!(d.continued_by("Works, What", 60));
+        assert!(!d.continued_by("Works, What", 200));
+        d.lines.push("done.");
+        assert!(!d.continued_by("Next paragraph", 10));
+        assert!(d.continued_by("next fragment", 10));
+    }
+
+    #[test]
+    fn an_item_section_without_headings_still_gives_articles() {
+        let text = lines(" first paragraph\n\n second paragraph.");
+        let articles = items(&text, "Developments", 3, &Evidence::default());
+        assert_eq!(articles.len(), 1);
+        assert_eq!(articles[0].title, "Developments");
+        assert_eq!(articles[0].blocks.len(), 2);
+    }
+
+    #[test]
+    fn a_feature_without_bio_keeps_its_trailing_label() {
+        let text = lines(
+            "Title\nStandfirst\n\nBy A Writer\n\nwater\n\nA long first paragraph that fills the whole column width.\nAnd more text to follow here ok.\n\nShort label",
+        );
+        let article = feature(&text, 1, &Evidence::default()).expect("a feature");
+        let kinds: Vec<BlockKind> = article.blocks.iter().map(|b| b.kind).collect();
+        assert_eq!(kinds, [BlockKind::Paragraph, BlockKind::Label]);
+        assert_eq!(article.section, "water");
+        assert_eq!(article.authors, ["A Writer"]);
+    }
+}

@@ -1,0 +1,471 @@
+//! Repairs for the damage text extraction does to a printed page, one small rule each.
+//!
+//! Every rule is judged by general evidence — the English dictionary shipped with the crate
+//! ([`crate::lexicon`]), the same word printed unbroken elsewhere in the document, the shape of
+//! a URL, the width of the column — and never by a list of the words a particular page happens
+//! to contain. Each rule is conservative: when the evidence is not there, the text is left as it
+//! was printed, because a wrong join is worse than a visible split.
+
+use std::collections::HashSet;
+
+use crate::lexicon;
+
+/// Punctuation that may end a sentence or clause at the end of a column line. A fragment ending
+/// in one of these is not continued by a capitalised fragment after a column break.
+const TERMINAL: &[char] = &['.', '?', '!', ':', ';', '”', '’', ')', '"'];
+
+/// Opening punctuation skipped when asking how a fragment starts.
+const OPENING: &[char] = &['‘', '“', '"', '\'', '(', '[', '«', '…'];
+
+/// Words of the document that contain the letters of a ligature (ff, fi, fl), as printed
+/// unbroken. A split such as `Diff a` is repaired when `Diffa` is printed whole elsewhere, even
+/// though no dictionary knows the name.
+#[derive(Debug, Default, Clone)]
+pub struct Evidence {
+    unbroken: HashSet<String>,
+}
+
+impl Evidence {
+    /// Collects the evidence from a whole document in one pass.
+    pub fn from_text(text: &str) -> Self {
+        let mut unbroken = HashSet::new();
+        for word in text.split(|c: char| !c.is_alphabetic()) {
+            if word.len() > 2 && has_ligature_letters(word) && !unbroken.contains(word) {
+                unbroken.insert(word.to_lowercase());
+            }
+        }
+        Self { unbroken }
+    }
+
+    /// True when `word` (any case) is printed unbroken somewhere in the document.
+    pub fn contains(&self, word: &str) -> bool {
+        self.unbroken.contains(&word.to_lowercase())
+    }
+}
+
+fn has_ligature_letters(word: &str) -> bool {
+    word.as_bytes().windows(2).any(|w| {
+        matches!(w[0], b'f' | b'F') && matches!(w[1], b'f' | b'i' | b'l' | b'F' | b'I' | b'L')
+    })
+}
+
+fn ends_with_ligature(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    lower.ends_with("ff") || lower.ends_with("fi") || lower.ends_with("fl")
+}
+
+/// Collapses every run of whitespace to one space and trims the ends. Double spaces are where
+/// footnote marks were; line breaks inside a block carry no meaning once lines are joined.
+pub fn normalize_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Decides whether `left right` is a word split by a ligature glyph (`fi eld`, `effi cient`).
+///
+/// The joined word must be known (dictionary or printed unbroken in the document). When both
+/// halves are words in their own right (`off ice`, `Diff a`), only the document's own unbroken
+/// spelling is trusted, so ordinary phrases such as `staff if` are never glued together.
+pub fn is_ligature_split(left: &str, right: &str, evidence: &Evidence) -> bool {
+    if left.is_empty() || right.is_empty() || !ends_with_ligature(left) {
+        return false;
+    }
+    if !right.chars().all(char::is_lowercase) {
+        return false;
+    }
+    let joined = format!("{left}{right}");
+    let seen = evidence.contains(&joined);
+    if lexicon::is_word(left) && lexicon::is_word(right) {
+        return seen;
+    }
+    seen || lexicon::is_word(&joined)
+}
+
+/// Removes the spaces ligature glyphs left behind: `the fi eld` → `the field`,
+/// `(fi scal)` → `(fiscal)`, `Fi ji` → `Fiji`. Expects whitespace already normalised.
+pub fn repair_ligatures(text: &str, evidence: &Evidence) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pieces = text.split(' ');
+    let Some(first) = pieces.next() else {
+        return out;
+    };
+    out.push_str(first);
+    for piece in pieces {
+        let left = trailing_letters(&out);
+        let right = leading_word(piece);
+        let joins = matches!(right, Some(r) if is_ligature_split(left, r, evidence));
+        if !joins {
+            out.push(' ');
+        }
+        out.push_str(piece);
+    }
+    out
+}
+
+/// The letters at the very end of `text` (the tail of its last word).
+fn trailing_letters(text: &str) -> &str {
+    let start = text
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphabetic())
+        .last()
+        .map_or(text.len(), |(i, _)| i);
+    &text[start..]
+}
+
+/// The lower-case letters a piece starts with, when they make a whole word (followed by a
+/// non-letter or nothing).
+fn leading_word(piece: &str) -> Option<&str> {
+    let end = piece
+        .char_indices()
+        .find(|(_, c)| !c.is_lowercase())
+        .map_or(piece.len(), |(i, _)| i);
+    let word = &piece[..end];
+    let next = piece[end..].chars().next();
+    (!word.is_empty() && !next.is_some_and(char::is_alphabetic)).then_some(word)
+}
+
+/// Joins a drop cap to the rest of its word at the start of a block: `T he` → `The`,
+/// `A fter` → `After`. `A` and `I` are words of their own, so they are joined only when what
+/// follows is not a word by itself (`A fter`, but never `A number`).
+pub fn repair_drop_cap(text: &str) -> String {
+    let lead = text.len() - text.trim_start_matches(OPENING).len();
+    let rest = &text[lead..];
+    let mut chars = rest.char_indices();
+    let (Some((_, cap)), Some((_, ' '))) = (chars.next(), chars.next()) else {
+        return text.to_string();
+    };
+    if !cap.is_uppercase() {
+        return text.to_string();
+    }
+    let after = &rest[cap.len_utf8() + 1..];
+    let Some(fragment) = leading_word(after) else {
+        return text.to_string();
+    };
+    let joined = format!("{cap}{fragment}");
+    let real_letter_word = matches!(cap, 'A' | 'I');
+    let joins = lexicon::is_word(&joined) && !(real_letter_word && lexicon::is_word(fragment));
+    if !joins {
+        return text.to_string();
+    }
+    format!("{}{cap}{after}", &text[..lead])
+}
+
+/// True when a token is a web address: `http://…`, `https://…`, `www.…`.
+pub fn is_url(token: &str) -> bool {
+    let token = token.trim_start_matches(OPENING);
+    let lower = token.get(..8).unwrap_or(token).to_ascii_lowercase();
+    lower.starts_with("http://")
+        || lower.starts_with("https://")
+        || lower.starts_with("www.")
+        || lower.starts_with("ftp://")
+}
+
+/// True when a URL broken at a line end continues on the next line: the line ends inside a URL
+/// after `.`, `/` or `-`, and the next line starts with what can continue one (a domain after a
+/// dot; a path or name after a slash or hyphen), never with a capitalised sentence.
+pub fn url_continues(line_end: &str, next_line: &str) -> bool {
+    let Some(last) = line_end.split_whitespace().last() else {
+        return false;
+    };
+    let Some(next) = next_line.split_whitespace().next() else {
+        return false;
+    };
+    if !is_url(last) {
+        return false;
+    }
+    let starts_ok = next
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_lowercase() || c.is_ascii_digit());
+    if !starts_ok {
+        return false;
+    }
+    if last.ends_with('.') {
+        // After a dot, only a domain or path continues; a plain word starts a new sentence.
+        next.contains('.') || next.contains('/')
+    } else {
+        last.ends_with('/') || last.ends_with('-')
+    }
+}
+
+/// True when a fragment ends where a sentence or clause may end.
+pub fn ends_terminal(text: &str) -> bool {
+    text.trim_end().ends_with(TERMINAL)
+}
+
+/// True when a fragment starts with a lower-case letter, after any opening quote or bracket.
+pub fn starts_lowercase(text: &str) -> bool {
+    text.trim_start()
+        .trim_start_matches(OPENING)
+        .chars()
+        .next()
+        .is_some_and(char::is_lowercase)
+}
+
+/// True when the last word of a text is a URL.
+pub fn ends_with_url(text: &str) -> bool {
+    text.split_whitespace().last().is_some_and(is_url)
+}
+
+/// Splits a bare URL printed after the last sentence of a paragraph (`… added value.
+/// www.example.org/peace`) into its own piece; `None` when the URL belongs to a sentence.
+pub fn split_trailing_url(text: &str) -> Option<(&str, &str)> {
+    let (before, last) = text.rsplit_once(' ')?;
+    if !is_url(last) || last.starts_with(OPENING) {
+        return None;
+    }
+    let before = before.trim_end();
+    before.ends_with(['.', '?', '!']).then_some((before, last))
+}
+
+/// True when text reads like a bibliographic entry: a year in brackets (`(1998)`) or a closing
+/// web address.
+pub fn looks_like_citation(text: &str) -> bool {
+    ends_with_url(text) || has_bracketed_year(text)
+}
+
+fn has_bracketed_year(text: &str) -> bool {
+    text.as_bytes().windows(6).any(|w| {
+        w[0] == b'(' && w[5] == b')' && w[1..5].iter().all(u8::is_ascii_digit) && w[1] <= b'2'
+    })
+}
+
+/// Builds a block's text from its printed lines, rejoining URLs broken at line ends.
+#[derive(Debug, Clone, Default)]
+pub struct Lines {
+    text: String,
+    last_len: usize,
+}
+
+impl Lines {
+    pub fn new(line: &str) -> Self {
+        let mut lines = Self::default();
+        lines.push(line);
+        lines
+    }
+
+    /// Appends a printed line.
+    pub fn push(&mut self, line: &str) {
+        let line = line.trim();
+        if line.is_empty() {
+            return;
+        }
+        if !self.text.is_empty() && !url_continues(&self.text, line) {
+            self.text.push(' ');
+        }
+        self.text.push_str(line);
+        self.last_len = line.chars().count();
+    }
+
+    /// The text so far, lines joined.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Printed width (in characters) of the last line added.
+    pub fn last_len(&self) -> usize {
+        self.last_len
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn none() -> Evidence {
+        Evidence::default()
+    }
+
+    #[test]
+    fn joins_ligature_splits_known_to_the_dictionary() {
+        let e = none();
+        assert_eq!(repair_ligatures("in the fi eld of", &e), "in the field of");
+        assert_eq!(repair_ligatures("more effi cient", &e), "more efficient");
+        assert_eq!(
+            repair_ligatures("infl ation and confl ict", &e),
+            "inflation and conflict"
+        );
+        assert_eq!(
+            repair_ligatures("its (fi scal) base", &e),
+            "its (fiscal) base"
+        );
+        assert_eq!(repair_ligatures("diffi culties.", &e), "difficulties.");
+        assert_eq!(repair_ligatures("justifi ed", &e), "justified");
+    }
+
+    #[test]
+    fn keeps_capitals_when_joining() {
+        let e = none();
+        assert_eq!(repair_ligatures("Fi scal policy", &e), "Fiscal policy");
+        assert_eq!(repair_ligatures("Can Fi ji join?", &e), "Can Fiji join?");
+        assert_eq!(repair_ligatures("Offi cials", &e), "Officials");
+    }
+
+    #[test]
+    fn trusts_the_document_for_words_no_dictionary_knows() {
+        let text = "Farmers in Diffa. In Diff a and Tillabéri; Nafi sa said.";
+        let e = Evidence::from_text(text);
+        assert!(e.contains("diffa"));
+        let fixed = repair_ligatures(text, &e);
+        assert_eq!(
+            fixed,
+            "Farmers in Diffa. In Diffa and Tillabéri; Nafi sa said."
+        );
+    }
+
+    #[test]
+    fn does_not_join_ordinary_phrases() {
+        let e = none();
+        for phrase in [
+            "pay its staff if donors",
+            "the staff concede",
+            "if eld",
+            "Kofi Boateng",
+            "staff a",
+            "take off ice",
+            "a chief of staff",
+            "fi Eld",
+            "fi eldWork",
+        ] {
+            assert_eq!(repair_ligatures(phrase, &e), phrase, "{phrase}");
+        }
+    }
+
+    #[test]
+    fn trusts_two_real_words_only_with_the_documents_spelling() {
+        let e = Evidence::from_text("the main office");
+        assert_eq!(repair_ligatures("off ice", &e), "office");
+        assert_eq!(repair_ligatures("off ice", &none()), "off ice");
+    }
+
+    #[test]
+    fn ligature_repair_survives_odd_text() {
+        let e = none();
+        for text in [
+            "",
+            " ",
+            "fi",
+            "fi ",
+            " eld",
+            "ﬁ eld",
+            "é fi",
+            "fi  eld",
+            "’fi’ eld",
+        ] {
+            let _ = repair_ligatures(text, &e);
+        }
+    }
+
+    #[test]
+    fn joins_drop_caps() {
+        assert_eq!(repair_drop_cap("T he Bush"), "The Bush");
+        assert_eq!(repair_drop_cap("A fter three"), "After three");
+        assert_eq!(repair_drop_cap("W hen Paraguayans"), "When Paraguayans");
+        assert_eq!(repair_drop_cap("‘S ince then’"), "‘Since then’");
+    }
+
+    #[test]
+    fn never_joins_real_one_letter_words() {
+        for text in [
+            "A number is",
+            "I think so",
+            "A study by",
+            "T",
+            "T ",
+            "T 2007",
+            "The Bush",
+            "a fter",
+            "",
+        ] {
+            assert_eq!(repair_drop_cap(text), text, "{text}");
+        }
+    }
+
+    #[test]
+    fn recognises_urls() {
+        assert!(is_url("http://econ.worldbank.org/prr"));
+        assert!(is_url("www.pilpg.org)"));
+        assert!(is_url("(www.pilpg.org,"));
+        assert!(is_url("HTTPS://x"));
+        assert!(!is_url("worldbank.org"));
+        assert!(!is_url("http"));
+        assert!(!is_url("é"));
+    }
+
+    #[test]
+    fn rejoins_urls_broken_at_line_ends() {
+        let mut lines = Lines::new("Press. http://econ.");
+        lines.push("worldbank.org/prr");
+        assert_eq!(lines.text(), "Press. http://econ.worldbank.org/prr");
+        let mut lines = Lines::new("added value. www.publicinternationallaw.org/");
+        lines.push("peace");
+        assert_eq!(
+            lines.text(),
+            "added value. www.publicinternationallaw.org/peace"
+        );
+        let mut lines = Lines::new("see www.long-");
+        lines.push("name.org for more");
+        assert_eq!(lines.text(), "see www.long-name.org for more");
+    }
+
+    #[test]
+    fn keeps_lines_apart_when_no_url_continues() {
+        // A sentence ending in a URL followed by a new sentence.
+        assert!(!url_continues("at www.example.org.", "The next"));
+        assert!(!url_continues("at www.example.org.", "and then"));
+        assert!(!url_continues("see example.", "org/x"));
+        assert!(!url_continues("a road/", "path"));
+        assert!(!url_continues("", "x"));
+        let mut lines = Lines::new("state-");
+        lines.push("level data");
+        assert_eq!(lines.text(), "state- level data");
+    }
+
+    #[test]
+    fn splits_a_bare_url_after_the_last_sentence() {
+        assert_eq!(
+            split_trailing_url("added value. www.x.org/peace"),
+            Some(("added value.", "www.x.org/peace"))
+        );
+        assert_eq!(split_trailing_url("available at www.x.org/peace"), None);
+        assert_eq!(split_trailing_url("use: http://x.org"), None);
+        assert_eq!(split_trailing_url("Done. (www.x.org)"), None);
+        assert_eq!(split_trailing_url("www.x.org"), None);
+    }
+
+    #[test]
+    fn classifies_fragments() {
+        assert!(starts_lowercase("‘good’ coalitions"));
+        assert!(starts_lowercase("now 150+"));
+        assert!(!starts_lowercase("Works, What"));
+        assert!(!starts_lowercase("(GSS), whose"));
+        assert!(!starts_lowercase("1997 treaty"));
+        assert!(ends_terminal("the declaration. "));
+        assert!(ends_terminal("questions:"));
+        assert!(ends_terminal("‘international community’"));
+        assert!(!ends_terminal("But there are "));
+        assert!(looks_like_citation("World Bank (1998) Assessing Aid"));
+        assert!(looks_like_citation(
+            "programme: http://econ.worldbank.org/programs"
+        ));
+        assert!(!looks_like_citation(
+            "Does aid facilitate policy reform? If"
+        ));
+        assert!(!looks_like_citation(
+            "Group (PILPG, www.pilpg.org) publishes"
+        ));
+    }
+
+    #[test]
+    fn normalises_whitespace() {
+        assert_eq!(normalize_whitespace("  a  b \u{a0} c "), "a b c");
+        assert_eq!(normalize_whitespace("‘quoted’ – dash"), "‘quoted’ – dash");
+    }
+}
