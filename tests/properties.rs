@@ -362,3 +362,26 @@ proptest! {
         prop_assert!(before.len() + hit.len() + after.len() <= text.len() + 6);
     }
 }
+
+/// Guards against the properties above passing vacuously: most layout-like texts must get
+/// through the parser to articles and blocks, or the invariants are never checked.
+#[test]
+fn layout_strategy_reaches_the_parser() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let strategy = layout_text();
+    let (mut parsed, mut with_blocks) = (0, 0);
+    for _ in 0..200 {
+        let text = strategy.new_tree(&mut runner).expect("a value").current();
+        if let Ok(library) = Library::from_text("sample.txt", &text) {
+            parsed += 1;
+            if library.issue.block_count() > 0 {
+                with_blocks += 1;
+            }
+        }
+    }
+    eprintln!("layout strategy: {parsed}/200 parsed, {with_blocks}/200 with blocks");
+    assert!(parsed >= 100, "only {parsed}/200 parsed");
+    assert!(with_blocks >= 60, "only {with_blocks}/200 had blocks");
+}
