@@ -1,9 +1,135 @@
-//! The terminal reader.
+//! The terminal reader: three panes (articles, text, entities), search, entity jumps and a
+//! back/forward history.
+//!
+//! The shape is State + `update` + view: terminal events become [`action::Action`]s through
+//! the key table ([`keymap`]), [`app::update`] is the only place state changes and says
+//! whether anything changed, and [`view::view`] draws the state without changing it. The
+//! loop redraws only after a change. The terminal is restored on every way out: normal quit,
+//! error, panic, SIGTERM and SIGHUP.
+
+pub mod action;
+pub mod app;
+pub mod event;
+pub mod keymap;
+pub mod view;
+pub mod wrap;
+
+use std::io::stdout;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Receiver;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use ratatui::DefaultTerminal;
+use ratatui::crossterm::event::{self as ct, DisableMouseCapture, EnableMouseCapture};
+use ratatui::crossterm::execute;
 
 use crate::Library;
+use crate::store::Store;
+use action::Action;
+use app::{STATE_FILE, Saved, State, update};
+
+/// How long the loop sleeps waiting for input before checking signals and background work.
+const TICK: Duration = Duration::from_millis(100);
+/// Upper bound on events handled between two frames, so a flood cannot starve drawing.
+const BURST: usize = 512;
 
 /// Runs the reader until the user quits.
 pub fn run(library: Library) -> anyhow::Result<()> {
-    let _ = library;
-    anyhow::bail!("the terminal reader is not available in this build")
+    let (store, warnings) = Store::open();
+    run_with(Arc::new(library), &store, warnings, None)
+}
+
+/// Runs the reader with a given store. `updates` carries actions from background work, such
+/// as [`Action::LibraryUpdated`] when a larger archive has loaded or a progress
+/// [`Action::Message`].
+pub fn run_with(
+    library: Arc<Library>,
+    store: &Store,
+    mut warnings: Vec<String>,
+    updates: Option<Receiver<Action>>,
+) -> anyhow::Result<()> {
+    let mut state = State::new(library);
+    let (saved, warning) = store.load::<Saved>(STATE_FILE);
+    warnings.extend(warning);
+    state.restore(&saved);
+    if !warnings.is_empty() {
+        state.message = Some(warnings.join("; "));
+    }
+
+    let stop = Arc::new(AtomicBool::new(false));
+    #[cfg(unix)]
+    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+        signal_hook::flag::register(signal, Arc::clone(&stop))
+            .context("cannot install signal handlers")?;
+    }
+
+    // ratatui's hook (installed by init) restores the screen and then calls this one, which
+    // releases the mouse before the panic message is printed.
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(stdout(), DisableMouseCapture);
+        previous(info);
+    }));
+    let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
+    let guard = Restore;
+    let _ = execute!(stdout(), EnableMouseCapture);
+    let result = event_loop(&mut terminal, &mut state, &stop, updates.as_ref());
+    drop(guard);
+
+    let saved = state.saved(saved);
+    store
+        .save(STATE_FILE, &saved)
+        .context("cannot save the reading position")?;
+    result
+}
+
+/// Puts the terminal back however the loop ends.
+struct Restore;
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        let _ = execute!(stdout(), DisableMouseCapture);
+        ratatui::restore();
+    }
+}
+
+fn event_loop(
+    terminal: &mut DefaultTerminal,
+    state: &mut State,
+    stop: &AtomicBool,
+    updates: Option<&Receiver<Action>>,
+) -> anyhow::Result<()> {
+    let size = terminal.size()?;
+    update(state, Action::Resize(size.width, size.height));
+    terminal.draw(|frame| view::view(frame, state))?;
+    while !state.quit && !stop.load(Ordering::Relaxed) {
+        let mut changed = false;
+        if let Some(rx) = updates {
+            while let Ok(action) = rx.try_recv() {
+                changed |= update(state, action);
+            }
+        }
+        if ct::poll(TICK)? {
+            let mut events = vec![ct::read()?];
+            while events.len() < BURST && ct::poll(Duration::ZERO)? {
+                events.push(ct::read()?);
+            }
+            // Each key is looked up after the previous one took effect: `/` opens the prompt
+            // and the letters typed right after it belong to the prompt.
+            for event in event::merge_resizes(events) {
+                if let Some(action) = event::to_action(state, &event) {
+                    changed |= update(state, action);
+                }
+                if state.quit {
+                    break;
+                }
+            }
+        }
+        if changed && !state.quit {
+            terminal.draw(|frame| view::view(frame, state))?;
+        }
+    }
+    Ok(())
 }

@@ -1,0 +1,52 @@
+//! The article list: number and title of each article, the open one marked, the selection
+//! reversed.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{follow, pane_block};
+use crate::tui::app::{Pane, State};
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State) {
+    let theme = &state.theme;
+    let focused = state.focus == Pane::Articles;
+    let articles = &state.library.issue.articles;
+    let block = pane_block(format!(" Articles ({}) ", articles.len()), focused, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.width == 0 || inner.height == 0 {
+        return;
+    }
+    let height = usize::from(inner.height);
+    let offset = follow(state.list_selected, height);
+    let lines: Vec<Line> = articles
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .map(|(i, a)| {
+            let current = i == state.article;
+            let marker = if current { "▸" } else { " " };
+            let mut line = Line::from(vec![
+                Span::raw(marker),
+                Span::styled(format!("{:>2} ", i + 1), theme.dim),
+                Span::raw(a.title.clone()),
+            ]);
+            if current {
+                line = line.patch_style(theme.current);
+            }
+            if i == state.list_selected {
+                line = line.patch_style(if focused {
+                    theme.selected
+                } else {
+                    theme.current.add_modifier(Modifier::UNDERLINED)
+                });
+            }
+            line
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}

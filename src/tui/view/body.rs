@@ -1,0 +1,138 @@
+//! The text pane: the visible slice of the wrapped article, with entity mentions, search
+//! matches and the mention cursor patched onto the rows in view only.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::pane_block;
+use crate::model::Position;
+use crate::tui::app::{Pane, State};
+use crate::tui::wrap::{Row, Segment};
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State) {
+    let theme = &state.theme;
+    let articles = &state.library.issue.articles;
+    let title = match articles.get(state.article) {
+        Some(a) => format!(" {}/{} {} ", state.article + 1, articles.len(), a.title),
+        None => " No articles ".to_string(),
+    };
+    let block = pane_block(title, state.focus == Pane::Body, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.width == 0 || inner.height == 0 || articles.is_empty() {
+        return;
+    }
+    let wrapped = state.wrapped();
+    let width = wrapped.width.min(inner.width);
+    // Centre the column when the pane is wider than the reading measure.
+    let margin = (inner.width - width) / 2;
+    let text_area = Rect::new(inner.x + margin, inner.y, width, inner.height);
+    let top = state.top_row(&wrapped);
+    let height = usize::from(inner.height);
+    let lines: Vec<Line> = wrapped
+        .rows
+        .iter()
+        .skip(top)
+        .take(height)
+        .map(|row| render_row(row, state))
+        .collect();
+    frame.render_widget(Paragraph::new(lines), text_area);
+}
+
+/// What a stretch of text is marked as, weakest first; later marks are patched over earlier.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Mark {
+    Mention,
+    Match,
+    CurrentMatch,
+    Cursor,
+}
+
+fn render_row<'a>(row: &'a Row, state: &State) -> Line<'a> {
+    let mut spans = Vec::with_capacity(row.segments.len());
+    for segment in &row.segments {
+        let base = state.theme.role(segment.role);
+        match (segment.offset, row.block) {
+            (Some(offset), Some(block)) => marked(segment, offset, block, base, state, &mut spans),
+            _ => spans.push(Span::styled(segment.text.as_str(), base)),
+        }
+    }
+    Line::from(spans)
+}
+
+fn marked<'a>(
+    segment: &'a Segment,
+    offset: usize,
+    block: usize,
+    base: Style,
+    state: &State,
+    spans: &mut Vec<Span<'a>>,
+) {
+    let article = state.article;
+    let end = offset + segment.text.len();
+    let mut marks: Vec<(usize, usize, Mark)> = Vec::new();
+    let mut add = |p: &Position, mark: Mark| {
+        if p.start < end && p.end > offset {
+            marks.push((p.start.max(offset), p.end.min(end), mark));
+        }
+    };
+    for (p, _) in state.library.entities.in_block(article, block) {
+        add(p, Mark::Mention);
+    }
+    let current = state
+        .search
+        .current
+        .and_then(|i| state.search.hits.get(i).copied());
+    for p in state.hits_in_block(article, block) {
+        add(
+            p,
+            if Some(*p) == current {
+                Mark::CurrentMatch
+            } else {
+                Mark::Match
+            },
+        );
+    }
+    if let Some((p, _)) = state.cursor_mention()
+        && p.article == article
+        && p.block == block
+    {
+        add(&p, Mark::Cursor);
+    }
+    if marks.is_empty() {
+        spans.push(Span::styled(segment.text.as_str(), base));
+        return;
+    }
+    let text = segment.text.as_str();
+    let mut cuts: Vec<usize> = vec![offset, end];
+    for &(s, e, _) in &marks {
+        cuts.push(s);
+        cuts.push(e);
+    }
+    cuts.retain(|&c| text.is_char_boundary(c - offset));
+    cuts.sort_unstable();
+    cuts.dedup();
+    let theme = &state.theme;
+    for pair in cuts.windows(2) {
+        let (s, e) = (pair[0], pair[1]);
+        let mut strongest: Vec<Mark> = marks
+            .iter()
+            .filter(|&&(ms, me, _)| ms <= s && me >= e)
+            .map(|&(_, _, m)| m)
+            .collect();
+        strongest.sort_unstable();
+        let mut style = base;
+        for mark in strongest {
+            style = style.patch(match mark {
+                Mark::Mention => theme.mention,
+                Mark::Match => theme.matched,
+                Mark::CurrentMatch => theme.current_match,
+                Mark::Cursor => theme.cursor,
+            });
+        }
+        spans.push(Span::styled(&text[s - offset..e - offset], style));
+    }
+}

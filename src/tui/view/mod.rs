@@ -1,0 +1,289 @@
+//! Drawing: a pure function of [`State`] onto a frame, one module per pane.
+//!
+//! The layout is computed from the frame's area inside the draw call, and [`panes`] is shared
+//! with `update` so that scrolling and mouse clicks agree with what is on screen. Every
+//! distinction (focus, selection, matches, mentions) is carried by a modifier as well as a
+//! colour, so it survives `NO_COLOR` and monochrome terminals.
+
+pub mod articles;
+pub mod body;
+pub mod overlay;
+pub mod sidebar;
+pub mod status;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
+
+use super::app::{Pane, State};
+use super::wrap::Role;
+
+/// Below this size only a one-line notice is drawn.
+pub const MIN_WIDTH: u16 = 24;
+pub const MIN_HEIGHT: u16 = 6;
+/// From this width the three panes show side by side; from [`TWO_PANES`] two of them.
+pub const THREE_PANES: u16 = 110;
+pub const TWO_PANES: u16 = 64;
+
+/// Where each pane goes; a pane that is not shown is `None`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Panes {
+    pub articles: Option<Rect>,
+    pub body: Option<Rect>,
+    pub sidebar: Option<Rect>,
+    pub status: Rect,
+}
+
+impl Panes {
+    pub fn get(&self, pane: Pane) -> Option<Rect> {
+        match pane {
+            Pane::Articles => self.articles,
+            Pane::Body => self.body,
+            Pane::Sidebar => self.sidebar,
+        }
+    }
+
+    /// The pane under a screen cell.
+    pub fn at(&self, column: u16, row: u16) -> Option<Pane> {
+        let hit = |r: Option<Rect>| r.is_some_and(|r| r.contains((column, row).into()));
+        [Pane::Articles, Pane::Body, Pane::Sidebar]
+            .into_iter()
+            .find(|&p| hit(self.get(p)))
+    }
+}
+
+/// Lays out the screen; `None` when it is too small to be useful. The sidebar hides first,
+/// then only the focused pane is shown. Side panes have equal widths in the two-pane layout
+/// so the text keeps its width (and wrapping) whichever side pane is showing.
+pub fn panes(area: Rect, focus: Pane) -> Option<Panes> {
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        return None;
+    }
+    let [main, status] = area.layout(&Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ]));
+    let w = area.width;
+    let mut panes = Panes {
+        articles: None,
+        body: None,
+        sidebar: None,
+        status,
+    };
+    if w >= THREE_PANES {
+        let list = (w / 5).clamp(20, 32);
+        let side = (w / 4).clamp(26, 40);
+        let [a, b, s] = main.layout(&Layout::horizontal([
+            Constraint::Length(list),
+            Constraint::Fill(1),
+            Constraint::Length(side),
+        ]));
+        panes.articles = Some(a);
+        panes.body = Some(b);
+        panes.sidebar = Some(s);
+    } else if w >= TWO_PANES {
+        let side = (w / 3).clamp(20, 32);
+        if focus == Pane::Sidebar {
+            let [b, s] = main.layout(&Layout::horizontal([
+                Constraint::Fill(1),
+                Constraint::Length(side),
+            ]));
+            panes.body = Some(b);
+            panes.sidebar = Some(s);
+        } else {
+            let [a, b] = main.layout(&Layout::horizontal([
+                Constraint::Length(side),
+                Constraint::Fill(1),
+            ]));
+            panes.articles = Some(a);
+            panes.body = Some(b);
+        }
+    } else {
+        match focus {
+            Pane::Articles => panes.articles = Some(main),
+            Pane::Body => panes.body = Some(main),
+            Pane::Sidebar => panes.sidebar = Some(main),
+        }
+    }
+    Some(panes)
+}
+
+/// Colours and modifiers for every role and state. Each entry carries a modifier so that the
+/// distinction survives without colour.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Theme {
+    pub section: Style,
+    pub title: Style,
+    pub standfirst: Style,
+    pub byline: Style,
+    pub paragraph: Style,
+    pub heading: Style,
+    pub list_marker: Style,
+    pub caption: Style,
+    pub bio: Style,
+    pub reference: Style,
+    pub label: Style,
+    pub decoration: Style,
+    pub mention: Style,
+    pub matched: Style,
+    pub current_match: Style,
+    pub cursor: Style,
+    pub selected: Style,
+    pub current: Style,
+    pub focused_border: Style,
+    pub border: Style,
+    pub dim: Style,
+    pub status: Style,
+    pub kind: Style,
+}
+
+impl Default for Theme {
+    fn default() -> Self {
+        let plain = Style::new();
+        Self {
+            section: plain.fg(Color::Magenta).add_modifier(Modifier::ITALIC),
+            title: plain.fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            standfirst: plain.add_modifier(Modifier::ITALIC | Modifier::BOLD),
+            byline: plain.fg(Color::Green).add_modifier(Modifier::ITALIC),
+            paragraph: plain,
+            heading: plain.fg(Color::Cyan).add_modifier(Modifier::BOLD),
+            list_marker: plain.fg(Color::Cyan).add_modifier(Modifier::BOLD),
+            caption: plain.fg(Color::Gray).add_modifier(Modifier::ITALIC),
+            bio: plain.fg(Color::Green).add_modifier(Modifier::ITALIC),
+            reference: plain.fg(Color::Blue),
+            label: plain.add_modifier(Modifier::DIM),
+            decoration: plain.add_modifier(Modifier::DIM),
+            mention: plain
+                .fg(Color::LightBlue)
+                .add_modifier(Modifier::UNDERLINED),
+            matched: plain
+                .bg(Color::Yellow)
+                .fg(Color::Black)
+                .add_modifier(Modifier::REVERSED),
+            current_match: plain
+                .bg(Color::LightRed)
+                .fg(Color::Black)
+                .add_modifier(Modifier::REVERSED | Modifier::BOLD),
+            cursor: plain
+                .bg(Color::LightBlue)
+                .fg(Color::Black)
+                .add_modifier(Modifier::REVERSED | Modifier::UNDERLINED),
+            selected: plain.add_modifier(Modifier::REVERSED),
+            current: plain.add_modifier(Modifier::BOLD),
+            focused_border: plain.fg(Color::Cyan).add_modifier(Modifier::BOLD),
+            border: plain.fg(Color::DarkGray),
+            dim: plain.add_modifier(Modifier::DIM),
+            status: plain.add_modifier(Modifier::REVERSED),
+            kind: plain.fg(Color::Magenta).add_modifier(Modifier::BOLD),
+        }
+    }
+}
+
+impl Theme {
+    pub fn role(&self, role: Role) -> Style {
+        match role {
+            Role::Section => self.section,
+            Role::Title => self.title,
+            Role::Standfirst => self.standfirst,
+            Role::Byline => self.byline,
+            Role::Paragraph | Role::ListItem => self.paragraph,
+            Role::Heading => self.heading,
+            Role::ListMarker => self.list_marker,
+            Role::Caption => self.caption,
+            Role::Bio => self.bio,
+            Role::Reference => self.reference,
+            Role::Label => self.label,
+            Role::Decoration => self.decoration,
+        }
+    }
+}
+
+/// A pane's frame: focus shows as a thick border and a bold, marked title, not only colour.
+pub fn pane_block<'a>(title: impl Into<Line<'a>>, focused: bool, theme: &Theme) -> Block<'a> {
+    let title: Line<'a> = title.into();
+    let block = Block::new().borders(Borders::ALL);
+    if focused {
+        block
+            .border_type(BorderType::Thick)
+            .border_style(theme.focused_border)
+            .title(title.patch_style(theme.current).left_aligned())
+    } else {
+        block
+            .border_type(BorderType::Plain)
+            .border_style(theme.border)
+            .title(title.left_aligned())
+    }
+}
+
+/// Offset that keeps row `selected` in a window of `height` rows: scrolls only once the
+/// selection would leave the first screen, and then keeps it on the last row.
+pub fn follow(selected: usize, height: usize) -> usize {
+    if height == 0 {
+        return selected;
+    }
+    (selected + 1).saturating_sub(height)
+}
+
+/// Draws the whole screen.
+pub fn view(frame: &mut Frame, state: &State) {
+    let area = frame.area();
+    let Some(panes) = panes(area, state.focus) else {
+        if area.width > 0 && area.height > 0 {
+            let line = Line::from("Too small · q quits").style(state.theme.dim);
+            frame.render_widget(
+                Paragraph::new(line),
+                Rect::new(area.x, area.y, area.width, 1),
+            );
+        }
+        return;
+    };
+    if let Some(r) = panes.articles {
+        articles::render(frame, r, state);
+    }
+    if let Some(r) = panes.body {
+        body::render(frame, r, state);
+    }
+    if let Some(r) = panes.sidebar {
+        sidebar::render(frame, r, state);
+    }
+    status::render(frame, panes.status, state);
+    overlay::render(frame, area, state);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn panes_collapse_and_never_overflow() {
+        for w in 0..200u16 {
+            for h in [0u16, 1, 5, 6, 12, 40] {
+                for focus in [Pane::Articles, Pane::Body, Pane::Sidebar] {
+                    let area = Rect::new(0, 0, w, h);
+                    match panes(area, focus) {
+                        None => assert!(w < MIN_WIDTH || h < MIN_HEIGHT),
+                        Some(p) => {
+                            for r in [p.articles, p.body, p.sidebar].into_iter().flatten() {
+                                assert!(area.contains(r.as_position()));
+                                assert!(r.right() <= area.right() && r.bottom() <= area.bottom());
+                            }
+                            assert!(p.get(focus).is_some(), "focused pane always shows");
+                            if w >= THREE_PANES {
+                                assert!(p.sidebar.is_some() && p.articles.is_some());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn body_width_does_not_depend_on_focus() {
+        let area = Rect::new(0, 0, 90, 30);
+        let width = |f| panes(area, f).and_then(|p| p.body).map(|r| r.width);
+        assert_eq!(width(Pane::Articles), width(Pane::Sidebar));
+    }
+}

@@ -1,0 +1,71 @@
+//! The status bar: the open article or a message on the left; the search prompt while typing;
+//! match counter, position and the help key on the right.
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+use crate::tui::action::Action;
+use crate::tui::app::{Overlay, State};
+use crate::tui::keymap::Context;
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State) {
+    let theme = &state.theme;
+    frame.render_widget(Paragraph::new("").style(theme.status), area);
+    let search = &state.search;
+    let counter = match (search.current, search.hits.len()) {
+        (_, 0) if !search.query.is_empty() => "no match".to_string(),
+        (_, 0) => String::new(),
+        (Some(i), n) => format!("{}/{n}", i + 1),
+        (None, n) => format!("{n} matches"),
+    };
+    let help = state
+        .keymap
+        .key_for(Context::Global, &Action::Help)
+        .map(|k| format!("{k} help"))
+        .unwrap_or_default();
+    let right = [counter, format!("{}%", state.percent()), help]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("  ");
+    let right = format!("{right} ");
+    let right_width = u16::try_from(right.width()).unwrap_or(u16::MAX);
+    let left_width = area.width.saturating_sub(right_width + 1);
+    let left_area = Rect::new(area.x, area.y, left_width, 1);
+    if matches!(state.overlay, Some(Overlay::Search)) {
+        let prompt = format!("/{}", search.query);
+        frame.render_widget(
+            Paragraph::new(prompt.clone()).style(theme.status),
+            left_area,
+        );
+        let x = area.x + u16::try_from(prompt.width()).unwrap_or(u16::MAX);
+        if x < area.x + left_width {
+            frame.set_cursor_position((x, area.y));
+        }
+    } else {
+        let left = match &state.message {
+            Some(m) => Line::from(vec![
+                Span::raw(" "),
+                Span::styled(m.as_str(), theme.current),
+            ]),
+            None => {
+                let articles = &state.library.issue.articles;
+                let title = articles.get(state.article).map_or("", |a| a.title.as_str());
+                Line::from(format!(" {}/{} {title}", state.article + 1, articles.len()))
+            }
+        };
+        frame.render_widget(Paragraph::new(left).style(theme.status), left_area);
+    }
+    if area.width > right_width {
+        let right_area = Rect::new(area.x + area.width - right_width, area.y, right_width, 1);
+        frame.render_widget(
+            Paragraph::new(right)
+                .alignment(Alignment::Right)
+                .style(theme.status),
+            right_area,
+        );
+    }
+}

@@ -1,0 +1,425 @@
+//! The reader's behaviour as actions in, state out: no terminal involved.
+
+mod common;
+
+use std::sync::Arc;
+
+use broker_reader::Library;
+use broker_reader::model::{Article, Block, BlockKind};
+use broker_reader::store::Store;
+use broker_reader::tui::action::{Action, LibraryHandle, Mouse, MouseKind};
+use broker_reader::tui::app::{Overlay, Pane, STATE_FILE, Saved, State, update};
+use broker_reader::tui::keymap::Key;
+
+fn state(w: u16, h: u16) -> State {
+    let mut s = State::new(common::library());
+    update(&mut s, Action::Resize(w, h));
+    s
+}
+
+/// Presses keys given as space-separated names (`"/ M R C enter"`).
+fn keys(s: &mut State, names: &str) {
+    for name in names.split(' ').filter(|n| !n.is_empty()) {
+        let key: Key = name.parse().expect("valid key name");
+        if let Some(action) = s.action_for(key) {
+            update(s, action);
+        }
+    }
+}
+
+fn type_text(s: &mut State, text: &str) {
+    for c in text.chars() {
+        let action = s
+            .action_for(Key::plain(broker_reader::tui::keymap::KeyCode::Char(c)))
+            .expect("prompt takes text");
+        update(s, action);
+    }
+}
+
+#[test]
+fn scrolls_the_text_and_reports_progress() {
+    let mut s = state(80, 24);
+    assert_eq!(s.article, 0);
+    assert_eq!(s.top_row(&s.wrapped()), 0);
+    keys(&mut s, "j j j");
+    assert_eq!(s.top_row(&s.wrapped()), 3);
+    keys(&mut s, "k");
+    assert_eq!(s.top_row(&s.wrapped()), 2);
+    let before = s.percent();
+    keys(&mut s, "G");
+    let wrapped = s.wrapped();
+    assert_eq!(s.top_row(&wrapped), wrapped.len() - s.body_height());
+    assert_eq!(s.percent(), 100);
+    assert!(before < 100);
+    keys(&mut s, "g");
+    assert_eq!(s.top_row(&s.wrapped()), 0);
+    keys(&mut s, "d");
+    assert_eq!(s.top_row(&s.wrapped()), s.body_height() / 2);
+    assert!(!update(&mut s, Action::Up) || s.top_row(&s.wrapped()) < s.body_height() / 2);
+}
+
+#[test]
+fn nothing_changes_when_nothing_can_move() {
+    let mut s = state(80, 24);
+    assert!(!update(&mut s, Action::Up), "already at the top");
+    assert!(!update(&mut s, Action::Resize(80, 24)), "same size");
+}
+
+#[test]
+fn space_at_the_end_turns_to_the_next_article() {
+    let mut s = state(80, 24);
+    keys(&mut s, "G space");
+    assert_eq!(s.article, 1);
+    assert_eq!(s.top_row(&s.wrapped()), 0);
+}
+
+#[test]
+fn opening_an_article_is_a_jump_that_can_be_undone() {
+    let mut s = state(120, 40);
+    keys(&mut s, "j j");
+    let start = s.reading_position();
+    keys(&mut s, "shift-tab");
+    assert_eq!(s.focus, Pane::Articles);
+    keys(&mut s, "j enter");
+    assert_eq!(s.article, 1);
+    assert_eq!(s.focus, Pane::Body);
+    keys(&mut s, "backspace");
+    assert_eq!(s.article, 0);
+    assert_eq!(s.reading_position(), start);
+    keys(&mut s, "L");
+    assert_eq!(s.article, 1);
+    keys(&mut s, "ctrl-o");
+    assert_eq!(s.article, 0);
+    keys(&mut s, "ctrl-o");
+    assert_eq!(s.message.as_deref(), Some("Nothing to go back to"));
+}
+
+#[test]
+fn each_article_keeps_its_own_place() {
+    let mut s = state(120, 40);
+    keys(&mut s, "j j j j");
+    let first = s.reading_position();
+    keys(&mut s, "shift-tab j enter");
+    assert_eq!(s.top_row(&s.wrapped()), 0);
+    keys(&mut s, "shift-tab k enter");
+    assert_eq!(s.article, 0);
+    assert_eq!(s.reading_position(), first);
+}
+
+#[test]
+fn tab_cycles_focus() {
+    let mut s = state(120, 40);
+    assert_eq!(s.focus, Pane::Body);
+    keys(&mut s, "tab");
+    assert_eq!(s.focus, Pane::Sidebar);
+    keys(&mut s, "tab");
+    assert_eq!(s.focus, Pane::Articles);
+    keys(&mut s, "shift-tab");
+    assert_eq!(s.focus, Pane::Sidebar);
+}
+
+#[test]
+fn search_highlights_live_and_jumps_on_enter() {
+    let mut s = state(120, 40);
+    keys(&mut s, "/");
+    assert_eq!(s.overlay, Some(Overlay::Search));
+    type_text(&mut s, "MRC");
+    assert_eq!(s.search.hits.len(), 5, "{:?}", s.search.hits);
+    assert_eq!(s.search.current, None, "typing only highlights");
+    keys(&mut s, "enter");
+    assert_eq!(s.overlay, None);
+    assert_eq!(s.search.current, Some(0));
+    assert_eq!(s.recent, vec!["MRC".to_string()]);
+    keys(&mut s, "n n");
+    assert_eq!(s.search.current, Some(2));
+    keys(&mut s, "N");
+    assert_eq!(s.search.current, Some(1));
+    // Wrap backwards past the first match.
+    keys(&mut s, "N N");
+    assert_eq!(s.search.current, Some(4));
+    assert_eq!(s.article, 2);
+    assert!(s.message.as_deref().is_some_and(|m| m.contains("wrapped")));
+    keys(&mut s, "esc");
+    assert!(s.search.hits.is_empty());
+}
+
+#[test]
+fn enter_jumps_to_the_first_match_at_or_after_the_reading_position() {
+    let mut s = state(120, 40);
+    keys(&mut s, "shift-tab j enter");
+    assert_eq!(s.article, 1);
+    keys(&mut s, "/");
+    type_text(&mut s, "Laos");
+    keys(&mut s, "enter");
+    let hit = s.search.hits[s.search.current.expect("jumped")];
+    assert_eq!(
+        hit.article, 2,
+        "the next match after article 2 is in article 3"
+    );
+    assert_eq!(s.article, 2);
+    keys(&mut s, "n");
+    assert_eq!(s.article, 0, "wraps to the start of the issue");
+    assert!(s.message.is_some());
+    keys(&mut s, "backspace");
+    assert_eq!(s.article, 2, "n was recorded as a jump");
+}
+
+#[test]
+fn search_prompt_takes_every_printable_key_and_esc_cancels() {
+    let mut s = state(80, 24);
+    keys(&mut s, "/");
+    type_text(&mut s, "q?n");
+    assert_eq!(s.search.query, "q?n");
+    assert!(!s.quit);
+    keys(&mut s, "backspace");
+    assert_eq!(s.search.query, "q?");
+    keys(&mut s, "esc");
+    assert_eq!(s.overlay, None);
+    assert!(s.search.query.is_empty());
+    keys(&mut s, "/ ctrl-c");
+    assert!(s.quit);
+}
+
+#[test]
+fn recent_searches_are_recalled() {
+    let mut s = state(80, 24);
+    keys(&mut s, "/");
+    type_text(&mut s, "dam");
+    keys(&mut s, "enter /");
+    type_text(&mut s, "delta");
+    keys(&mut s, "enter /");
+    keys(&mut s, "up");
+    assert_eq!(s.search.query, "delta");
+    keys(&mut s, "up");
+    assert_eq!(s.search.query, "dam");
+    keys(&mut s, "down down");
+    assert_eq!(s.search.query, "");
+}
+
+#[test]
+fn a_search_without_matches_says_so() {
+    let mut s = state(80, 24);
+    keys(&mut s, "/");
+    type_text(&mut s, "zebra");
+    keys(&mut s, "enter");
+    assert_eq!(s.message.as_deref(), Some("No match for “zebra”"));
+    assert_eq!(s.article, 0);
+}
+
+#[test]
+fn mention_cursor_opens_the_entity_and_its_mentions_jump() {
+    let mut s = state(120, 40);
+    keys(&mut s, "]");
+    let (pos, id) = s.cursor_mention().expect("cursor on a mention");
+    assert_eq!(pos.article, 0);
+    let first = s.library.entities.mentions[0];
+    assert_eq!((pos, id), first, "the first mention at or after the top");
+    keys(&mut s, "] [");
+    assert_eq!(s.cursor_mention(), Some(first));
+    keys(&mut s, "enter");
+    assert_eq!(s.focus, Pane::Sidebar);
+    let detail = s.sidebar.detail.expect("entity opened");
+    assert_eq!(detail.entity, id);
+    // The last mention of this entity is in another article.
+    let entity = s.library.entities.get(id).expect("entity").clone();
+    let last = entity.mentions.len() - 1;
+    for _ in 0..last {
+        keys(&mut s, "j");
+    }
+    keys(&mut s, "enter");
+    assert_eq!(s.article, entity.mentions[last].article);
+    assert_eq!(
+        s.cursor_mention().map(|(p, _)| p),
+        Some(entity.mentions[last])
+    );
+    keys(&mut s, "backspace");
+    assert_eq!(s.article, 0);
+    assert_eq!(s.sidebar.detail.map(|d| d.entity), Some(id));
+}
+
+#[test]
+fn related_entities_open_from_the_detail() {
+    let mut s = state(120, 40);
+    keys(&mut s, "tab enter");
+    let first = s.sidebar.detail.expect("opened").entity;
+    let entity = s.library.entities.get(first).expect("entity").clone();
+    assert!(!entity.related.is_empty());
+    keys(&mut s, "G enter");
+    assert_eq!(
+        s.sidebar.detail.map(|d| d.entity),
+        entity.related.last().copied()
+    );
+    keys(&mut s, "backspace");
+    assert_eq!(s.sidebar.detail.map(|d| d.entity), Some(first));
+    keys(&mut s, "esc");
+    assert_eq!(s.sidebar.detail, None);
+}
+
+#[test]
+fn the_picker_filters_fuzzily_and_jumps_to_the_first_mention() {
+    let mut s = state(120, 40);
+    keys(&mut s, "shift-tab G enter");
+    assert_eq!(s.article, 2);
+    keys(&mut s, "e");
+    type_text(&mut s, "mrc");
+    let Some(Overlay::Picker(picker)) = &s.overlay else {
+        panic!("picker open");
+    };
+    let mrc = s.library.entities.list[0].id;
+    assert_eq!(picker.matches.first(), Some(&mrc));
+    type_text(&mut s, "zzz");
+    let Some(Overlay::Picker(picker)) = &s.overlay else {
+        panic!("picker open");
+    };
+    assert!(picker.matches.is_empty());
+    keys(&mut s, "backspace backspace backspace enter");
+    assert_eq!(s.overlay, None);
+    assert_eq!(s.sidebar.detail.map(|d| d.entity), Some(mrc));
+    assert_eq!(s.article, 0, "first mention is in the first article");
+    keys(&mut s, "backspace");
+    assert_eq!(s.article, 2);
+}
+
+#[test]
+fn help_opens_and_closes() {
+    let mut s = state(80, 24);
+    keys(&mut s, "?");
+    assert!(matches!(s.overlay, Some(Overlay::Help { .. })));
+    keys(&mut s, "j");
+    assert_eq!(s.overlay, Some(Overlay::Help { scroll: 1 }));
+    keys(&mut s, "q");
+    assert_eq!(s.overlay, None);
+    assert!(!s.quit, "q closes the help first");
+    keys(&mut s, "q");
+    assert!(s.quit);
+}
+
+#[test]
+fn a_resize_keeps_the_text_at_the_top_of_the_screen() {
+    let mut s = state(120, 40);
+    keys(&mut s, "j j j j j j j");
+    let here = s.reading_position();
+    for (w, h) in [(80, 24), (40, 12), (0, 0), (1, 1), (200, 60), (120, 40)] {
+        update(&mut s, Action::Resize(w, h));
+    }
+    assert_eq!(s.reading_position(), here);
+}
+
+#[test]
+fn q_quits_even_when_the_terminal_is_too_small() {
+    let mut s = state(3, 2);
+    keys(&mut s, "j G tab enter ] e");
+    let mut s = state(3, 2);
+    keys(&mut s, "q");
+    assert!(s.quit);
+}
+
+#[test]
+fn wheel_scrolls_the_pane_under_the_pointer_and_clicks_select() {
+    let mut s = state(120, 40);
+    let wheel = |s: &mut State, column, kind| {
+        update(
+            s,
+            Action::Mouse(Mouse {
+                kind,
+                column,
+                row: 10,
+            }),
+        )
+    };
+    assert!(wheel(&mut s, 60, MouseKind::ScrollDown));
+    assert_eq!(s.top_row(&s.wrapped()), 3);
+    assert_eq!(s.focus, Pane::Body);
+    // Click the third article in the list: border row 0, articles from row 1.
+    update(
+        &mut s,
+        Action::Mouse(Mouse {
+            kind: MouseKind::Click,
+            column: 5,
+            row: 3,
+        }),
+    );
+    assert_eq!(s.article, 2);
+    // Click the first entity in the sidebar (row 1 is its kind heading).
+    update(
+        &mut s,
+        Action::Mouse(Mouse {
+            kind: MouseKind::Click,
+            column: 110,
+            row: 2,
+        }),
+    );
+    assert_eq!(s.focus, Pane::Sidebar);
+    assert!(s.sidebar.detail.is_some());
+}
+
+#[test]
+fn state_round_trips_through_the_saved_form() {
+    let mut s = state(120, 40);
+    keys(&mut s, "j j j /");
+    type_text(&mut s, "delta");
+    keys(&mut s, "enter");
+    let here = s.reading_position();
+    let article = s.article;
+    let saved = s.saved(Saved::default());
+    let json = serde_json::to_string(&saved).expect("serialises");
+    let back: Saved = serde_json::from_str(&json).expect("deserialises");
+    let mut t = State::new(common::library());
+    update(&mut t, Action::Resize(80, 24));
+    t.restore(&back);
+    assert_eq!(t.article, article);
+    assert_eq!(t.reading_position(), here);
+    assert_eq!(t.recent, vec!["delta".to_string()]);
+}
+
+#[test]
+fn saved_state_ignores_places_outside_the_issue_and_unknown_fields() {
+    let json = r#"{"sources":{"test-issue.txt":{"current":{"article":99,"block":0,"start":0,"end":0},
+        "positions":[{"article":2,"block":50,"start":0,"end":0}]}},"future_field":1}"#;
+    let saved: Saved = serde_json::from_str(json).expect("unknown fields are ignored");
+    let mut s = state(80, 24);
+    s.restore(&saved);
+    assert_eq!(s.article, 0);
+    assert!(s.positions.is_empty());
+}
+
+#[test]
+fn a_corrupt_state_file_is_kept_aside_and_defaults_are_used() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join(STATE_FILE), b"{not json").expect("write");
+    let (store, warnings) = Store::at(dir.path());
+    assert!(warnings.is_empty());
+    let (saved, warning) = store.load::<Saved>(STATE_FILE);
+    assert_eq!(saved, Saved::default());
+    assert!(warning.is_some_and(|w| w.contains("corrupt")));
+    let kept = std::fs::read_dir(dir.path())
+        .expect("list")
+        .filter_map(Result::ok)
+        .any(|e| e.file_name().to_string_lossy().contains("corrupt"));
+    assert!(kept);
+}
+
+#[test]
+fn a_newer_library_replaces_the_old_one_without_losing_the_place() {
+    let mut s = state(120, 40);
+    keys(&mut s, "j j j j /");
+    type_text(&mut s, "Laos");
+    keys(&mut s, "enter");
+    let here = s.reading_position();
+    let hits = s.search.hits.len();
+    let mut issue = common::issue();
+    issue.articles.push(Article {
+        id: 4,
+        title: "Appendix".into(),
+        blocks: vec![Block::new(BlockKind::Paragraph, "Laos and Laos again.")],
+        ..Article::default()
+    });
+    let bigger = Arc::new(Library::from_issue("test-issue.txt", issue));
+    assert!(update(
+        &mut s,
+        Action::LibraryUpdated(LibraryHandle(bigger))
+    ));
+    assert_eq!(s.library.issue.articles.len(), 4);
+    assert_eq!(s.reading_position(), here);
+    assert_eq!(s.search.hits.len(), hits + 2);
+}
