@@ -52,14 +52,34 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>> {
 /// removed (see [`sanitize`]).
 pub fn decode(bytes: &[u8]) -> String {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text: Cow<'_, str> = match std::str::from_utf8(bytes) {
-        Ok(text) => Cow::Borrowed(text),
-        Err(_) => {
-            encoding_rs::WINDOWS_1252
-                .decode_without_bom_handling(bytes)
-                .0
+    match std::str::from_utf8(bytes) {
+        Ok(text) => sanitize(text).into_owned(),
+        Err(_) => decode_windows_1252(bytes),
+    }
+}
+
+/// [`decode`] for bytes the caller no longer needs: clean UTF-8, the common case for a large
+/// file, becomes the returned `String` in place, without a copy, so a 9 MB file never exists
+/// twice in memory.
+pub fn decode_owned(bytes: Vec<u8>) -> String {
+    match String::from_utf8(bytes) {
+        // A BOM is one of the characters sanitising removes, so it needs no case of its own.
+        Ok(text) => match first_to_clean(&text) {
+            None => text,
+            Some(first) => clean_from(&text, first),
+        },
+        Err(err) => {
+            let bytes = err.into_bytes();
+            let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+            decode_windows_1252(bytes)
         }
-    };
+    }
+}
+
+fn decode_windows_1252(bytes: &[u8]) -> String {
+    let text = encoding_rs::WINDOWS_1252
+        .decode_without_bom_handling(bytes)
+        .0;
     sanitize(&text).into_owned()
 }
 
@@ -74,9 +94,99 @@ pub fn decode(bytes: &[u8]) -> String {
 /// - CRLF and CR become LF, form feed a blank line, tabs spaces to the next 8-column stop;
 /// - presentation-form ligatures (U+FB00–FB06) become their letters.
 pub fn sanitize(text: &str) -> Cow<'_, str> {
-    let Some(first) = text.find(needs_work) else {
-        return Cow::Borrowed(text);
-    };
+    match first_to_clean(text) {
+        None => Cow::Borrowed(text),
+        Some(first) => Cow::Owned(clean_from(text, first)),
+    }
+}
+
+/// Bytes that may start a character [`sanitize`] changes: C0 controls but `\n`, DEL, and the
+/// lead bytes of the two- and three-byte forms of the C1 controls, soft hyphen, bidi marks,
+/// BOM and ligatures. Everything else, including the lead byte of most non-ASCII letters, is
+/// skipped with one table look-up per byte; decoding characters (`chars()`) costs several
+/// times more on text full of typographic quotes.
+const MAY_NEED_WORK: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = b != b'\n' as usize;
+        b += 1;
+    }
+    table[0x7F] = true;
+    table[0xC2] = true; // U+0080–U+00BF: C1 controls, soft hyphen
+    table[0xD8] = true; // U+0600–U+063F: Arabic letter mark
+    table[0xE2] = true; // U+2000–U+2FFF: bidi marks, overrides and isolates
+    table[0xEF] = true; // U+F000–U+FFFF: ligatures, BOM
+    table
+};
+
+/// Byte offset of the first character [`sanitize`] would change, if any. Always a character
+/// boundary: the bytes it stops at are ASCII or lead bytes.
+///
+/// Extracted text is mostly printable ASCII, so eight bytes at a time are first tested for
+/// anything else ([`unusual_bytes`]); only a word that has some goes through the table.
+fn first_to_clean(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut chunks = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in chunks.by_ref() {
+        let word = u64::from_le_bytes([
+            chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7],
+        ]);
+        if unusual_bytes(word) != 0
+            && let Some(i) = first_to_clean_in(bytes, offset, offset + 8)
+        {
+            return Some(i);
+        }
+        offset += 8;
+    }
+    first_to_clean_in(bytes, offset, bytes.len())
+}
+
+/// High bit set in each byte of `word` that is not printable ASCII or `\n`: a control, DEL, or
+/// part of a multi-byte character. Plain SWAR arithmetic; no carry crosses a byte because
+/// every sum is done on 7-bit values.
+fn unusual_bytes(word: u64) -> u64 {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let each = |b: u8| u64::from_ne_bytes([b; 8]);
+    let is_zero = |w: u64| !(((w & LOW7) + LOW7) | w | LOW7);
+    let below_space = !((word & LOW7) + each(0x60)) & HIGH;
+    let newline = is_zero(word ^ each(b'\n'));
+    let delete = is_zero(word ^ each(0x7F));
+    (below_space & !newline) | delete | (word & HIGH)
+}
+
+/// [`first_to_clean`] for the characters starting in `bytes[from..to]`; a character may end
+/// after `to`.
+fn first_to_clean_in(bytes: &[u8], from: usize, to: usize) -> Option<usize> {
+    let mut i = from;
+    while let Some(skip) = bytes[i..to]
+        .iter()
+        .position(|&b| MAY_NEED_WORK[usize::from(b)])
+    {
+        i += skip;
+        let next = |k: usize| bytes.get(i + k).copied().unwrap_or(0);
+        let needs_work = match bytes[i] {
+            0xC2 => matches!(next(1), 0x80..=0x9F | 0xAD),
+            0xD8 => next(1) == 0x9C,
+            0xE2 => matches!(
+                (next(1), next(2)),
+                (0x80, 0x8E | 0x8F | 0xAA..=0xAE) | (0x81, 0xA6..=0xA9)
+            ),
+            0xEF => matches!((next(1), next(2)), (0xBB, 0xBF) | (0xAC, 0x80..=0x86)),
+            _ => true,
+        };
+        if needs_work {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Rewrites `text` from `first`, the first byte that needs it; the prefix is copied as is.
+fn clean_from(text: &str, first: usize) -> String {
     let mut out = String::with_capacity(text.len());
     out.push_str(&text[..first]);
     let mut column = out.len() - out.rfind('\n').map_or(0, |i| i + 1);
@@ -118,11 +228,7 @@ pub fn sanitize(text: &str) -> Cow<'_, str> {
             }
         }
     }
-    Cow::Owned(out)
-}
-
-fn needs_work(c: char) -> bool {
-    (c.is_control() && c != '\n') || is_removed(c) || ('\u{FB00}'..='\u{FB06}').contains(&c)
+    out
 }
 
 /// Characters dropped without trace.
@@ -290,6 +396,73 @@ mod tests {
     #[test]
     fn bom_is_dropped() {
         assert_eq!(decode(b"\xEF\xBB\xBFtext"), "text");
+    }
+
+    /// The byte scan must stop at exactly the characters the character rules change.
+    #[test]
+    fn byte_scan_agrees_with_the_character_rules() {
+        let changed = |c: char| {
+            (c.is_control() && c != '\n') || is_removed(c) || ('\u{FB00}'..='\u{FB06}').contains(&c)
+        };
+        for c in (0u32..0x3_0000).filter_map(char::from_u32) {
+            let text = format!("ab{c}cd");
+            let expected = changed(c).then_some(2);
+            assert_eq!(first_to_clean(&text), expected, "U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn byte_scan_finds_work_at_every_offset() {
+        for c in [
+            '\t', '\u{0}', '\u{7F}', '\u{9B}', '\u{AD}', '\u{202E}', '\u{FB01}', '\u{FEFF}',
+        ] {
+            for before in 0..20 {
+                let text = format!("{}‘{c}’ and more text after it", "x".repeat(before));
+                let at = before + '‘'.len_utf8();
+                assert_eq!(first_to_clean(&text), Some(at), "{c:?} after {before}");
+            }
+        }
+        let clean = "Plain text, ‘quoted’ – é\nover lines ".repeat(9);
+        for end in 0..clean.len() {
+            if clean.is_char_boundary(end) {
+                assert_eq!(first_to_clean(&clean[..end]), None);
+            }
+        }
+    }
+
+    #[test]
+    fn clean_utf8_is_not_copied() {
+        let bytes = "‘clean’ text – with quotes\n".as_bytes().to_vec();
+        let address = bytes.as_ptr();
+        let text = decode_owned(bytes);
+        assert_eq!(text.as_ptr(), address);
+        assert_eq!(text, "‘clean’ text – with quotes\n");
+    }
+
+    #[test]
+    fn owned_and_borrowed_decoding_agree() {
+        for bytes in [
+            &b"\xEF\xBB\xBFtext\r\nmore"[..],
+            b"\xEF\xBB\xBF\x93quoted\x94",
+            b"caf\xe9\tx",
+            b"a\x1b[1mb\x0c",
+            "o\u{FB03}ce \u{202E}x".as_bytes(),
+        ] {
+            assert_eq!(decode_owned(bytes.to_vec()), decode(bytes), "{bytes:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn decode_owned_matches_decode(bytes: Vec<u8>) {
+            proptest::prop_assert_eq!(decode_owned(bytes.clone()), decode(&bytes));
+        }
+
+        #[test]
+        fn sanitized_text_is_clean(text: String) {
+            let clean = sanitize(&text);
+            proptest::prop_assert_eq!(first_to_clean(&clean), None);
+        }
     }
 
     #[test]

@@ -1,0 +1,163 @@
+//! Costs of each stage between the bytes of a file and a searchable, readable issue, on the
+//! embedded issue (one page) and on a generated archive of 1000 pages (about 9 MB): decoding,
+//! parsing with repair, entity extraction, building the search index, searching, and wrapping
+//! text the way the reader does.
+//!
+//! `cargo bench --bench pipeline -- --warm-up-time 1 --measurement-time 3`
+
+mod common;
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::measurement::WallTime;
+use criterion::{
+    BatchSize, BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main,
+};
+
+use broker_reader::model::Issue;
+use broker_reader::{EMBEDDED_ISSUE, entities, parse, search, source};
+
+/// Columns the reader wraps an article to in the benches, a common reading width.
+const WRAP_WIDTH: usize = 72;
+
+/// Queries of the kinds users type: a lower-case word (any case), a phrase, a capitalised name
+/// (exact), and a word that never occurs (the whole text is scanned for nothing).
+const QUERIES: [(&str, &str); 4] = [
+    ("word", "cluster"),
+    ("phrase", "arms control"),
+    ("exact", "Norway"),
+    ("absent", "zyzzyva"),
+];
+
+struct Input {
+    name: &'static str,
+    bytes: Vec<u8>,
+}
+
+fn inputs() -> [Input; 2] {
+    [
+        Input {
+            name: "issue",
+            bytes: EMBEDDED_ISSUE.as_bytes().to_vec(),
+        },
+        Input {
+            name: "archive",
+            bytes: common::archive().into_bytes(),
+        },
+    ]
+}
+
+fn group<'a>(c: &'a mut Criterion, stage: &str, input: &Input) -> BenchmarkGroup<'a, WallTime> {
+    let mut group = c.benchmark_group(format!("{stage}/{}", input.name));
+    group.throughput(Throughput::Bytes(input.bytes.len() as u64));
+    if input.bytes.len() > 1 << 20 {
+        // Each iteration of a 9 MB stage takes milliseconds; fewer samples keep runs short.
+        group.sample_size(10);
+        group.warm_up_time(Duration::from_millis(500));
+    }
+    group
+}
+
+/// Parses an input, or says why the stages after parsing are skipped.
+fn parsed(input: &Input) -> Option<Issue> {
+    let text = source::decode(&input.bytes);
+    match parse::parse(&text) {
+        Ok(issue) => Some(issue),
+        Err(err) => {
+            eprintln!("{}: not parsed ({err}); later stages skipped", input.name);
+            None
+        }
+    }
+}
+
+fn pipeline(c: &mut Criterion) {
+    for input in inputs() {
+        let mut g = group(c, "decode", &input);
+        g.bench_function("borrowed", |b| {
+            b.iter(|| source::decode(black_box(&input.bytes)))
+        });
+        g.bench_function("owned", |b| {
+            b.iter_batched(
+                || input.bytes.clone(),
+                source::decode_owned,
+                BatchSize::LargeInput,
+            )
+        });
+        g.finish();
+
+        let text = source::decode(&input.bytes);
+        let mut g = group(c, "parse", &input);
+        g.bench_function("parse+repair", |b| {
+            b.iter(|| parse::parse(black_box(&text)))
+        });
+        g.finish();
+
+        let Some(issue) = parsed(&input) else {
+            continue;
+        };
+
+        let mut g = group(c, "entities", &input);
+        g.bench_function("extract", |b| {
+            b.iter(|| entities::extract(black_box(&issue)))
+        });
+        g.finish();
+
+        let mut g = group(c, "index", &input);
+        g.bench_function("build", |b| {
+            b.iter(|| search::Index::build(black_box(&issue)))
+        });
+        g.finish();
+
+        let index = search::Index::build(&issue);
+        let mut g = group(c, "search", &input);
+        for (name, query) in QUERIES {
+            g.bench_function(name, |b| b.iter(|| index.search(black_box(query))));
+        }
+        g.finish();
+
+        let mut g = group(c, "wrap", &input);
+        g.bench_function("longest-article", |b| {
+            let longest = issue
+                .articles
+                .iter()
+                .max_by_key(|a| a.blocks.iter().map(|b| b.text.len()).sum::<usize>());
+            b.iter(|| longest.map_or(0, |a| wrap_article(black_box(a))))
+        });
+        g.bench_function("all-articles", |b| {
+            b.iter(|| issue.articles.iter().map(wrap_article).sum::<usize>())
+        });
+        g.finish();
+
+        let mut g = group(c, "total", &input);
+        g.bench_function("decode+parse+entities+index", |b| {
+            b.iter_batched(
+                || input.bytes.clone(),
+                |bytes| {
+                    let text = source::decode_owned(bytes);
+                    let issue = parse::parse(&text).ok()?;
+                    drop(text);
+                    let entities = entities::extract(&issue);
+                    let index = search::Index::build(&issue);
+                    Some((issue, entities, index))
+                },
+                BatchSize::LargeInput,
+            )
+        });
+        g.finish();
+    }
+}
+
+/// Wraps every block of an article as the reader does; returns the number of lines.
+fn wrap_article(article: &broker_reader::model::Article) -> usize {
+    let options =
+        textwrap::Options::new(WRAP_WIDTH).wrap_algorithm(textwrap::WrapAlgorithm::FirstFit);
+    article
+        .blocks
+        .iter()
+        .map(|block| textwrap::wrap(&block.text, &options).len())
+        .sum()
+}
+
+criterion_group!(benches, pipeline);
+criterion_main!(benches);
