@@ -1,9 +1,25 @@
 //! Named entities of an issue: who, what, where and when, with every mention, aliases merged,
 //! a description from the text and the entities each one appears alongside.
 
+mod acronyms;
+mod dates;
+mod gazetteer;
+mod link;
+mod names;
+mod text;
+mod urls;
+
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Issue, Position};
+
+use link::Placed;
+use names::Evidence;
+
+/// How many related entities each entity lists.
+const MAX_RELATED: usize = 10;
 
 /// Index of an entity in [`Entities::list`].
 pub type EntityId = usize;
@@ -92,11 +108,151 @@ impl Entities {
     }
 }
 
-/// Finds, links and relates the entities of an issue.
+/// Finds, links and relates the entities of an issue. Linear in the length of the text.
 pub fn extract(issue: &Issue) -> Entities {
-    Entities {
-        list: Vec::new(),
-        by_article: vec![Vec::new(); issue.articles.len()],
-        mentions: Vec::new(),
+    let mut evidence = Evidence::default();
+    for block in issue.articles.iter().flat_map(|a| &a.blocks) {
+        evidence.add_block(&block.text, block.kind);
     }
+    let mut placed = Vec::new();
+    for (a, article) in issue.articles.iter().enumerate() {
+        for (b, block) in article.blocks.iter().enumerate() {
+            let found = names::candidates(&block.text, block.kind, &article.authors, &evidence);
+            placed.extend(found.into_iter().map(|candidate| Placed {
+                article: a,
+                block: b,
+                candidate,
+            }));
+        }
+    }
+    let mut drafts = link::link(&placed);
+    for d in &mut drafts {
+        d.mentions.sort_unstable();
+        d.mentions.dedup();
+    }
+    drafts.sort_by_key(|d| d.mentions.first().copied());
+
+    let mut list: Vec<Entity> = drafts
+        .iter()
+        .enumerate()
+        .map(|(id, d)| Entity {
+            id,
+            name: d.name(),
+            kind: d.kind(),
+            aliases: d.aliases(),
+            description: describe(issue, d),
+            mentions: d.mentions.clone(),
+            related: Vec::new(),
+        })
+        .collect();
+
+    let mut mentions: Vec<(Position, EntityId)> = list
+        .iter()
+        .flat_map(|e| e.mentions.iter().map(move |&m| (m, e.id)))
+        .collect();
+    mentions.sort_unstable();
+
+    relate(&mut list, &mentions);
+    let by_article = rank_by_article(issue.articles.len(), &mentions);
+    Entities {
+        list,
+        by_article,
+        mentions,
+    }
+}
+
+/// The acronym's defining sentence, or the first sentence that mentions the entity.
+fn describe(issue: &Issue, d: &link::Draft) -> String {
+    let Some(at) = d.definition.or_else(|| d.mentions.first().copied()) else {
+        return String::new();
+    };
+    let Some(text) = issue
+        .articles
+        .get(at.article)
+        .and_then(|a| a.blocks.get(at.block))
+        .map(|b| b.text.as_str())
+    else {
+        return String::new();
+    };
+    sentence_around(text, at.start, at.end)
+}
+
+/// The sentence holding `start..end`, whitespace collapsed and cut to a readable length.
+fn sentence_around(text: &str, start: usize, end: usize) -> String {
+    const MAX_CHARS: usize = 300;
+    let is_end = |s: &str| s.ends_with(['.', '?', '!']);
+    let mut from = 0;
+    for (i, _) in text[..start].match_indices(char::is_whitespace) {
+        if is_end(&text[..i]) && !text[..i].ends_with(" e.g.") {
+            from = i;
+        }
+    }
+    let mut to = text.len();
+    for (i, _) in text[end..].match_indices(char::is_whitespace) {
+        if is_end(&text[..end + i]) {
+            to = end + i;
+            break;
+        }
+    }
+    let sentence: Vec<&str> = text[from..to].split_whitespace().collect();
+    let sentence = sentence.join(" ");
+    if sentence.chars().count() > MAX_CHARS {
+        let cut: String = sentence.chars().take(MAX_CHARS - 1).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        sentence
+    }
+}
+
+/// Ranks, for each entity, the others by the number of blocks they share.
+fn relate(list: &mut [Entity], mentions: &[(Position, EntityId)]) {
+    let mut shared: HashMap<(EntityId, EntityId), u32> = HashMap::new();
+    let mut in_block: Vec<EntityId> = Vec::new();
+    let mut flush = |ids: &mut Vec<EntityId>| {
+        ids.sort_unstable();
+        ids.dedup();
+        for (i, &a) in ids.iter().enumerate() {
+            for &b in &ids[i + 1..] {
+                *shared.entry((a, b)).or_default() += 1;
+            }
+        }
+        ids.clear();
+    };
+    let mut current = None;
+    for (pos, id) in mentions {
+        if current != Some((pos.article, pos.block)) {
+            flush(&mut in_block);
+            current = Some((pos.article, pos.block));
+        }
+        in_block.push(*id);
+    }
+    flush(&mut in_block);
+
+    let mut ranked: Vec<Vec<(u32, EntityId)>> = vec![Vec::new(); list.len()];
+    for (&(a, b), &n) in &shared {
+        ranked[a].push((n, b));
+        ranked[b].push((n, a));
+    }
+    for (entity, mut r) in list.iter_mut().zip(ranked) {
+        r.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+        entity.related = r.into_iter().take(MAX_RELATED).map(|(_, id)| id).collect();
+    }
+}
+
+/// For each article, its entities, most mentioned first, ties in order of first mention.
+fn rank_by_article(articles: usize, mentions: &[(Position, EntityId)]) -> Vec<Vec<EntityId>> {
+    let mut counts: Vec<HashMap<EntityId, usize>> = vec![HashMap::new(); articles];
+    for (pos, id) in mentions {
+        if let Some(c) = counts.get_mut(pos.article) {
+            *c.entry(*id).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .map(|c| {
+            let mut ids: Vec<(usize, EntityId)> = c.into_iter().map(|(id, n)| (n, id)).collect();
+            ids.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+            ids.into_iter().map(|(_, id)| id).collect()
+        })
+        .collect()
 }

@@ -1,0 +1,85 @@
+//! Dates as written in prose: `22 February 2007`, `February 22, 2007`, `May 2003`, years
+//! (`1998`) and decades (`the 1990s`).
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+const MONTHS: &str =
+    "January|February|March|April|May|June|July|August|September|October|November|December";
+
+fn pattern() -> Option<&'static Regex> {
+    static CELL: OnceLock<Option<Regex>> = OnceLock::new();
+    CELL.get_or_init(|| {
+        // Alternatives from most to least specific: the leftmost-first engine takes the
+        // first that matches at a position, so a full date is never cut down to its year.
+        let source = format!(
+            r"\b(?:(?:[0-3]?\d\s+)?(?:{MONTHS})\s+(?:1[5-9]|20)\d\d|(?:{MONTHS})\s+[0-3]?\d,\s+(?:1[5-9]|20)\d\d|(?:1[5-9]|20)\d0s|(?:1[5-9]|20)\d\d)\b"
+        );
+        Regex::new(&source).ok()
+    })
+    .as_ref()
+}
+
+/// Byte ranges of the dates in `text`, in order.
+pub fn find(text: &str) -> Vec<Range<usize>> {
+    let Some(re) = pattern() else {
+        return Vec::new();
+    };
+    re.find_iter(text)
+        .filter(|m| !is_quantity(&text[..m.start()], &text[m.end()..]))
+        .map(|m| m.range())
+        .collect()
+}
+
+/// Money, percentages and parts of larger numbers are not years.
+fn is_quantity(before: &str, after: &str) -> bool {
+    let mut back = before.chars().rev();
+    let prev = back.next();
+    let digit_before_prev = back.next().is_some_and(|c| c.is_ascii_digit());
+    let mut ahead = after.chars();
+    let next = ahead.next();
+    let digit_after_next = ahead.next().is_some_and(|c| c.is_ascii_digit());
+    let rest = after.trim_start();
+    matches!(prev, Some('$' | '€' | '£'))
+        || (matches!(prev, Some(',' | '.')) && digit_before_prev)
+        || (matches!(next, Some(',' | '.')) && digit_after_next)
+        || next == Some('%')
+        || rest.starts_with("per cent")
+        || rest.starts_with("percent")
+}
+
+/// A date written as a name: inner whitespace collapsed.
+pub fn normalize(date: &str) -> String {
+    date.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dates(text: &str) -> Vec<&str> {
+        find(text).into_iter().map(|r| &text[r]).collect()
+    }
+
+    #[test]
+    fn finds_full_dates_months_years_and_decades() {
+        assert_eq!(
+            dates("on 22\nFebruary 2007, announced in May 2003, by the end of 2008"),
+            ["22\nFebruary 2007", "May 2003", "2008"]
+        );
+        assert_eq!(
+            dates("since the 1990s and on March 3, 1999"),
+            ["1990s", "March 3, 1999"]
+        );
+        assert_eq!(dates("In 1998 the Group"), ["1998"]);
+    }
+
+    #[test]
+    fn skips_quantities() {
+        assert!(dates("$2000 and 1,998 and 2000% and 2000 per cent and 155 states").is_empty());
+        assert!(dates("12345 and 3.2001").is_empty());
+        assert_eq!(normalize("22\nFebruary  2007"), "22 February 2007");
+    }
+}

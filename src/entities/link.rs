@@ -1,0 +1,398 @@
+//! Linking: one entity per real-world thing. Candidates with a sure kind found entities first;
+//! then acronyms join their long forms, lone surnames join the person, lone head words (`the
+//! Bank`) join the one name in the article they end, and what is left becomes its own entity.
+
+use std::collections::HashMap;
+
+use super::EntityKind;
+use super::names::{Candidate, Role};
+use crate::model::Position;
+
+/// A candidate placed in the issue.
+#[derive(Debug, Clone)]
+pub struct Placed {
+    pub article: usize,
+    pub block: usize,
+    pub candidate: Candidate,
+}
+
+/// An entity under construction.
+#[derive(Debug, Clone, Default)]
+pub struct Draft {
+    /// Forms written in the text, first seen first.
+    pub forms: Vec<String>,
+    /// Forms that include a person's title (`President Bush`), kept as aliases only.
+    pub titled: Vec<String>,
+    pub mentions: Vec<Position>,
+    votes: [u32; 7],
+    pub place: Option<&'static str>,
+    /// Where the acronym was defined, for the description.
+    pub definition: Option<Position>,
+    pub acronym: Option<String>,
+}
+
+impl Draft {
+    fn vote(&mut self, kind: EntityKind) {
+        self.votes[kind as usize] += 1;
+    }
+
+    fn add_form(&mut self, form: &str) {
+        if !form.is_empty() && !self.forms.iter().any(|f| f == form) {
+            self.forms.push(form.to_string());
+        }
+    }
+
+    pub fn kind(&self) -> EntityKind {
+        // Ties go to the more specific kinds, listed first.
+        let order = [
+            EntityKind::Url,
+            EntityKind::Date,
+            EntityKind::Person,
+            EntityKind::Place,
+            EntityKind::Document,
+            EntityKind::Organization,
+            EntityKind::Topic,
+        ];
+        let mut best = EntityKind::Topic;
+        let mut best_votes = 0;
+        for k in order {
+            if self.votes[k as usize] > best_votes {
+                best = k;
+                best_votes = self.votes[k as usize];
+            }
+        }
+        best
+    }
+
+    /// The fullest form: for places the gazetteer's name, otherwise the longest form that is
+    /// not a bare acronym.
+    pub fn name(&self) -> String {
+        if let Some(place) = self.place {
+            return place.to_string();
+        }
+        let spelled = self.forms.iter().filter(|f| !is_acronym(f));
+        spelled
+            .max_by_key(|f| f.chars().count())
+            .or_else(|| self.forms.first())
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    pub fn aliases(&self) -> Vec<String> {
+        let name = self.name();
+        let mut out: Vec<String> = Vec::new();
+        for f in self.forms.iter().chain(&self.titled) {
+            if *f != name && !out.contains(f) {
+                out.push(f.clone());
+            }
+        }
+        out
+    }
+}
+
+fn is_acronym(s: &str) -> bool {
+    s.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !s.chars().any(char::is_lowercase)
+}
+
+fn key(s: &str) -> String {
+    s.to_lowercase()
+}
+
+/// Initials of the capitalised words of a name: `United Nations` → `UN`.
+fn initials(name: &str) -> Option<String> {
+    let words: Vec<&str> = name
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .collect();
+    (words.len() >= 2).then(|| words.iter().filter_map(|w| w.chars().next()).collect())
+}
+
+fn last_word(name: &str) -> &str {
+    name.rsplit(' ').next().unwrap_or(name)
+}
+
+#[derive(Default)]
+struct Linker {
+    drafts: Vec<Draft>,
+    by_key: HashMap<String, usize>,
+    /// Drafts merged into another point at it.
+    merged: Vec<Option<usize>>,
+}
+
+impl Linker {
+    fn resolve(&self, mut id: usize) -> usize {
+        while let Some(Some(next)) = self.merged.get(id) {
+            id = *next;
+        }
+        id
+    }
+
+    fn find(&self, form: &str) -> Option<usize> {
+        self.by_key.get(&key(form)).map(|&id| self.resolve(id))
+    }
+
+    fn create(&mut self) -> usize {
+        self.drafts.push(Draft::default());
+        self.merged.push(None);
+        self.drafts.len() - 1
+    }
+
+    fn register(&mut self, form: &str, id: usize) {
+        self.by_key.entry(key(form)).or_insert(id);
+    }
+
+    fn find_or_create(&mut self, forms: &[&str]) -> usize {
+        let id = forms
+            .iter()
+            .find_map(|f| self.find(f))
+            .unwrap_or_else(|| self.create());
+        for f in forms {
+            self.register(f, id);
+        }
+        id
+    }
+
+    fn attach(&mut self, id: usize, p: &Placed, kind: Option<EntityKind>, form: Option<&str>) {
+        let id = self.resolve(id);
+        let c = &p.candidate;
+        let d = &mut self.drafts[id];
+        d.mentions.push(Position::new(
+            p.article,
+            p.block,
+            c.range.start,
+            c.range.end,
+        ));
+        if let Some(k) = kind {
+            d.vote(k);
+        }
+        if let Some(f) = form {
+            d.add_form(f);
+        }
+    }
+
+    fn merge(&mut self, from: usize, into: usize) {
+        let (from, into) = (self.resolve(from), self.resolve(into));
+        if from == into {
+            return;
+        }
+        let source = std::mem::take(&mut self.drafts[from]);
+        let target = &mut self.drafts[into];
+        target.mentions.extend(source.mentions);
+        for f in &source.forms {
+            target.add_form(f);
+        }
+        target.titled.extend(source.titled);
+        for (t, s) in target.votes.iter_mut().zip(source.votes) {
+            *t += s;
+        }
+        target.definition = target.definition.or(source.definition);
+        target.acronym = target.acronym.take().or(source.acronym);
+        target.place = target.place.or(source.place);
+        self.merged[from] = Some(into);
+    }
+
+    fn live(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.drafts.len()).filter(|&i| self.merged[i].is_none())
+    }
+}
+
+/// Links candidates (in reading order) into entity drafts.
+pub fn link(candidates: &[Placed]) -> Vec<Draft> {
+    let mut l = Linker::default();
+    let mut weak: Vec<&Placed> = Vec::new();
+
+    // 1. Sure kinds.
+    for p in candidates {
+        let c = &p.candidate;
+        match (&c.role, c.kind) {
+            (Role::Definition { short }, kind) => {
+                let id = l.find_or_create(&[&c.name, short]);
+                l.attach(id, p, kind, Some(&c.name));
+                let d = &mut l.drafts[id];
+                d.add_form(short);
+                d.acronym.get_or_insert_with(|| short.clone());
+                d.definition.get_or_insert(Position::new(
+                    p.article,
+                    p.block,
+                    c.range.start,
+                    c.range.end,
+                ));
+                d.place = d.place.or(c.place);
+            }
+            (Role::Short { long }, _) => {
+                let id = l.find_or_create(&[long, &c.name]);
+                l.attach(id, p, None, Some(&c.name));
+            }
+            (role, Some(kind)) => {
+                let id = match c.place {
+                    Some(place) => l.find_or_create(&[place, &c.name]),
+                    None => l.find_or_create(&[&c.name]),
+                };
+                l.attach(id, p, Some(kind), Some(&c.name));
+                let d = &mut l.drafts[id];
+                d.place = d.place.or(c.place);
+                match role {
+                    Role::Person { written } if *written != c.name => {
+                        if !d.titled.contains(written) {
+                            d.titled.push(written.clone());
+                        }
+                    }
+                    Role::Title { short: Some(short) } => {
+                        d.add_form(short);
+                        l.register(short, id);
+                    }
+                    _ => {}
+                }
+            }
+            (_, None) => weak.push(p),
+        }
+    }
+
+    // 2. A person named by surname alone (`President Bush`) is the one full name ending so.
+    merge_surnames(&mut l);
+
+    // 3. Phrases without a sure kind: known forms, then people by first name, else topics.
+    let (phrases, words): (Vec<&Placed>, Vec<&Placed>) = weak
+        .into_iter()
+        .partition(|p| p.candidate.name.contains(' '));
+    for p in phrases {
+        let c = &p.candidate;
+        if let Some(id) = l.find(&c.name) {
+            l.attach(id, p, None, Some(&c.name));
+        } else {
+            let id = l.find_or_create(&[&c.name]);
+            l.attach(id, p, Some(EntityKind::Topic), Some(&c.name));
+        }
+    }
+    merge_surnames(&mut l);
+
+    // 4. Single words: known forms, acronyms by initials, surnames, head words in the article.
+    let initials_index = index_initials(&l);
+    let surnames = index_surnames(&l);
+    let mut per_article: HashMap<usize, Vec<usize>> = HashMap::new();
+    for id in l.live() {
+        for m in &l.drafts[id].mentions {
+            let ids = per_article.entry(m.article).or_default();
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+    }
+    for p in words {
+        let c = &p.candidate;
+        if let Some(id) = l.find(&c.name) {
+            l.attach(id, p, None, Some(&c.name));
+            continue;
+        }
+        match c.role {
+            Role::Acronym => {
+                if let Some(&Some(id)) = initials_index.get(&c.name) {
+                    let id = l.resolve(id);
+                    l.register(&c.name, id);
+                    l.attach(id, p, None, Some(&c.name));
+                } else if !c.name.ends_with('s') {
+                    let id = l.find_or_create(&[&c.name]);
+                    l.attach(id, p, Some(EntityKind::Organization), Some(&c.name));
+                }
+            }
+            Role::Anaphor => {
+                let in_article = per_article.get(&p.article).map_or(&[][..], Vec::as_slice);
+                let mut matching = in_article.iter().map(|&id| l.resolve(id)).filter(|&id| {
+                    let name = l.drafts[id].name();
+                    name.contains(' ') && last_word(&name) == c.name
+                });
+                if let (Some(id), None) = (matching.next(), matching.next()) {
+                    l.attach(id, p, None, None);
+                }
+            }
+            _ => {
+                if let Some(&Some(id)) = surnames.get(&c.name) {
+                    l.attach(id, p, None, None);
+                } else {
+                    let id = l.find_or_create(&[&c.name]);
+                    l.attach(id, p, Some(EntityKind::Topic), Some(&c.name));
+                }
+            }
+        }
+    }
+
+    let live: Vec<usize> = l.live().collect();
+    let mut drafts = l.drafts;
+    live.into_iter()
+        .map(|id| std::mem::take(&mut drafts[id]))
+        .filter(|d| !d.mentions.is_empty())
+        .collect()
+}
+
+/// Maps initials to the one multi-word name that has them (`None` when several do).
+fn index_initials(l: &Linker) -> HashMap<String, Option<usize>> {
+    let mut index: HashMap<String, Option<usize>> = HashMap::new();
+    for id in l.live() {
+        let d = &l.drafts[id];
+        if matches!(
+            d.kind(),
+            EntityKind::Date | EntityKind::Url | EntityKind::Person
+        ) {
+            continue;
+        }
+        for form in d.forms.iter().map(String::as_str).chain(d.place) {
+            if let Some(i) = initials(form) {
+                index
+                    .entry(i)
+                    .and_modify(|e| {
+                        if *e != Some(id) {
+                            *e = None;
+                        }
+                    })
+                    .or_insert(Some(id));
+            }
+        }
+    }
+    index
+}
+
+/// Maps surnames to the one person who has them.
+fn index_surnames(l: &Linker) -> HashMap<String, Option<usize>> {
+    let mut index: HashMap<String, Option<usize>> = HashMap::new();
+    for id in l.live() {
+        let d = &l.drafts[id];
+        if d.kind() != EntityKind::Person {
+            continue;
+        }
+        let name = d.name();
+        index
+            .entry(last_word(&name).to_string())
+            .and_modify(|e| {
+                if *e != Some(id) {
+                    *e = None;
+                }
+            })
+            .or_insert(Some(id));
+    }
+    index
+}
+
+fn merge_surnames(l: &mut Linker) {
+    // Full names by surname; `None` when two people share it.
+    let mut full: HashMap<String, Option<usize>> = HashMap::new();
+    let mut single = Vec::new();
+    for id in l.live() {
+        let d = &l.drafts[id];
+        if d.kind() != EntityKind::Person {
+            continue;
+        }
+        let name = d.name();
+        if name.contains(' ') {
+            full.entry(last_word(&name).to_string())
+                .and_modify(|e| *e = None)
+                .or_insert(Some(id));
+        } else {
+            single.push((id, name));
+        }
+    }
+    for (id, name) in single {
+        if let Some(&Some(target)) = full.get(&name) {
+            l.merge(id, target);
+        }
+    }
+}

@@ -1,0 +1,924 @@
+//! Candidate mentions in one block: web addresses, dates, bylines, acronym definitions, titles
+//! of publications, places and capitalised phrases, each with the kind its cues suggest.
+//!
+//! Rules follow Mikheev, Moens & Grover (1999): sure-fire cues first (a title before a name, an
+//! organisation or document head word, a gazetteer hit), and capitalised words at the start of a
+//! sentence only when the rest of the text shows them capitalised elsewhere.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use super::EntityKind;
+use super::text::{Token, gap, is_function_word, tokenize};
+use super::{acronyms, dates, gazetteer, urls};
+use crate::lexicon;
+use crate::model::BlockKind;
+
+/// What the rules know about a candidate beyond its kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Role {
+    Plain,
+    /// The long form of an acronym defined right after it.
+    Definition {
+        short: String,
+    },
+    /// The acronym in a definition; `long` is the long form's name.
+    Short {
+        long: String,
+    },
+    /// A bare all-capitals word such as `UN`.
+    Acronym,
+    /// A head word standing alone (`the Bank`, `the Group`) that may point back to a name.
+    Anaphor,
+    /// A person, with the title or byline form that was written (`President Bush`).
+    Person {
+        written: String,
+    },
+    /// A publication's full title and its main title before a subtitle.
+    Title {
+        short: Option<String>,
+    },
+}
+
+/// One mention found in a block, not yet linked to an entity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub range: Range<usize>,
+    /// The name as it should be shown: whitespace collapsed, titles and possessives removed.
+    pub name: String,
+    /// The kind when a cue settles it; `None` leaves it to linking.
+    pub kind: Option<EntityKind>,
+    pub role: Role,
+    /// Canonical gazetteer name for places.
+    pub place: Option<&'static str>,
+}
+
+/// Facts gathered from the whole issue before any block is read.
+#[derive(Debug, Default)]
+pub struct Evidence {
+    /// Words seen capitalised in the middle of a sentence somewhere in the issue.
+    pub capitalised: HashSet<String>,
+}
+
+impl Evidence {
+    pub fn add_block(&mut self, text: &str, kind: BlockKind) {
+        if is_heading(kind) {
+            return;
+        }
+        for t in tokenize(text, false) {
+            let word = t.text(text);
+            if t.cap && !t.initial && !is_function_word(&word.to_lowercase()) {
+                self.capitalised.insert(word.to_string());
+            }
+        }
+    }
+}
+
+fn is_heading(kind: BlockKind) -> bool {
+    matches!(kind, BlockKind::Heading | BlockKind::Label)
+}
+
+const ORG_HEADS: &[&str] = &[
+    "Academy",
+    "Agency",
+    "Alliance",
+    "Assembly",
+    "Association",
+    "Authority",
+    "Bank",
+    "Board",
+    "Bureau",
+    "Cabinet",
+    "Center",
+    "Centre",
+    "Coalition",
+    "College",
+    "Commission",
+    "Committee",
+    "Company",
+    "Conference",
+    "Congress",
+    "Corporation",
+    "Council",
+    "Court",
+    "Department",
+    "Federation",
+    "Forum",
+    "Foundation",
+    "Fund",
+    "Group",
+    "Initiative",
+    "Institute",
+    "Institution",
+    "League",
+    "Ministry",
+    "Movement",
+    "Nations",
+    "Network",
+    "Office",
+    "Organisation",
+    "Organization",
+    "Parliament",
+    "Party",
+    "Press",
+    "Secretariat",
+    "Senate",
+    "Service",
+    "Society",
+    "Tribunal",
+    "Trust",
+    "Union",
+    "University",
+];
+
+const DOCUMENT_HEADS: &[&str] = &[
+    "Accord",
+    "Accords",
+    "Act",
+    "Agreement",
+    "Charter",
+    "Constitution",
+    "Convention",
+    "Covenant",
+    "Declaration",
+    "Directive",
+    "Journal",
+    "Memorandum",
+    "Newsletter",
+    "Pact",
+    "Protocol",
+    "Report",
+    "Resolution",
+    "Statute",
+    "Treaty",
+    "Yearbook",
+];
+
+/// Titles written before a person's name; two-word titles are joined by a space.
+const PERSON_TITLES: &[&str] = &[
+    "Ambassador",
+    "Archbishop",
+    "Bishop",
+    "Chancellor",
+    "Commissioner",
+    "Dr",
+    "Foreign Minister",
+    "General",
+    "Governor",
+    "Judge",
+    "King",
+    "Lord",
+    "Minister",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Pope",
+    "Premier",
+    "President",
+    "Prime Minister",
+    "Prince",
+    "Princess",
+    "Prof",
+    "Professor",
+    "Queen",
+    "Secretary General",
+    "Secretary-General",
+    "Senator",
+    "Sir",
+    "Vice President",
+    "Vice-President",
+];
+
+/// Words after which a capitalised title names a publication.
+const TITLE_CUES: &[&str] = &[
+    "book",
+    "bulletin",
+    "entitled",
+    "journal",
+    "magazine",
+    "newsletter",
+    "published",
+    "publishes",
+    "report",
+    "study",
+    "titled",
+];
+
+pub fn head_kind(word: &str) -> Option<EntityKind> {
+    if ORG_HEADS.contains(&word) {
+        Some(EntityKind::Organization)
+    } else if DOCUMENT_HEADS.contains(&word) {
+        Some(EntityKind::Document)
+    } else {
+        None
+    }
+}
+
+/// Lower-case words that may sit inside a name between capitalised words.
+fn connector(word: &str) -> bool {
+    matches!(
+        word,
+        "of" | "on" | "for" | "and" | "the" | "de" | "van" | "von" | "der" | "den" | "du" | "la"
+    )
+}
+
+/// One word or gazetteer name inside a block.
+#[derive(Debug, Clone, Copy)]
+struct Unit {
+    start: usize,
+    end: usize,
+    cap: bool,
+    acronym: bool,
+    initial: bool,
+    possessive: bool,
+    numeric: bool,
+    masked: bool,
+    place: Option<&'static str>,
+}
+
+/// A piece of a capitalised phrase: a unit, or a connector between units.
+#[derive(Debug, Clone, Copy)]
+enum Piece {
+    Word(usize),
+    /// A lower-case connector word (unit index) or `&` (no unit).
+    Link(Option<usize>),
+}
+
+struct Block<'a> {
+    text: &'a str,
+    units: Vec<Unit>,
+}
+
+impl Block<'_> {
+    fn word(&self, i: usize) -> &str {
+        &self.text[self.units[i].start..self.units[i].end]
+    }
+
+    fn link_word(&self, p: Piece) -> Option<&str> {
+        match p {
+            Piece::Link(Some(i)) => Some(self.word(i)),
+            Piece::Link(None) => Some("&"),
+            Piece::Word(_) => None,
+        }
+    }
+}
+
+/// Finds the candidate mentions of one block.
+pub fn candidates(
+    text: &str,
+    kind: BlockKind,
+    authors: &[String],
+    evidence: &Evidence,
+) -> Vec<Candidate> {
+    let mut found: Vec<Candidate> = Vec::new();
+    let mut masks: Vec<Range<usize>> = Vec::new();
+    let free = |masks: &[Range<usize>], r: &Range<usize>| {
+        !masks.iter().any(|m| m.start < r.end && r.start < m.end)
+    };
+
+    for r in urls::find(text) {
+        found.push(Candidate {
+            name: text[r.clone()].to_string(),
+            range: r.clone(),
+            kind: Some(EntityKind::Url),
+            role: Role::Plain,
+            place: None,
+        });
+        masks.push(r);
+    }
+    for r in dates::find(text) {
+        if free(&masks, &r) {
+            found.push(Candidate {
+                name: dates::normalize(&text[r.clone()]),
+                range: r.clone(),
+                kind: Some(EntityKind::Date),
+                role: Role::Plain,
+                place: None,
+            });
+            masks.push(r);
+        }
+    }
+    for author in authors.iter().filter(|a| a.split_whitespace().count() >= 2) {
+        for (start, _) in text.match_indices(author.as_str()) {
+            let r = start..start + author.len();
+            if free(&masks, &r) && on_word_boundaries(text, &r) {
+                found.push(Candidate {
+                    name: author.clone(),
+                    range: r.clone(),
+                    kind: Some(EntityKind::Person),
+                    role: Role::Person {
+                        written: author.clone(),
+                    },
+                    place: None,
+                });
+                masks.push(r);
+            }
+        }
+    }
+    for d in acronyms::definitions(text) {
+        if !free(&masks, &d.long) || !free(&masks, &d.short) {
+            continue;
+        }
+        let long = collapse(&text[d.long.clone()]);
+        let short = text[d.short.clone()].to_string();
+        let long_kind = phrase_kind(&long);
+        found.push(Candidate {
+            name: long.clone(),
+            range: d.long.clone(),
+            kind: long_kind.or(Some(EntityKind::Topic)),
+            role: Role::Definition {
+                short: short.clone(),
+            },
+            place: gazetteer::lookup(&long),
+        });
+        found.push(Candidate {
+            name: short,
+            range: d.short.clone(),
+            kind: None,
+            role: Role::Short { long },
+            place: None,
+        });
+        masks.push(d.long);
+        masks.push(d.short);
+    }
+
+    let tokens = tokenize(text, is_heading(kind));
+    for r in publication_titles(text, &tokens, kind) {
+        if free(&masks, &r) {
+            let name = collapse(&text[r.clone()]);
+            let short = [" – ", " — ", ": ", " - "]
+                .iter()
+                .find_map(|sep| name.split_once(sep))
+                .map(|(main, _)| main.trim().to_string());
+            found.push(Candidate {
+                name,
+                range: r.clone(),
+                kind: Some(EntityKind::Document),
+                role: Role::Title { short },
+                place: None,
+            });
+            masks.push(r);
+        }
+    }
+
+    let block = Block {
+        text,
+        units: units(text, &tokens, &masks),
+    };
+    for chunk in chunks(&block, evidence) {
+        for piece in split(&block, &chunk) {
+            if let Some(c) = classify(&block, &piece) {
+                found.push(c);
+            }
+        }
+    }
+    found.sort_by_key(|c| c.range.start);
+    found
+}
+
+fn on_word_boundaries(text: &str, r: &Range<usize>) -> bool {
+    let before = text[..r.start].chars().next_back();
+    let after = text[r.end..].chars().next();
+    before.is_none_or(|c| !c.is_alphanumeric()) && after.is_none_or(|c| !c.is_alphanumeric())
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The kind a whole phrase's head words give it (used for acronym long forms).
+fn phrase_kind(phrase: &str) -> Option<EntityKind> {
+    if gazetteer::lookup(phrase).is_some() {
+        return Some(EntityKind::Place);
+    }
+    let words: Vec<&str> = phrase
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .collect();
+    let before_link = words
+        .iter()
+        .position(|w| connector(w))
+        .unwrap_or(words.len());
+    words[..before_link]
+        .iter()
+        .rev()
+        .find_map(|w| head_kind(w))
+        .or_else(|| words.iter().rev().find_map(|w| head_kind(w)))
+}
+
+/// Titles of publications: a capitalised run after a cue word (`published Assessing Aid`,
+/// `newsletter, Peace Negotiations Watch`) or after the year in a reference
+/// (`World Bank (1998) Assessing Aid – What Works`). The run may hold small words, dashes and
+/// commas, and ends with the sentence.
+fn publication_titles(text: &str, tokens: &[Token], kind: BlockKind) -> Vec<Range<usize>> {
+    let mut found = Vec::new();
+    for i in 1..tokens.len() {
+        let prev = &tokens[i - 1];
+        let between = gap(text, prev, &tokens[i]).trim();
+        let cued = TITLE_CUES.contains(&prev.text(text)) && (between.is_empty() || between == ",");
+        let after_year = kind == BlockKind::Reference
+            && prev.numeric
+            && prev.end - prev.start == 4
+            && between == ")";
+        if (cued || after_year) && tokens[i].cap && !tokens[i].numeric {
+            let end = title_end(text, tokens, i);
+            if let Some(last) = end {
+                found.push(tokens[i].start..tokens[last].end);
+            }
+        }
+    }
+    found
+}
+
+fn title_end(text: &str, tokens: &[Token], first: usize) -> Option<usize> {
+    let small = |t: &Token| {
+        matches!(
+            t.text(text),
+            "a" | "an" | "and" | "or" | "of" | "the" | "in" | "on" | "for" | "to" | "with" | "at"
+        )
+    };
+    let mut last = first;
+    let mut j = first + 1;
+    while j < tokens.len() {
+        let g = gap(text, &tokens[j - 1], &tokens[j]);
+        let g = g.trim();
+        let joinable = matches!(g, "" | "–" | "—" | ":" | "," | "-");
+        if !joinable || tokens[j - 1].possessive {
+            break;
+        }
+        if tokens[j].cap {
+            last = j;
+        } else if !small(&tokens[j]) || g == ":" {
+            break;
+        }
+        j += 1;
+    }
+    // A single capitalised word after `published` is as likely a name as a title.
+    (last > first).then_some(last)
+}
+
+/// Units: tokens, with gazetteer names merged into one unit each.
+fn units(text: &str, tokens: &[Token], masks: &[Range<usize>]) -> Vec<Unit> {
+    let hits = gazetteer::find(text);
+    let mut hit = hits.iter().peekable();
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    let masked = |s: usize, e: usize| masks.iter().any(|m| m.start < e && s < m.end);
+    while i < tokens.len() {
+        let t = tokens[i];
+        while hit.peek().is_some_and(|h| h.start < t.start) {
+            hit.next();
+        }
+        if let Some(h) = hit.peek().filter(|h| h.start == t.start)
+            && let Some(last) = tokens[i..].iter().position(|u| u.end == h.end)
+        {
+            let last_token = tokens[i + last];
+            out.push(Unit {
+                start: t.start,
+                end: h.end,
+                cap: true,
+                acronym: t.acronym && last == 0,
+                initial: t.initial,
+                possessive: last_token.possessive,
+                numeric: false,
+                masked: masked(t.start, h.end),
+                place: Some(h.canonical),
+            });
+            hit.next();
+            i += last + 1;
+            continue;
+        }
+        out.push(Unit {
+            start: t.start,
+            end: t.end,
+            cap: t.cap,
+            acronym: t.acronym,
+            initial: t.initial,
+            possessive: t.possessive,
+            numeric: t.numeric,
+            masked: masked(t.start, t.end),
+            place: None,
+        });
+        i += 1;
+    }
+    out
+}
+
+/// Whether a capitalised unit may be part of a name where it stands.
+fn admissible(block: &Block<'_>, i: usize, evidence: &Evidence) -> bool {
+    let u = &block.units[i];
+    let word = block.word(i);
+    if !u.cap || u.masked || u.numeric {
+        return false;
+    }
+    if u.place.is_none() && is_function_word(&word.to_lowercase()) {
+        return false;
+    }
+    if !u.initial || u.acronym {
+        return true;
+    }
+    // At a sentence start a capital proves nothing; ordinary words need to have been seen
+    // capitalised mid-sentence elsewhere.
+    !lexicon::is_common_word(word) || evidence.capitalised.contains(word)
+}
+
+/// The gap between two units lets them belong to one name.
+fn joined(block: &Block<'_>, a: usize, b: usize) -> Option<bool> {
+    let (ua, ub) = (&block.units[a], &block.units[b]);
+    if ua.possessive {
+        return None;
+    }
+    let g = &block.text[ua.end..ub.start];
+    if g.chars().all(char::is_whitespace) && !g.is_empty() {
+        Some(false)
+    } else if g == "-" {
+        Some(false)
+    } else if g.trim() == "&" {
+        Some(true)
+    } else {
+        None
+    }
+}
+
+/// Maximal capitalised phrases, with connectors, in reading order.
+fn chunks(block: &Block<'_>, evidence: &Evidence) -> Vec<Vec<Piece>> {
+    let n = block.units.len();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let u = &block.units[i];
+        if !u.cap || u.masked || u.numeric {
+            i += 1;
+            continue;
+        }
+        let first_ok = admissible(block, i, evidence);
+        let first_function = u.place.is_none() && is_function_word(&block.word(i).to_lowercase());
+        if !first_ok && (first_function || u.masked) {
+            i += 1;
+            continue;
+        }
+        let (pieces, last) = extend(block, i, evidence);
+        let words = pieces
+            .iter()
+            .filter(|p| matches!(p, Piece::Word(_)))
+            .count();
+        let has_head = pieces.iter().any(|p| match p {
+            Piece::Word(w) => head_kind(block.word(*w)).is_some(),
+            Piece::Link(_) => false,
+        });
+        if first_ok || (words >= 2 && (has_head || words >= 3)) {
+            out.push(pieces);
+            i = last + 1;
+        } else {
+            // The sentence-initial word is ordinary; the phrase may start after it.
+            i += 1;
+        }
+    }
+    out
+}
+
+fn extend(block: &Block<'_>, first: usize, evidence: &Evidence) -> (Vec<Piece>, usize) {
+    let n = block.units.len();
+    let mut pieces = vec![Piece::Word(first)];
+    let mut last = first;
+    loop {
+        let next = last + 1;
+        if next >= n {
+            break;
+        }
+        let Some(amp) = joined(block, last, next) else {
+            break;
+        };
+        let nu = &block.units[next];
+        let word = block.word(next);
+        let lower_word = word.to_lowercase();
+        let capital_next = nu.cap && !nu.masked && !nu.numeric;
+        if capital_next && (nu.place.is_some() || !is_function_word(&lower_word)) {
+            if amp {
+                pieces.push(Piece::Link(None));
+            }
+            pieces.push(Piece::Word(next));
+            last = next;
+            continue;
+        }
+        if amp || !connector(word) {
+            break;
+        }
+        // A connector, perhaps `of the`, then a capitalised word.
+        let mut links = vec![Piece::Link(Some(next))];
+        let mut k = next + 1;
+        if k < n
+            && block.word(k) == "the"
+            && lower_word != "the"
+            && joined(block, next, k) == Some(false)
+        {
+            links.push(Piece::Link(Some(k)));
+            k += 1;
+        }
+        let ok = k < n
+            && joined(block, k - 1, k) == Some(false)
+            && admissible_inside(block, k, evidence);
+        if !ok {
+            break;
+        }
+        pieces.extend(links);
+        pieces.push(Piece::Word(k));
+        last = k;
+    }
+    (pieces, last)
+}
+
+fn admissible_inside(block: &Block<'_>, i: usize, evidence: &Evidence) -> bool {
+    let u = &block.units[i];
+    u.cap
+        && !u.masked
+        && !u.numeric
+        && (u.place.is_some() || !is_function_word(&block.word(i).to_lowercase()))
+        && (!u.initial || admissible(block, i, evidence))
+}
+
+fn words_of(pieces: &[Piece]) -> impl Iterator<Item = usize> + '_ {
+    pieces.iter().filter_map(|p| match p {
+        Piece::Word(w) => Some(*w),
+        Piece::Link(_) => None,
+    })
+}
+
+fn has_head(block: &Block<'_>, pieces: &[Piece]) -> bool {
+    words_of(pieces).any(|w| block.units[w].place.is_none() && head_kind(block.word(w)).is_some())
+}
+
+fn ends_with_head(block: &Block<'_>, pieces: &[Piece]) -> bool {
+    matches!(pieces.last(), Some(Piece::Word(w)) if head_kind(block.word(*w)).is_some())
+}
+
+/// Breaks a phrase where it joins several names: `Canada and Norway`, `Development Research
+/// Group of the World Bank`, `US President George Bush`.
+fn split(block: &Block<'_>, pieces: &[Piece]) -> Vec<Vec<Piece>> {
+    // A person's title inside the phrase: what follows is the person.
+    let words: Vec<usize> = words_of(pieces).collect();
+    for (wi, &w) in words.iter().enumerate() {
+        let two = words
+            .get(wi + 1)
+            .map(|&n| format!("{} {}", block.word(w), block.word(n)));
+        let title_len = if two.as_deref().is_some_and(|t| PERSON_TITLES.contains(&t)) {
+            2
+        } else if PERSON_TITLES.contains(&block.word(w)) {
+            1
+        } else {
+            continue;
+        };
+        let name_words: Vec<usize> = words[wi + title_len..]
+            .iter()
+            .copied()
+            .take_while(|&n| block.units[n].place.is_none() && head_kind(block.word(n)).is_none())
+            .collect();
+        if name_words.is_empty() {
+            continue;
+        }
+        let start = pieces
+            .iter()
+            .position(|p| matches!(p, Piece::Word(x) if *x == w))
+            .unwrap_or(0);
+        let mut out = split(block, trim_links(&pieces[..start]));
+        let last_name = name_words[name_words.len() - 1];
+        let end = pieces
+            .iter()
+            .position(|p| matches!(p, Piece::Word(x) if *x == last_name))
+            .map_or(pieces.len(), |e| e + 1);
+        out.push(pieces[start..end].to_vec());
+        out.extend(split(block, trim_links(&pieces[end..])));
+        return out;
+    }
+
+    let head = has_head(block, pieces);
+    for (pi, p) in pieces.iter().enumerate() {
+        let Some(link) = block.link_word(*p) else {
+            continue;
+        };
+        let left = trim_links(&pieces[..pi]);
+        let right = trim_links(&pieces[pi + 1..]);
+        let cut = match link {
+            "and" | "&" => !has_head(block, right) || has_head(block, left),
+            "the" => false,
+            _ => {
+                !head
+                    || (words_of(left).count() >= 2
+                        && ends_with_head(block, left)
+                        && ends_with_head(block, right))
+            }
+        };
+        if cut && !left.is_empty() && !right.is_empty() {
+            let mut out = split(block, left);
+            out.extend(split(block, right));
+            return out;
+        }
+    }
+    let trimmed = trim_links(pieces);
+    if trimmed.is_empty() {
+        Vec::new()
+    } else {
+        vec![trimmed.to_vec()]
+    }
+}
+
+fn trim_links(mut pieces: &[Piece]) -> &[Piece] {
+    while let [Piece::Link(_), rest @ ..] = pieces {
+        pieces = rest;
+    }
+    while let [rest @ .., Piece::Link(_)] = pieces {
+        pieces = rest;
+    }
+    pieces
+}
+
+/// Decides what a phrase is from its cues.
+fn classify(block: &Block<'_>, pieces: &[Piece]) -> Option<Candidate> {
+    let words: Vec<usize> = words_of(pieces).collect();
+    let (&first, &last) = (words.first()?, words.last()?);
+    let start = block.units[first].start;
+    let end = block.units[last].end;
+    let written = collapse(&block.text[start..end]);
+    let candidate = |name: String, kind, role, place| Candidate {
+        range: start..end,
+        name,
+        kind,
+        role,
+        place,
+    };
+
+    // Title + name.
+    for title_len in [2, 1] {
+        if words.len() > title_len {
+            let title = words[..title_len]
+                .iter()
+                .map(|&w| block.word(w))
+                .collect::<Vec<_>>()
+                .join(" ");
+            if PERSON_TITLES.contains(&title.as_str()) {
+                let name_start = block.units[words[title_len]].start;
+                let name = collapse(&block.text[name_start..end]);
+                return Some(candidate(
+                    name,
+                    Some(EntityKind::Person),
+                    Role::Person { written },
+                    None,
+                ));
+            }
+        }
+    }
+    if words.len() == 1 && pieces.len() == 1 {
+        let u = &block.units[first];
+        if let Some(place) = u.place {
+            // An ordinary word that is also a town (`Nice`, `Reading`) needs a mid-sentence capital.
+            if u.initial && !written.contains(' ') && lexicon::is_common_word(&written) {
+                return None;
+            }
+            return Some(candidate(
+                written,
+                Some(EntityKind::Place),
+                Role::Plain,
+                Some(place),
+            ));
+        }
+        if head_kind(&written).is_some() {
+            return Some(candidate(written, None, Role::Anaphor, None));
+        }
+        if u.acronym {
+            // A plural acronym (`NGOs`) is a common noun.
+            return Some(candidate(written, None, Role::Acronym, None));
+        }
+        if u.initial && lexicon::is_common_word(&written) {
+            return None;
+        }
+        return Some(candidate(written, None, Role::Plain, None));
+    }
+    if let Some(kind) = phrase_kind_of(block, pieces) {
+        return Some(candidate(written, Some(kind), Role::Plain, None));
+    }
+    if looks_like_person(block, &words, pieces) {
+        return Some(candidate(
+            written.clone(),
+            Some(EntityKind::Person),
+            Role::Person { written },
+            None,
+        ));
+    }
+    Some(candidate(written, None, Role::Plain, None))
+}
+
+fn phrase_kind_of(block: &Block<'_>, pieces: &[Piece]) -> Option<EntityKind> {
+    let before_link = pieces
+        .iter()
+        .position(|p| matches!(p, Piece::Link(_)))
+        .unwrap_or(pieces.len());
+    let head = |p: &[Piece]| {
+        words_of(p)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .filter(|&w| block.units[w].place.is_none())
+            .find_map(|w| head_kind(block.word(w)))
+    };
+    head(&pieces[..before_link]).or_else(|| head(pieces))
+}
+
+/// Two to four capitalised words, none of them ordinary vocabulary or places, the first a
+/// known name: `Fritz Scharpf`, `Wangari Maathai`.
+fn looks_like_person(block: &Block<'_>, words: &[usize], pieces: &[Piece]) -> bool {
+    let particles_only = pieces.iter().all(|p| match block.link_word(*p) {
+        Some(l) => matches!(l, "de" | "van" | "von" | "der" | "den" | "du" | "la"),
+        None => true,
+    });
+    (2..=4).contains(&words.len())
+        && particles_only
+        && words.iter().all(|&w| {
+            let u = &block.units[w];
+            let word = block.word(w);
+            u.place.is_none() && !u.acronym && !lexicon::is_common_word(word)
+        })
+        && lexicon::is_name(block.word(words[0]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<(String, Option<EntityKind>)> {
+        let mut evidence = Evidence::default();
+        evidence.add_block(text, BlockKind::Paragraph);
+        candidates(text, BlockKind::Paragraph, &[], &evidence)
+            .into_iter()
+            .map(|c| (c.name, c.kind))
+            .collect()
+    }
+
+    fn names(text: &str) -> Vec<String> {
+        found(text).into_iter().map(|(n, _)| n).collect()
+    }
+
+    #[test]
+    fn splits_lists_of_places_and_keeps_names_with_connectors() {
+        assert_eq!(
+            names(
+                "Troops from Canada and Norway met the Bank of England and the Oslo Declaration on Cluster Munitions."
+            ),
+            [
+                "Canada",
+                "Norway",
+                "Bank of England",
+                "Oslo Declaration on Cluster Munitions"
+            ]
+        );
+        assert_eq!(
+            found("a study by the Development Research Group of the World Bank"),
+            [
+                (
+                    "Development Research Group".to_string(),
+                    Some(EntityKind::Organization)
+                ),
+                ("World Bank".to_string(), Some(EntityKind::Organization)),
+            ]
+        );
+    }
+
+    #[test]
+    fn titles_make_people_and_drop_from_the_name() {
+        let c = found("It was announced by President Bush and by US Prime Minister Jane Doe.");
+        assert_eq!(c[0], ("Bush".to_string(), Some(EntityKind::Person)));
+        assert_eq!(
+            c[1].0,
+            "United States".to_string().replace("United States", "US")
+        );
+        assert_eq!(c[2], ("Jane Doe".to_string(), Some(EntityKind::Person)));
+    }
+
+    #[test]
+    fn ordinary_words_at_sentence_start_are_not_names() {
+        assert!(names("History repeats. Moreover, aid works. Money talks.").is_empty());
+        assert_eq!(
+            names("Norway led. Peace Talks Monitor appeared."),
+            ["Norway", "Peace Talks Monitor"]
+        );
+    }
+
+    #[test]
+    fn publication_titles_run_to_the_end_of_the_sentence() {
+        let text = "In 1998 the Bank published Assessing Aid – What Works, What Doesn’t, and Why. It sold.";
+        assert!(found(text).contains(&(
+            "Assessing Aid – What Works, What Doesn’t, and Why".to_string(),
+            Some(EntityKind::Document)
+        )));
+        assert!(
+            names("a weekly newsletter, Peace Negotiations Watch, which")
+                .contains(&"Peace Negotiations Watch".to_string())
+        );
+    }
+
+    #[test]
+    fn possessives_and_compounds_end_the_name() {
+        assert_eq!(
+            names("several of PILPG’s clients and US-led coalitions"),
+            ["PILPG", "US"]
+        );
+    }
+}
