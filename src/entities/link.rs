@@ -258,10 +258,11 @@ pub fn link(candidates: &[Placed]) -> Vec<Draft> {
     for p in phrases {
         let c = &p.candidate;
         if let Some(id) = l.find(&c.name) {
-            l.attach(id, p, None, Some(&c.name));
+            let hint = c.hint.filter(|_| l.drafts[id].kind() == EntityKind::Topic);
+            l.attach(id, p, hint, Some(&c.name));
         } else {
             let id = l.find_or_create(&[&c.name]);
-            l.attach(id, p, Some(EntityKind::Topic), Some(&c.name));
+            l.attach(id, p, Some(c.hint.unwrap_or(EntityKind::Topic)), Some(&c.name));
         }
     }
     merge_surnames(&mut l);
@@ -281,7 +282,8 @@ pub fn link(candidates: &[Placed]) -> Vec<Draft> {
     for p in words {
         let c = &p.candidate;
         if let Some(id) = l.find(&c.name) {
-            l.attach(id, p, None, Some(&c.name));
+            let hint = c.hint.filter(|_| l.drafts[id].kind() == EntityKind::Topic);
+            l.attach(id, p, hint, Some(&c.name));
             continue;
         }
         match c.role {
@@ -290,9 +292,10 @@ pub fn link(candidates: &[Placed]) -> Vec<Draft> {
                     let id = l.resolve(id);
                     l.register(&c.name, id);
                     l.attach(id, p, None, Some(&c.name));
-                } else if !c.name.ends_with('s') {
+                } else {
+                    // Undefined acronyms are as often terms (`GDP`, `HIV`) as bodies.
                     let id = l.find_or_create(&[&c.name]);
-                    l.attach(id, p, Some(EntityKind::Organization), Some(&c.name));
+                    l.attach(id, p, Some(EntityKind::Topic), Some(&c.name));
                 }
             }
             Role::Anaphor => {
@@ -310,7 +313,7 @@ pub fn link(candidates: &[Placed]) -> Vec<Draft> {
                     l.attach(id, p, None, None);
                 } else {
                     let id = l.find_or_create(&[&c.name]);
-                    l.attach(id, p, Some(EntityKind::Topic), Some(&c.name));
+                    l.attach(id, p, Some(c.hint.unwrap_or(EntityKind::Topic)), Some(&c.name));
                 }
             }
         }

@@ -51,6 +51,9 @@ pub struct Candidate {
     pub role: Role,
     /// Canonical gazetteer name for places.
     pub place: Option<&'static str>,
+    /// A weaker guess from the words around it (`in Diffa`, `an agency called Observa`), used
+    /// when nothing else decides the kind.
+    pub hint: Option<EntityKind>,
 }
 
 /// Facts gathered from the whole issue before any block is read.
@@ -129,10 +132,29 @@ const ORG_HEADS: &[&str] = &[
     "Trust",
     "Union",
     "University",
+    // The same heads in the languages whose names English texts keep untranslated.
+    "Banco",
+    "Banque",
+    "Comité",
+    "Fundación",
+    "Institut",
+    "Instituto",
+    "Universidad",
+    "Universidade",
+    "Universität",
+    "Universiteit",
+    "Université",
+];
+
+/// Words that make a phrase a place: `Lake Chad`, `Gulf of Guinea`, `Tana River`.
+const PLACE_HEADS: &[&str] = &[
+    "Bay", "Cape", "Delta", "Desert", "District", "Gulf", "Island", "Islands", "Lake", "Mount",
+    "Mountains", "Ocean", "Peninsula", "Province", "Region", "River", "Sea", "Valley",
 ];
 
 const DOCUMENT_HEADS: &[&str] = &[
     "Accord",
+    "Arrangement",
     "Accords",
     "Act",
     "Agreement",
@@ -209,16 +231,62 @@ pub fn head_kind(word: &str) -> Option<EntityKind> {
         Some(EntityKind::Organization)
     } else if DOCUMENT_HEADS.contains(&word) {
         Some(EntityKind::Document)
+    } else if PLACE_HEADS.contains(&word) {
+        Some(EntityKind::Place)
     } else {
         None
     }
 }
 
+/// Nouns for bodies that introduce a name: `an organisation called Observa`.
+const BODY_NOUNS: &[&str] = &[
+    "agency",
+    "association",
+    "bank",
+    "body",
+    "charity",
+    "coalition",
+    "company",
+    "firm",
+    "foundation",
+    "group",
+    "initiative",
+    "institute",
+    "movement",
+    "network",
+    "organisation",
+    "organization",
+    "party",
+    "programme",
+    "union",
+];
+
+/// A hint from the words just before a phrase whose kind no cue settles.
+fn context_hint(before: &str) -> Option<EntityKind> {
+    let mut words = before
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty());
+    let prev = words.next()?;
+    match prev {
+        "in" | "near" => Some(EntityKind::Place),
+        "called" | "named" => words
+            .take(3)
+            .any(|w| BODY_NOUNS.contains(&w))
+            .then_some(EntityKind::Organization),
+        _ => None,
+    }
+}
+
 /// Lower-case words that may sit inside a name between capitalised words.
 fn connector(word: &str) -> bool {
+    matches!(word, "of" | "on" | "for" | "and" | "the") || particle(word)
+}
+
+/// Particles of personal and foreign names (`van der`, `de la`, `du`).
+fn particle(word: &str) -> bool {
     matches!(
         word,
-        "of" | "on" | "for" | "and" | "the" | "de" | "van" | "von" | "der" | "den" | "du" | "la"
+        "de" | "del" | "van" | "von" | "der" | "den" | "du" | "la" | "los" | "las" | "da" | "do"
     )
 }
 
@@ -283,6 +351,7 @@ pub fn candidates(
             kind: Some(EntityKind::Url),
             role: Role::Plain,
             place: None,
+            hint: None,
         });
         masks.push(r);
     }
@@ -294,6 +363,7 @@ pub fn candidates(
                 kind: Some(EntityKind::Date),
                 role: Role::Plain,
                 place: None,
+                hint: None,
             });
             masks.push(r);
         }
@@ -310,15 +380,35 @@ pub fn candidates(
                         written: author.clone(),
                     },
                     place: None,
+                    hint: None,
                 });
                 masks.push(r);
             }
         }
     }
-    for d in acronyms::definitions(text) {
+    if kind == BlockKind::Reference {
+        for (r, name) in reference_authors(text) {
+            if free(&masks, &r) {
+                found.push(Candidate {
+                    role: Role::Person {
+                        written: collapse(&text[r.clone()]),
+                    },
+                    name,
+                    range: r.clone(),
+                    kind: Some(EntityKind::Person),
+                    place: None,
+                    hint: None,
+                });
+                masks.push(r);
+            }
+        }
+    }
+    let tokens = tokenize(text, is_heading(kind));
+    for mut d in acronyms::definitions(text) {
         if !free(&masks, &d.long) || !free(&masks, &d.short) {
             continue;
         }
+        d.long.start = extend_long_form(text, &tokens, d.long.start);
         let long = collapse(&text[d.long.clone()]);
         let short = text[d.short.clone()].to_string();
         let long_kind = phrase_kind(&long);
@@ -330,6 +420,7 @@ pub fn candidates(
                 short: short.clone(),
             },
             place: gazetteer::lookup(&long),
+            hint: None,
         });
         found.push(Candidate {
             name: short,
@@ -337,12 +428,12 @@ pub fn candidates(
             kind: None,
             role: Role::Short { long },
             place: None,
+            hint: None,
         });
         masks.push(d.long);
         masks.push(d.short);
     }
 
-    let tokens = tokenize(text, is_heading(kind));
     for r in publication_titles(text, &tokens, kind) {
         if free(&masks, &r) {
             let name = collapse(&text[r.clone()]);
@@ -356,6 +447,7 @@ pub fn candidates(
                 kind: Some(EntityKind::Document),
                 role: Role::Title { short },
                 place: None,
+                hint: None,
             });
             masks.push(r);
         }
@@ -367,13 +459,63 @@ pub fn candidates(
     };
     for chunk in chunks(&block, evidence) {
         for piece in split(&block, &chunk) {
-            if let Some(c) = classify(&block, &piece) {
+            if let Some(mut c) = classify(&block, &piece) {
+                if c.kind.is_none() && c.role == Role::Plain {
+                    c.hint = context_hint(&text[..c.range.start]);
+                }
                 found.push(c);
             }
         }
     }
     found.sort_by_key(|c| c.range.start);
     found
+}
+
+/// Authors in a reference list, `Owusu, K. and Lindqvist, E. (2006)`: a capitalised surname,
+/// a comma and initials. Returns the range and the name as `K. Owusu`.
+fn reference_authors(text: &str) -> Vec<(Range<usize>, String)> {
+    static PATTERN: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    let Some(re) = PATTERN
+        .get_or_init(|| regex::Regex::new(r"\b(\p{Lu}[\p{L}’'-]+), ((?:\p{Lu}\.[ -]?)+)").ok())
+        .as_ref()
+    else {
+        return Vec::new();
+    };
+    re.captures_iter(text)
+        .filter_map(|c| {
+            let whole = c.get(0)?;
+            let initials = c.get(2)?.as_str().trim_end();
+            let end = whole.start() + whole.as_str().trim_end().len();
+            Some((whole.start()..end, format!("{initials} {}", c.get(1)?.as_str())))
+        })
+        .collect()
+}
+
+/// Schwartz & Hearst stop at the first word that matches the acronym's first letter; a name
+/// may start earlier (`National Institute for Space Research (INPE)`). Extend over capitalised
+/// words that are neither acronyms, places, possessives nor ordinary sentence-initial words.
+fn extend_long_form(text: &str, tokens: &[Token], start: usize) -> usize {
+    let Some(first) = tokens.iter().position(|t| t.start == start) else {
+        return start;
+    };
+    let mut start_index = first;
+    while start_index > 0 {
+        let prev = &tokens[start_index - 1];
+        let word = prev.text(text);
+        let ok = prev.cap
+            && !prev.acronym
+            && !prev.possessive
+            && !prev.numeric
+            && text[prev.end..tokens[start_index].start] == *" "
+            && !is_function_word(&word.to_lowercase())
+            && gazetteer::lookup(word).is_none()
+            && !(prev.initial && lexicon::is_common_word(word));
+        if !ok {
+            break;
+        }
+        start_index -= 1;
+    }
+    tokens[start_index].start
 }
 
 fn on_word_boundaries(text: &str, r: &Range<usize>) -> bool {
@@ -607,8 +749,8 @@ fn extend(block: &Block<'_>, first: usize, evidence: &Evidence) -> (Vec<Piece>, 
         let mut links = vec![Piece::Link(Some(next))];
         let mut k = next + 1;
         if k < n
-            && block.word(k) == "the"
-            && lower_word != "the"
+            && ((block.word(k) == "the" && lower_word != "the")
+                || (particle(&lower_word) && particle(block.word(k))))
             && joined(block, next, k) == Some(false)
         {
             links.push(Piece::Link(Some(k)));
@@ -667,24 +809,29 @@ fn split(block: &Block<'_>, pieces: &[Piece]) -> Vec<Vec<Piece>> {
         } else {
             continue;
         };
-        let name_words: Vec<usize> = words[wi + title_len..]
-            .iter()
-            .copied()
-            .take_while(|&n| block.units[n].place.is_none() && head_kind(block.word(n)).is_none())
-            .collect();
-        if name_words.is_empty() {
-            continue;
-        }
         let start = pieces
             .iter()
             .position(|p| matches!(p, Piece::Word(x) if *x == w))
             .unwrap_or(0);
+        // The name runs over words and name particles (`de`, `van`), not `of`.
+        let mut end = start + title_len;
+        let mut name_end = None;
+        while let Some(p) = pieces.get(end) {
+            match p {
+                Piece::Word(n)
+                    if block.units[*n].place.is_none() && head_kind(block.word(*n)).is_none() =>
+                {
+                    name_end = Some(end + 1);
+                }
+                Piece::Link(_) if block.link_word(*p).is_some_and(particle) => {}
+                _ => break,
+            }
+            end += 1;
+        }
+        let Some(end) = name_end else {
+            continue;
+        };
         let mut out = split(block, trim_links(&pieces[..start]));
-        let last_name = name_words[name_words.len() - 1];
-        let end = pieces
-            .iter()
-            .position(|p| matches!(p, Piece::Word(x) if *x == last_name))
-            .map_or(pieces.len(), |e| e + 1);
         out.push(pieces[start..end].to_vec());
         out.extend(split(block, trim_links(&pieces[end..])));
         return out;
@@ -700,6 +847,7 @@ fn split(block: &Block<'_>, pieces: &[Piece]) -> Vec<Vec<Piece>> {
         let cut = match link {
             "and" | "&" => !has_head(block, right) || has_head(block, left),
             "the" => false,
+            l if particle(l) => false,
             _ => {
                 !head
                     || (words_of(left).count() >= 2
@@ -744,6 +892,7 @@ fn classify(block: &Block<'_>, pieces: &[Piece]) -> Option<Candidate> {
         kind,
         role,
         place,
+        hint: None,
     };
 
     // Title + name.
@@ -780,6 +929,9 @@ fn classify(block: &Block<'_>, pieces: &[Piece]) -> Option<Candidate> {
                 Some(place),
             ));
         }
+        if written.chars().count() < 2 || is_plural_acronym(&written) {
+            return None;
+        }
         if head_kind(&written).is_some() {
             return Some(candidate(written, None, Role::Anaphor, None));
         }
@@ -806,6 +958,13 @@ fn classify(block: &Block<'_>, pieces: &[Piece]) -> Option<Candidate> {
     Some(candidate(written, None, Role::Plain, None))
 }
 
+/// `NGOs`, `MPs`: a common noun written with capitals.
+fn is_plural_acronym(word: &str) -> bool {
+    word.strip_suffix('s').is_some_and(|stem| {
+        stem.chars().count() >= 2 && stem.chars().all(|c| c.is_uppercase() || c.is_ascii_digit())
+    })
+}
+
 fn phrase_kind_of(block: &Block<'_>, pieces: &[Piece]) -> Option<EntityKind> {
     let before_link = pieces
         .iter()
@@ -819,16 +978,21 @@ fn phrase_kind_of(block: &Block<'_>, pieces: &[Piece]) -> Option<EntityKind> {
             .filter(|&w| block.units[w].place.is_none())
             .find_map(|w| head_kind(block.word(w)))
     };
-    head(&pieces[..before_link]).or_else(|| head(pieces))
+    let last = words_of(pieces).last().map(|w| block.word(w));
+    // `Amnesty International`, `HelpAge International`.
+    let international = (last == Some("International") && words_of(pieces).count() >= 2)
+        .then_some(EntityKind::Organization);
+    head(&pieces[..before_link])
+        .or_else(|| head(pieces))
+        .or(international)
 }
 
 /// Two to four capitalised words, none of them ordinary vocabulary or places, the first a
 /// known name: `Fritz Scharpf`, `Wangari Maathai`.
 fn looks_like_person(block: &Block<'_>, words: &[usize], pieces: &[Piece]) -> bool {
-    let particles_only = pieces.iter().all(|p| match block.link_word(*p) {
-        Some(l) => matches!(l, "de" | "van" | "von" | "der" | "den" | "du" | "la"),
-        None => true,
-    });
+    let particles_only = pieces
+        .iter()
+        .all(|p| block.link_word(*p).is_none_or(particle));
     (2..=4).contains(&words.len())
         && particles_only
         && words.iter().all(|&w| {
