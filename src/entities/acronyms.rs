@@ -75,7 +75,7 @@ fn long_form(before: &str, sf: &str) -> Option<Range<usize>> {
         })
         .map(|(i, _)| i + floor)
         .collect();
-    let window_start = *word_starts.iter().rev().take(max_words).last()?;
+    let window_start = *word_starts[word_starts.len().saturating_sub(max_words)..].first()?;
     let window = &before[window_start..];
     let start = best_start(window, sf)?;
     let long = window_start + start..before.len();

@@ -232,10 +232,10 @@ pub fn link(candidates: &[Placed]) -> Vec<Draft> {
                 let d = &mut l.drafts[id];
                 d.place = d.place.or(c.place);
                 match role {
-                    Role::Person { written } if *written != c.name => {
-                        if !d.titled.contains(written) {
-                            d.titled.push(written.clone());
-                        }
+                    Role::Person { written }
+                        if *written != c.name && !d.titled.contains(written) =>
+                    {
+                        d.titled.push(written.clone());
                     }
                     Role::Title { short: Some(short) } => {
                         d.add_form(short);
@@ -262,7 +262,12 @@ pub fn link(candidates: &[Placed]) -> Vec<Draft> {
             l.attach(id, p, hint, Some(&c.name));
         } else {
             let id = l.find_or_create(&[&c.name]);
-            l.attach(id, p, Some(c.hint.unwrap_or(EntityKind::Topic)), Some(&c.name));
+            l.attach(
+                id,
+                p,
+                Some(c.hint.unwrap_or(EntityKind::Topic)),
+                Some(&c.name),
+            );
         }
     }
     merge_surnames(&mut l);
@@ -313,7 +318,12 @@ pub fn link(candidates: &[Placed]) -> Vec<Draft> {
                     l.attach(id, p, None, None);
                 } else {
                     let id = l.find_or_create(&[&c.name]);
-                    l.attach(id, p, Some(c.hint.unwrap_or(EntityKind::Topic)), Some(&c.name));
+                    l.attach(
+                        id,
+                        p,
+                        Some(c.hint.unwrap_or(EntityKind::Topic)),
+                        Some(&c.name),
+                    );
                 }
             }
         }

@@ -148,8 +148,24 @@ const ORG_HEADS: &[&str] = &[
 
 /// Words that make a phrase a place: `Lake Chad`, `Gulf of Guinea`, `Tana River`.
 const PLACE_HEADS: &[&str] = &[
-    "Bay", "Cape", "Delta", "Desert", "District", "Gulf", "Island", "Islands", "Lake", "Mount",
-    "Mountains", "Ocean", "Peninsula", "Province", "Region", "River", "Sea", "Valley",
+    "Bay",
+    "Cape",
+    "Delta",
+    "Desert",
+    "District",
+    "Gulf",
+    "Island",
+    "Islands",
+    "Lake",
+    "Mount",
+    "Mountains",
+    "Ocean",
+    "Peninsula",
+    "Province",
+    "Region",
+    "River",
+    "Sea",
+    "Valley",
 ];
 
 const DOCUMENT_HEADS: &[&str] = &[
@@ -461,7 +477,11 @@ pub fn candidates(
         for piece in split(&block, &chunk) {
             if let Some(mut c) = classify(&block, &piece) {
                 if c.kind.is_none() && c.role == Role::Plain {
-                    c.hint = context_hint(&text[..c.range.start]);
+                    c.hint = context_hint(&text[..c.range.start]).filter(|k| {
+                        // The gazetteer knows the well-known places; a word the dictionary
+                        // knows but the gazetteer does not (`in Dutch media`) is no town.
+                        *k != EntityKind::Place || !lexicon::is_word(&c.name)
+                    });
                 }
                 found.push(c);
             }
@@ -486,7 +506,10 @@ fn reference_authors(text: &str) -> Vec<(Range<usize>, String)> {
             let whole = c.get(0)?;
             let initials = c.get(2)?.as_str().trim_end();
             let end = whole.start() + whole.as_str().trim_end().len();
-            Some((whole.start()..end, format!("{initials} {}", c.get(1)?.as_str())))
+            Some((
+                whole.start()..end,
+                format!("{initials} {}", c.get(1)?.as_str()),
+            ))
         })
         .collect()
 }
@@ -670,9 +693,7 @@ fn joined(block: &Block<'_>, a: usize, b: usize) -> Option<bool> {
         return None;
     }
     let g = &block.text[ua.end..ub.start];
-    if g.chars().all(char::is_whitespace) && !g.is_empty() {
-        Some(false)
-    } else if g == "-" {
+    if (g.chars().all(char::is_whitespace) && !g.is_empty()) || g == "-" {
         Some(false)
     } else if g.trim() == "&" {
         Some(true)
@@ -789,6 +810,17 @@ fn has_head(block: &Block<'_>, pieces: &[Piece]) -> bool {
     words_of(pieces).any(|w| block.units[w].place.is_none() && head_kind(block.word(w)).is_some())
 }
 
+/// An organisation or document head: what can end `Food and Agriculture Organization`.
+fn has_body_head(block: &Block<'_>, pieces: &[Piece]) -> bool {
+    words_of(pieces).any(|w| {
+        block.units[w].place.is_none()
+            && matches!(
+                head_kind(block.word(w)),
+                Some(EntityKind::Organization | EntityKind::Document)
+            )
+    })
+}
+
 fn ends_with_head(block: &Block<'_>, pieces: &[Piece]) -> bool {
     matches!(pieces.last(), Some(Piece::Word(w)) if head_kind(block.word(*w)).is_some())
 }
@@ -845,7 +877,7 @@ fn split(block: &Block<'_>, pieces: &[Piece]) -> Vec<Vec<Piece>> {
         let left = trim_links(&pieces[..pi]);
         let right = trim_links(&pieces[pi + 1..]);
         let cut = match link {
-            "and" | "&" => !has_head(block, right) || has_head(block, left),
+            "and" | "&" => !has_body_head(block, right) || has_body_head(block, left),
             "the" => false,
             l if particle(l) => false,
             _ => {
