@@ -115,10 +115,14 @@ pub fn load(file: Option<&std::path::Path>) -> crate::Result<Library> {
 }
 
 pub fn run(cli: Cli) -> Result<Outcome> {
-    let library = load(cli.file.as_deref())?;
     let Some(command) = cli.command else {
-        return crate::tui::run(library).map(|()| Outcome::Success);
+        return match cli.file.as_deref() {
+            Some(path) => crate::tui::run_file(path),
+            None => crate::tui::run(Library::embedded()?),
+        }
+        .map(|()| Outcome::Success);
     };
+    let library = load(cli.file.as_deref())?;
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let outcome = execute(&library, command, &mut out)?;

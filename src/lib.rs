@@ -11,6 +11,7 @@ pub mod cli;
 pub mod entities;
 pub mod error;
 pub mod lexicon;
+pub mod load;
 pub mod model;
 pub mod parse;
 pub mod search;
@@ -84,10 +85,12 @@ impl Library {
         if looks_like_json(&bytes) {
             return Self::from_json(path, &bytes);
         }
-        let text = source::decode(&bytes);
+        let text = source::decode_owned(bytes);
         let issue = parse::parse(&text).map_err(|_| Error::NoPages {
             path: path.to_path_buf(),
         })?;
+        // The issue holds its own copy of the text; keeping both would double peak memory.
+        drop(text);
         Ok(Self::from_issue(&name, issue))
     }
 
@@ -115,7 +118,7 @@ impl Library {
     }
 }
 
-fn looks_like_json(bytes: &[u8]) -> bool {
+pub(crate) fn looks_like_json(bytes: &[u8]) -> bool {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     bytes
         .iter()

@@ -18,6 +18,21 @@ const TAB_STOP: usize = 8;
 
 /// Reads a file and returns its raw bytes, with errors that name the file.
 pub fn read_file(path: &Path) -> Result<Vec<u8>> {
+    check_file(path)?;
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(bytes)
+}
+
+/// Checks that a path is a file small enough to read, and returns its size.
+pub fn check_file(path: &Path) -> Result<u64> {
     let io = |source| Error::Io {
         path: path.to_path_buf(),
         source,
@@ -35,13 +50,7 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>> {
             limit: MAX_INPUT_BYTES,
         });
     }
-    let bytes = std::fs::read(path).map_err(io)?;
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(Error::Empty {
-            path: path.to_path_buf(),
-        });
-    }
-    Ok(bytes)
+    Ok(meta.len())
 }
 
 /// Decodes bytes to text that is safe to parse and to print.

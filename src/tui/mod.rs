@@ -26,6 +26,7 @@ use ratatui::crossterm::event::{self as ct, DisableMouseCapture, EnableMouseCapt
 use ratatui::crossterm::execute;
 
 use crate::Library;
+use crate::load::LoadEvent;
 use crate::store::Store;
 use action::Action;
 use app::{STATE_FILE, Saved, State, update};
@@ -39,6 +40,42 @@ const BURST: usize = 512;
 pub fn run(library: Library) -> anyhow::Result<()> {
     let (store, warnings) = Store::open();
     run_with(Arc::new(library), &store, warnings, None)
+}
+
+/// Runs the reader on a file. A large file opens on the first pages of it at once; the rest
+/// loads in the background, with its progress in the status bar, and replaces them when ready.
+pub fn run_file(path: &std::path::Path) -> anyhow::Result<()> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let (first, loading) = crate::load::open_progressive_with(path, move |event| {
+        let actions = match event {
+            LoadEvent::Progress(stage) => {
+                vec![Action::Message(format!("{name}: {}", stage.describe()))]
+            }
+            LoadEvent::Done(library, took) => {
+                let articles = library.issue.articles.len();
+                vec![
+                    Action::LibraryUpdated(action::LibraryHandle(Arc::new(*library))),
+                    Action::Message(format!(
+                        "{name}: {articles} articles loaded in {:.1} s",
+                        took.as_secs_f64()
+                    )),
+                ]
+            }
+            LoadEvent::Failed(err) => vec![Action::Message(format!(
+                "{name}: only the first pages could be read: {err}"
+            ))],
+        };
+        for action in actions {
+            // A closed channel means the reader has quit; the rest of the load is unwanted.
+            let _ = tx.send(action);
+        }
+    })?;
+    let (store, warnings) = Store::open();
+    run_with(Arc::new(first), &store, warnings, loading.map(|_| rx))
 }
 
 /// Runs the reader with a given store. `updates` carries actions from background work, such

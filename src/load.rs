@@ -1,0 +1,335 @@
+//! Opening a large file progressively: a first [`Library`] built from the head of the file, at
+//! once, and the whole file loaded on a background thread.
+//!
+//! A reader is judged against `less`, which shows the first screen of any file in a few
+//! milliseconds. Decoding, parsing, entity extraction and indexing a 9 MB archive take far
+//! longer, and the first screen needs none of it: it shows the first article. So the head of
+//! the file (up to [`HEAD_BYTES`], cut at a line end) is parsed into a first snapshot while
+//! the caller waits, and a thread then builds the full library and reports each stage, ending
+//! with the library itself. The caller swaps it in when it arrives.
+//!
+//! Small files, and JSON exports (which cannot be cut anywhere), are loaded whole at once.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crate::error::{Error, Result};
+use crate::{Library, entities, parse, search, source};
+
+/// How much of a large file the first snapshot is built from. Enough for several pages, so the
+/// first screen is full whatever the layout, and little enough to parse in well under a
+/// millisecond.
+pub const HEAD_BYTES: usize = 64 * 1024;
+
+/// Files up to this size are loaded whole: the background work would cost more than it saves.
+pub const PROGRESSIVE_ABOVE: u64 = 4 * HEAD_BYTES as u64;
+
+/// A step of the background load, reported before it starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Reading,
+    Decoding,
+    Parsing,
+    /// Parsing is done: how many articles the file holds.
+    Entities {
+        articles: usize,
+    },
+    Indexing {
+        articles: usize,
+    },
+}
+
+impl Stage {
+    /// A status-bar line for this stage.
+    pub fn describe(self) -> String {
+        match self {
+            Stage::Reading => "reading the file…".into(),
+            Stage::Decoding => "decoding…".into(),
+            Stage::Parsing => "parsing…".into(),
+            Stage::Entities { articles } => format!("{articles} articles; finding entities…"),
+            Stage::Indexing { articles } => format!("{articles} articles; indexing…"),
+        }
+    }
+}
+
+/// What the background load reports.
+#[derive(Debug)]
+pub enum LoadEvent {
+    Progress(Stage),
+    /// The full library, and how long the background load took.
+    Done(Box<Library>, Duration),
+    /// The whole file could not be loaded, though its head could.
+    Failed(Error),
+}
+
+/// A file being opened: what can be shown now, and the rest on its way.
+#[derive(Debug)]
+pub struct Loading {
+    /// The head of the file, or the whole file when [`Loading::is_complete`].
+    pub first: Library,
+    events: Option<Receiver<LoadEvent>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Loading {
+    /// True when [`Loading::first`] is the whole file and nothing else will come.
+    pub fn is_complete(&self) -> bool {
+        self.events.is_none()
+    }
+
+    /// Events of the background load, as they happen; `None` when the file was loaded whole.
+    pub fn events(&self) -> Option<&Receiver<LoadEvent>> {
+        self.events.as_ref()
+    }
+
+    /// Blocks until the full library is built (for tools that need everything).
+    pub fn wait(mut self) -> Result<Library> {
+        let Some(events) = self.events.take() else {
+            return Ok(self.first);
+        };
+        let mut outcome = None;
+        for event in events.iter() {
+            match event {
+                LoadEvent::Progress(_) => {}
+                LoadEvent::Done(library, _) => outcome = Some(Ok(*library)),
+                LoadEvent::Failed(err) => outcome = Some(Err(err)),
+            }
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+        outcome.unwrap_or_else(|| {
+            Err(Error::Io {
+                path: PathBuf::from(&self.first.source_name),
+                source: std::io::Error::other("loading stopped before the end"),
+            })
+        })
+    }
+}
+
+/// Opens a file, returning a first snapshot quickly and loading the rest in the background;
+/// see the module documentation. Errors that concern the whole file (unreadable, a directory,
+/// too large, nothing to parse in its head) are returned here.
+pub fn open_progressive(path: &Path) -> Result<Loading> {
+    let (tx, rx) = mpsc::channel();
+    let (first, thread) = open_progressive_with(path, move |event| {
+        // The receiver gone means the caller stopped caring; the load just finishes unseen.
+        let _ = tx.send(event);
+    })?;
+    Ok(Loading {
+        first,
+        events: thread.is_some().then_some(rx),
+        thread,
+    })
+}
+
+/// [`open_progressive`] for callers with their own channel (a terminal loop that takes its own
+/// message type): `sink` receives every [`LoadEvent`] on the loading thread. Returns the first
+/// snapshot and the loading thread, or no thread when the file was loaded whole (`sink` is
+/// then never called).
+pub fn open_progressive_with(
+    path: &Path,
+    mut sink: impl FnMut(LoadEvent) + Send + 'static,
+) -> Result<(Library, Option<JoinHandle<()>>)> {
+    let size = source::check_file(path)?;
+    if size <= PROGRESSIVE_ABOVE {
+        return Ok((Library::open(path)?, None));
+    }
+    let head = read_head(path)?;
+    if crate::looks_like_json(&head) {
+        return Ok((Library::open(path)?, None));
+    }
+    let text = source::decode(&head);
+    let Ok(mut issue) = parse::parse(&text) else {
+        // Nothing recognisable in the head: load it all, for the error or a late first page.
+        return Ok((Library::open(path)?, None));
+    };
+    drop_last_page(&mut issue);
+    let first = Library::from_issue(&path.display().to_string(), issue);
+    let owned = path.to_path_buf();
+    let thread = std::thread::Builder::new()
+        .name("load".into())
+        .spawn(move || load_all(&owned, &mut sink))
+        .map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    Ok((first, Some(thread)))
+}
+
+/// Reads up to [`HEAD_BYTES`], cut after the last complete line so no line is half there.
+fn read_head(path: &Path) -> Result<Vec<u8>> {
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut head = Vec::with_capacity(HEAD_BYTES);
+    std::fs::File::open(path)
+        .map_err(io)?
+        .take(HEAD_BYTES as u64)
+        .read_to_end(&mut head)
+        .map_err(io)?;
+    // A newline byte is never part of a multi-byte character in UTF-8 or Windows-1252.
+    if let Some(end) = memchr::memrchr(b'\n', &head) {
+        head.truncate(end + 1);
+    }
+    Ok(head)
+}
+
+/// The head usually stops inside a page; its last page's articles may be cut short, so they
+/// are left for the full load, unless they are all there is.
+fn drop_last_page(issue: &mut crate::model::Issue) {
+    let Some(&last) = issue.pages.last() else {
+        return;
+    };
+    let keep = issue.articles.iter().take_while(|a| a.page != last).count();
+    if keep > 0 {
+        issue.articles.truncate(keep);
+        issue.pages.pop();
+    }
+}
+
+/// The background half: the whole file, stage by stage, holding as little at once as it can
+/// (the raw bytes become the text in place; the text is dropped once parsed).
+fn load_all(path: &Path, sink: &mut dyn FnMut(LoadEvent)) {
+    let started = Instant::now();
+    let event = match build_all(path, sink) {
+        Ok(library) => LoadEvent::Done(Box::new(library), started.elapsed()),
+        Err(err) => LoadEvent::Failed(err),
+    };
+    sink(event);
+}
+
+fn build_all(path: &Path, sink: &mut dyn FnMut(LoadEvent)) -> Result<Library> {
+    sink(LoadEvent::Progress(Stage::Reading));
+    let bytes = source::read_file(path)?;
+    sink(LoadEvent::Progress(Stage::Decoding));
+    let text = source::decode_owned(bytes);
+    sink(LoadEvent::Progress(Stage::Parsing));
+    let issue = parse::parse(&text).map_err(|_| Error::NoPages {
+        path: path.to_path_buf(),
+    })?;
+    drop(text);
+    let articles = issue.articles.len();
+    sink(LoadEvent::Progress(Stage::Entities { articles }));
+    let entities = entities::extract(&issue);
+    sink(LoadEvent::Progress(Stage::Indexing { articles }));
+    let index = search::Index::build(&issue);
+    Ok(Library {
+        source_name: path.display().to_string(),
+        issue,
+        entities,
+        index,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A page in the magazine's layout, on its own subject, numbered `n`.
+    fn page(n: usize) -> String {
+        format!(
+            "\n{n}The Gazette  issue 4  May 2011\n\nRiver pilots\nHow the harbour of Tamsin \
+             keeps its channels open, season after season\n\nBy Ines Okafor\n\nports\n\n\
+             The pilots of Tamsin board every ship that enters the estuary. Their \nguild \
+             keeps records going back to 1820, and its charts are the \nonly ones the \
+             insurers accept.\n\nDredging\nEvery spring the channel silts up again, and \
+             the dredgers of the \nport authority work through the night to clear it.\n"
+        )
+    }
+
+    fn archive(pages: usize) -> String {
+        (1..=pages).map(page).collect()
+    }
+
+    fn write(text: &str) -> tempfile::NamedTempFile {
+        let mut file = tempfile::NamedTempFile::new().expect("temporary files can be created");
+        std::io::Write::write_all(&mut file, text.as_bytes()).expect("temporary file writable");
+        file
+    }
+
+    #[test]
+    fn small_files_load_whole() {
+        let file = write(&archive(2));
+        let loading = open_progressive(file.path()).expect("small file loads");
+        assert!(loading.is_complete());
+        let whole = Library::open(file.path()).expect("loads");
+        assert_eq!(loading.first.issue, whole.issue);
+    }
+
+    #[test]
+    fn large_files_show_their_head_first_then_everything() {
+        let text = archive(1000);
+        assert!(text.len() as u64 > PROGRESSIVE_ABOVE);
+        let file = write(&text);
+        let loading = open_progressive(file.path()).expect("large file opens");
+        assert!(!loading.is_complete());
+        let first = loading.first.issue.clone();
+        assert!(!first.articles.is_empty());
+        assert!(first.articles.len() < 1000);
+
+        let whole = Library::open(file.path()).expect("loads");
+        // The head's articles are the whole file's first articles, complete.
+        assert_eq!(
+            first.articles[..],
+            whole.issue.articles[..first.articles.len()]
+        );
+
+        let full = loading.wait().expect("background load finishes");
+        assert_eq!(full.issue, whole.issue);
+        assert_eq!(full.entities, whole.entities);
+        assert_eq!(full.source_name, file.path().display().to_string());
+    }
+
+    #[test]
+    fn progress_arrives_in_order_before_the_library() {
+        let file = write(&archive(1000));
+        let loading = open_progressive(file.path()).expect("large file opens");
+        let events: Vec<LoadEvent> = loading
+            .events()
+            .expect("a large file loads in the background")
+            .iter()
+            .collect();
+        let stages: Vec<Stage> = events
+            .iter()
+            .filter_map(|e| match e {
+                LoadEvent::Progress(stage) => Some(*stage),
+                _ => None,
+            })
+            .collect();
+        let Some(LoadEvent::Done(full, _)) = events.last() else {
+            panic!("the last event is the library: {events:?}");
+        };
+        let articles = full.issue.articles.len();
+        assert_eq!(
+            stages,
+            [
+                Stage::Reading,
+                Stage::Decoding,
+                Stage::Parsing,
+                Stage::Entities { articles },
+                Stage::Indexing { articles }
+            ]
+        );
+    }
+
+    #[test]
+    fn a_file_without_pages_fails_at_once() {
+        let file = write(&"just some words on a line\n".repeat(20_000));
+        let err = open_progressive(file.path()).expect_err("no page header");
+        assert!(matches!(err, Error::NoPages { .. }), "{err}");
+    }
+
+    #[test]
+    fn a_directory_fails_at_once() {
+        let dir = tempfile::tempdir().expect("temporary directories can be created");
+        assert!(matches!(
+            open_progressive(dir.path()),
+            Err(Error::IsDirectory { .. })
+        ));
+    }
+}
