@@ -6,6 +6,8 @@
 //! separate paragraphs in the feature but also mark column breaks, often in mid-sentence; the
 //! column width (measured per region) and the case of the next fragment tell the two apart.
 
+use std::borrow::Cow;
+
 use crate::model::{Article, Block, BlockKind};
 
 use super::repair::{self, Evidence, Lines};
@@ -170,7 +172,11 @@ pub(crate) fn page_articles(lines: &[&str], page: u32, evidence: &Evidence) -> V
 }
 
 fn finish_text(text: &str, evidence: &Evidence) -> String {
-    repair::repair_ligatures(&repair::normalize_whitespace(text), evidence)
+    let text = repair::normalize_whitespace(text);
+    match repair::repair_ligatures(&text, evidence) {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(repaired) => repaired,
+    }
 }
 
 /// Turns drafts into blocks: whitespace, ligatures and drop caps repaired, bare URLs after a
@@ -179,8 +185,10 @@ fn finish_blocks(drafts: Vec<Draft>, evidence: &Evidence) -> Vec<Block> {
     let mut blocks = Vec::with_capacity(drafts.len());
     for draft in drafts {
         let mut text = finish_text(draft.lines.text(), evidence);
-        if matches!(draft.kind, BlockKind::Paragraph | BlockKind::ListItem) {
-            text = repair::repair_drop_cap(&text);
+        if matches!(draft.kind, BlockKind::Paragraph | BlockKind::ListItem)
+            && let Cow::Owned(repaired) = repair::repair_drop_cap(&text)
+        {
+            text = repaired;
         }
         if text.is_empty() {
             continue;
@@ -295,9 +303,10 @@ fn feature_blocks(lines: &[&str], body: &[Chunk], evidence: &Evidence) -> Vec<Bl
                 if !is_label {
                     break;
                 }
-                labels.insert(0, joined(&[line], evidence));
+                labels.push(joined(&[line], evidence));
                 text_chunks = rest;
             }
+            labels.reverse();
         }
     }
 

@@ -6,6 +6,7 @@
 //! to contain. Each rule is conservative: when the evidence is not there, the text is left as it
 //! was printed, because a wrong join is worse than a visible split.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use crate::lexicon;
@@ -26,11 +27,30 @@ pub struct Evidence {
 }
 
 impl Evidence {
-    /// Collects the evidence from a whole document in one pass.
+    /// Collects the evidence from a whole document in one pass. Only the neighbourhood of an
+    /// `f` is looked at, which keeps this cheap on large archives.
     pub fn from_text(text: &str) -> Self {
         let mut unbroken = HashSet::new();
-        for word in text.split(|c: char| !c.is_alphabetic()) {
-            if word.len() > 2 && has_ligature_letters(word) && !unbroken.contains(word) {
+        let bytes = text.as_bytes();
+        let mut from = 0;
+        for at in memchr::memchr2_iter(b'f', b'F', bytes) {
+            if at < from || !bytes.get(at + 1).is_some_and(|b| is_ligature_second(*b)) {
+                continue;
+            }
+            // `at` is an ASCII byte, so both ends found below are character boundaries.
+            let start = text[..at]
+                .char_indices()
+                .rev()
+                .take_while(|(_, c)| c.is_alphabetic())
+                .last()
+                .map_or(at, |(i, _)| i);
+            let end = text[at..]
+                .char_indices()
+                .find(|(_, c)| !c.is_alphabetic())
+                .map_or(text.len(), |(i, _)| at + i);
+            from = end;
+            let word = &text[start..end];
+            if word.len() > 2 {
                 unbroken.insert(word.to_lowercase());
             }
         }
@@ -43,28 +63,56 @@ impl Evidence {
     }
 }
 
-fn has_ligature_letters(word: &str) -> bool {
-    word.as_bytes().windows(2).any(|w| {
-        matches!(w[0], b'f' | b'F') && matches!(w[1], b'f' | b'i' | b'l' | b'F' | b'I' | b'L')
-    })
+fn is_ligature_second(b: u8) -> bool {
+    matches!(b, b'f' | b'i' | b'l' | b'F' | b'I' | b'L')
 }
 
+/// True when a word ends in ff, fi or fl (any case); ffi and ffl end in fi and fl.
 fn ends_with_ligature(word: &str) -> bool {
-    let lower = word.to_lowercase();
-    lower.ends_with("ff") || lower.ends_with("fi") || lower.ends_with("fl")
+    let b = word.as_bytes();
+    b.len() >= 2 && matches!(b[b.len() - 2], b'f' | b'F') && is_ligature_second(b[b.len() - 1])
 }
 
 /// Collapses every run of whitespace to one space and trims the ends. Double spaces are where
 /// footnote marks were; line breaks inside a block carry no meaning once lines are joined.
 pub fn normalize_whitespace(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
+    let trimmed = text.trim();
+    if !needs_normalising(trimmed) {
+        return trimmed.to_string();
+    }
+    let mut out = String::with_capacity(trimmed.len());
+    for word in trimmed.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
         }
         out.push_str(word);
     }
     out
+}
+
+/// True when text holds whitespace other than single spaces. Most blocks do not, and a byte
+/// scan is much cheaper than splitting them into words.
+fn needs_normalising(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut after_space = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b' ' if after_space => return true,
+            b' ' => after_space = true,
+            b'\t'..=b'\r' => return true,
+            // Continuation bytes belong to the character already looked at.
+            0x80..=0xBF => {}
+            0xC0.. => {
+                // A leading byte always starts a character, so slicing here is safe.
+                if text[i..].chars().next().is_some_and(char::is_whitespace) {
+                    return true;
+                }
+                after_space = false;
+            }
+            _ => after_space = false,
+        }
+    }
+    false
 }
 
 /// Decides whether `left right` is a word split by a ligature glyph (`fi eld`, `effi cient`).
@@ -89,23 +137,27 @@ pub fn is_ligature_split(left: &str, right: &str, evidence: &Evidence) -> bool {
 
 /// Removes the spaces ligature glyphs left behind: `the fi eld` → `the field`,
 /// `(fi scal)` → `(fiscal)`, `Fi ji` → `Fiji`. Expects whitespace already normalised.
-pub fn repair_ligatures(text: &str, evidence: &Evidence) -> String {
+pub fn repair_ligatures<'a>(text: &'a str, evidence: &Evidence) -> Cow<'a, str> {
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    let mut pieces = text.split(' ');
-    let Some(first) = pieces.next() else {
-        return out;
-    };
-    out.push_str(first);
-    for piece in pieces {
-        let left = trailing_letters(&out);
-        let right = leading_word(piece);
-        let joins = matches!(right, Some(r) if is_ligature_split(left, r, evidence));
-        if !joins {
-            out.push(' ');
+    let mut copied = 0;
+    for at in memchr::memchr_iter(b' ', bytes) {
+        // Cheap byte test first: almost no space follows `ff`, `fi` or `fl`.
+        if !ends_with_ligature(&text[..at]) {
+            continue;
         }
-        out.push_str(piece);
+        let joins = leading_word(&text[at + 1..])
+            .is_some_and(|right| is_ligature_split(trailing_letters(&text[..at]), right, evidence));
+        if joins {
+            out.push_str(&text[copied..at]);
+            copied = at + 1;
+        }
     }
-    out
+    if copied == 0 {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(&text[copied..]);
+    Cow::Owned(out)
 }
 
 /// The letters at the very end of `text` (the tail of its last word).
@@ -134,44 +186,49 @@ fn leading_word(piece: &str) -> Option<&str> {
 /// Joins a drop cap to the rest of its word at the start of a block: `T he` → `The`,
 /// `A fter` → `After`. `A` and `I` are words of their own, so they are joined only when what
 /// follows is not a word by itself (`A fter`, but never `A number`).
-pub fn repair_drop_cap(text: &str) -> String {
+pub fn repair_drop_cap(text: &str) -> Cow<'_, str> {
     let lead = text.len() - text.trim_start_matches(OPENING).len();
     let rest = &text[lead..];
     let mut chars = rest.char_indices();
     let (Some((_, cap)), Some((_, ' '))) = (chars.next(), chars.next()) else {
-        return text.to_string();
+        return Cow::Borrowed(text);
     };
     if !cap.is_uppercase() {
-        return text.to_string();
+        return Cow::Borrowed(text);
     }
     let after = &rest[cap.len_utf8() + 1..];
     let Some(fragment) = leading_word(after) else {
-        return text.to_string();
+        return Cow::Borrowed(text);
     };
     let joined = format!("{cap}{fragment}");
     let real_letter_word = matches!(cap, 'A' | 'I');
     let joins = lexicon::is_word(&joined) && !(real_letter_word && lexicon::is_word(fragment));
     if !joins {
-        return text.to_string();
+        return Cow::Borrowed(text);
     }
-    format!("{}{cap}{after}", &text[..lead])
+    Cow::Owned(format!("{}{cap}{after}", &text[..lead]))
 }
 
 /// True when a token is a web address: `http://…`, `https://…`, `www.…`.
 pub fn is_url(token: &str) -> bool {
-    let token = token.trim_start_matches(OPENING);
-    let lower = token.get(..8).unwrap_or(token).to_ascii_lowercase();
-    lower.starts_with("http://")
-        || lower.starts_with("https://")
-        || lower.starts_with("www.")
-        || lower.starts_with("ftp://")
+    let token = token.trim_start_matches(OPENING).as_bytes();
+    ["http://", "https://", "www.", "ftp://"]
+        .iter()
+        .any(|prefix| {
+            token
+                .get(..prefix.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(prefix.as_bytes()))
+        })
 }
 
 /// True when a URL broken at a line end continues on the next line: the line ends inside a URL
 /// after `.`, `/` or `-`, and the next line starts with what can continue one (a domain after a
 /// dot; a path or name after a slash or hyphen), never with a capitalised sentence.
 pub fn url_continues(line_end: &str, next_line: &str) -> bool {
-    let Some(last) = line_end.split_whitespace().last() else {
+    if !line_end.trim_end().ends_with(['.', '/', '-']) {
+        return false;
+    }
+    let Some(last) = last_word(line_end) else {
         return false;
     };
     let Some(next) = next_line.split_whitespace().next() else {
@@ -211,7 +268,15 @@ pub fn starts_lowercase(text: &str) -> bool {
 
 /// True when the last word of a text is a URL.
 pub fn ends_with_url(text: &str) -> bool {
-    text.split_whitespace().last().is_some_and(is_url)
+    last_word(text).is_some_and(is_url)
+}
+
+/// The last whitespace-separated word, found from the end (blocks can be long).
+fn last_word(text: &str) -> Option<&str> {
+    text.trim_end()
+        .rsplit(char::is_whitespace)
+        .next()
+        .filter(|w| !w.is_empty())
 }
 
 /// Splits a bare URL printed after the last sentence of a paragraph (`… added value.
@@ -241,12 +306,16 @@ fn has_bracketed_year(text: &str) -> bool {
 #[derive(Debug, Clone, Default)]
 pub struct Lines {
     text: String,
-    last_len: usize,
+    last_start: usize,
 }
 
 impl Lines {
     pub fn new(line: &str) -> Self {
-        let mut lines = Self::default();
+        // Most blocks are a paragraph of a few hundred bytes; start there rather than regrow.
+        let mut lines = Self {
+            text: String::with_capacity(512),
+            last_start: 0,
+        };
         lines.push(line);
         lines
     }
@@ -260,8 +329,8 @@ impl Lines {
         if !self.text.is_empty() && !url_continues(&self.text, line) {
             self.text.push(' ');
         }
+        self.last_start = self.text.len();
         self.text.push_str(line);
-        self.last_len = line.chars().count();
     }
 
     /// The text so far, lines joined.
@@ -271,7 +340,9 @@ impl Lines {
 
     /// Printed width (in characters) of the last line added.
     pub fn last_len(&self) -> usize {
-        self.last_len
+        self.text
+            .get(self.last_start..)
+            .map_or(0, |line| line.chars().count())
     }
 }
 
