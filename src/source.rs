@@ -55,7 +55,7 @@ pub fn check_file(path: &Path) -> Result<u64> {
 
 /// Decodes bytes to text that is safe to parse and to print.
 ///
-/// Valid UTF-8 is taken as it is (a leading BOM dropped); anything else is read as
+/// Valid UTF-8 is taken as it is (a leading BOM dropped); bytes that are not UTF-8 are read as
 /// Windows-1252, the usual encoding of older extractions. Line endings become `\n`, form feeds
 /// become a blank line (they mark page breaks), tabs are expanded, and terminal controls are
 /// removed (see [`sanitize`]).
@@ -85,10 +85,17 @@ pub fn decode_owned(bytes: Vec<u8>) -> String {
     }
 }
 
+/// Bytes that are not valid UTF-8: the valid UTF-8 runs are kept and every other byte is read
+/// as Windows-1252. A Windows-1252 file decodes exactly as before (its accented letters and
+/// curly quotes are lone high bytes, which are never valid UTF-8), while a UTF-8 file with one
+/// stray byte no longer turns every curly quote in it into mojibake (`â€™`).
 fn decode_windows_1252(bytes: &[u8]) -> String {
-    let text = encoding_rs::WINDOWS_1252
-        .decode_without_bom_handling(bytes)
-        .0;
+    let mut text = String::with_capacity(bytes.len() + bytes.len() / 2);
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        let (invalid, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(chunk.invalid());
+        text.push_str(&invalid);
+    }
     sanitize(&text).into_owned()
 }
 
@@ -400,6 +407,17 @@ mod tests {
             decode(bytes),
             "\u{201C}quoted\u{201D} caf\u{e9} \u{2013} dash"
         );
+    }
+
+    #[test]
+    fn a_stray_byte_in_utf8_spoils_nothing_else() {
+        let mut bytes = "\u{2018}quoted\u{2019} caf\u{e9} ".as_bytes().to_vec();
+        bytes.extend(b"\x93x\x94 \x9b31m\xe9");
+        assert_eq!(
+            decode(&bytes),
+            "\u{2018}quoted\u{2019} caf\u{e9} \u{201C}x\u{201D} \u{203A}31m\u{e9}"
+        );
+        assert_eq!(decode_owned(bytes.clone()), decode(&bytes));
     }
 
     #[test]
