@@ -385,3 +385,235 @@ fn layout_strategy_reaches_the_parser() {
     assert!(parsed >= 100, "only {parsed}/200 parsed");
     assert!(with_blocks >= 60, "only {with_blocks}/200 had blocks");
 }
+
+// ---------------------------------------------------------------------------------------
+// The reader: any sequence of keys, mouse events and resizes.
+
+mod common;
+
+mod reader {
+    use std::sync::Arc;
+
+    use proptest::prelude::*;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::{
+        Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+    };
+
+    use broker_reader::Library;
+    use broker_reader::model::Position;
+    use broker_reader::tui::app::{Overlay, Saved, State, update};
+    use broker_reader::tui::{event, view};
+
+    fn key() -> impl Strategy<Value = Event> {
+        let code = prop_oneof![
+            8 => prop::sample::select(
+                "jkJKbdugGnNqhlm'/?+-[]{}eEoOpPxX ".chars().collect::<Vec<_>>()
+            ).prop_map(KeyCode::Char),
+            1 => any::<char>().prop_map(KeyCode::Char),
+            4 => prop::sample::select(vec![
+                KeyCode::Enter, KeyCode::Esc, KeyCode::Tab, KeyCode::BackTab,
+                KeyCode::Backspace, KeyCode::Delete, KeyCode::Up, KeyCode::Down,
+                KeyCode::Left, KeyCode::Right, KeyCode::Home, KeyCode::End,
+                KeyCode::PageUp, KeyCode::PageDown, KeyCode::F(1),
+            ]),
+        ];
+        let modifiers = prop::sample::select(vec![
+            KeyModifiers::NONE,
+            KeyModifiers::NONE,
+            KeyModifiers::NONE,
+            KeyModifiers::CONTROL,
+            KeyModifiers::SHIFT,
+            KeyModifiers::ALT,
+        ]);
+        (code, modifiers).prop_map(|(c, m)| Event::Key(KeyEvent::new(c, m)))
+    }
+
+    fn mouse() -> impl Strategy<Value = Event> {
+        let kind = prop::sample::select(vec![
+            MouseEventKind::ScrollDown,
+            MouseEventKind::ScrollUp,
+            MouseEventKind::Down(MouseButton::Left),
+            MouseEventKind::Down(MouseButton::Right),
+            MouseEventKind::Drag(MouseButton::Left),
+            MouseEventKind::Moved,
+        ]);
+        // Coordinates also outside the screen: terminals report them during resizes.
+        (kind, 0u16..300, 0u16..120).prop_map(|(kind, column, row)| {
+            Event::Mouse(MouseEvent {
+                kind,
+                column,
+                row,
+                modifiers: KeyModifiers::NONE,
+            })
+        })
+    }
+
+    fn resize() -> impl Strategy<Value = Event> {
+        prop_oneof![
+            Just((0u16, 0u16)),
+            Just((1, 1)),
+            (0u16..3, 0u16..200),
+            (0u16..300, 0u16..3),
+            (0u16..300, 0u16..120),
+            (u16::MAX - 1..=u16::MAX, 0u16..4),
+        ]
+        .prop_map(|(w, h)| Event::Resize(w, h))
+    }
+
+    fn events() -> impl Strategy<Value = Vec<Event>> {
+        prop::collection::vec(
+            prop_oneof![10 => key(), 3 => mouse(), 2 => resize()],
+            0..120,
+        )
+    }
+
+    /// A saved state as an older, newer or hand-edited file might hold it.
+    fn saved() -> impl Strategy<Value = Saved> {
+        let position = (0usize..6, 0usize..12, 0usize..2000, 0usize..2000)
+            .prop_map(|(a, b, s, e)| Position::new(a, b, s, e));
+        (
+            prop::option::of(position.clone()),
+            prop::collection::vec(position.clone(), 0..6),
+            prop::collection::vec(position, 0..4),
+            prop::collection::vec(any::<String>(), 0..30),
+            prop::option::of(any::<u16>()),
+        )
+            .prop_map(|(current, positions, bookmarks, recent, measure)| {
+                let mut saved = Saved {
+                    recent_searches: recent,
+                    measure,
+                    ..Saved::default()
+                };
+                for name in [broker_reader::EMBEDDED_NAME, "test"] {
+                    saved.sources.insert(
+                        name.to_string(),
+                        broker_reader::tui::app::Reading {
+                            current,
+                            positions: positions.clone(),
+                            bookmarks: bookmarks.clone(),
+                        },
+                    );
+                }
+                saved
+            })
+    }
+
+    fn libraries() -> Vec<Arc<Library>> {
+        let mut libraries = vec![super::common::library()];
+        if let Ok(embedded) = Library::embedded() {
+            libraries.push(Arc::new(embedded));
+        }
+        libraries
+    }
+
+    fn valid(state: &State, pos: Position) -> bool {
+        state
+            .library
+            .issue
+            .articles
+            .get(pos.article)
+            .is_some_and(|a| pos.block < a.blocks.len().max(1))
+    }
+
+    /// Selection, scroll, history and overlays all point at things that exist.
+    fn check_bounds(state: &State) -> Result<(), TestCaseError> {
+        let lib = &state.library;
+        let articles = lib.issue.articles.len();
+        prop_assert!(state.article < articles.max(1), "article {}", state.article);
+        prop_assert!(
+            state.list_selected < articles.max(1),
+            "list {}",
+            state.list_selected
+        );
+        let wrapped = state.wrapped();
+        prop_assert!(
+            state.top_row(&wrapped) <= wrapped.len(),
+            "scrolled past the end"
+        );
+        prop_assert!(state.percent() <= 100);
+        let here = state.reading_position();
+        prop_assert_eq!(here.article, state.article);
+        prop_assert!(valid(state, here), "reading position {:?}", here);
+        if let Some(i) = state.search.current {
+            prop_assert!(i < state.search.hits.len(), "search current {}", i);
+        }
+        if let Some(c) = state.cursor {
+            prop_assert!(c < lib.entities.mentions.len(), "mention cursor {}", c);
+        }
+        let side = state.side_entities();
+        prop_assert!(
+            state.sidebar.selected < side.len().max(1),
+            "sidebar {}",
+            state.sidebar.selected
+        );
+        if let Some(detail) = state.sidebar.detail {
+            let entity = lib.entities.get(detail.entity);
+            prop_assert!(entity.is_some(), "detail of entity {}", detail.entity);
+            let items = entity.map_or(0, |e| e.mentions.len() + e.related.len());
+            prop_assert!(
+                detail.selected < items.max(1),
+                "detail item {}",
+                detail.selected
+            );
+        }
+        if let Some(Overlay::Picker(picker)) = &state.overlay {
+            prop_assert!(picker.selected < picker.matches.len().max(1));
+            prop_assert!(picker.matches.iter().all(|&e| e < lib.entities.list.len()));
+        }
+        prop_assert!(
+            state.back.len() <= 200 && state.forward.len() <= 200,
+            "history grows"
+        );
+        for place in state.back.iter().chain(&state.forward) {
+            prop_assert!(valid(state, place.top), "history place {:?}", place.top);
+            if let Some(e) = place.entity {
+                prop_assert!(e < lib.entities.list.len());
+            }
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(super::config())]
+
+        #[test]
+        fn random_sessions_never_panic_and_stay_in_bounds(
+            which in 0usize..2,
+            restored in prop::option::of(saved()),
+            events in events(),
+        ) {
+            let libraries = libraries();
+            let library = Arc::clone(&libraries[which % libraries.len()]);
+            let mut state = State::new(library);
+            if let Some(saved) = &restored {
+                state.restore(saved);
+            }
+            update(&mut state, broker_reader::tui::action::Action::Resize(80, 24));
+            let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test terminal");
+            for event in events {
+                if let Event::Resize(w, h) = event {
+                    // What the terminal itself would now be.
+                    terminal = Terminal::new(TestBackend::new(w, h))
+                        .expect("test terminal");
+                }
+                if let Some(action) = event::to_action(&state, &event) {
+                    update(&mut state, action);
+                }
+                if state.quit {
+                    break;
+                }
+                check_bounds(&state)?;
+                terminal.draw(|frame| view::view(frame, &state)).expect("draw");
+            }
+            // Whatever happened, what gets saved loads back into a fresh reader.
+            let saved = state.saved(Saved::default());
+            let json = serde_json::to_string(&saved).expect("encode");
+            let back: Saved = serde_json::from_str(&json).expect("decode");
+            let mut fresh = State::new(Arc::clone(&state.library));
+            fresh.restore(&back);
+            check_bounds(&fresh)?;
+        }
+    }
+}
