@@ -179,21 +179,36 @@ fn default_width() -> usize {
 /// Resolves `show`'s argument: an article number, or a case-insensitive part of a title.
 pub fn find_article(library: &Library, wanted: &str) -> Result<usize> {
     let articles = &library.issue.articles;
-    if let Ok(number) = wanted.trim().parse::<usize>() {
-        return match number {
-            n if (1..=articles.len()).contains(&n) => Ok(n - 1),
-            _ => anyhow::bail!(
+    let wanted = wanted.trim();
+    if articles.is_empty() {
+        anyhow::bail!("{} has no articles", library.source_name);
+    }
+    if wanted.is_empty() {
+        anyhow::bail!(
+            "give an article number (1 to {}) or part of a title",
+            articles.len()
+        );
+    }
+    let needle = wanted.to_lowercase();
+    let by_title = || {
+        articles
+            .iter()
+            .position(|a| a.title.to_lowercase().contains(&needle))
+    };
+    if let Ok(number) = wanted.parse::<usize>() {
+        if (1..=articles.len()).contains(&number) {
+            return Ok(number - 1);
+        }
+        // A number out of range may still be part of a title (`2007 in review`).
+        return by_title().with_context(|| {
+            format!(
                 "no article {number}: {} has articles 1 to {}",
                 library.source_name,
                 articles.len()
-            ),
-        };
+            )
+        });
     }
-    let needle = wanted.to_lowercase();
-    articles
-        .iter()
-        .position(|a| a.title.to_lowercase().contains(&needle))
-        .with_context(|| format!("no article title contains {wanted:?}"))
+    by_title().with_context(|| format!("no article title contains {wanted:?}"))
 }
 
 #[derive(Serialize)]

@@ -1,0 +1,306 @@
+//! The command line as users and scripts meet it: `list`, `show`, `search` and `export` on the
+//! embedded issue and on files, JSON that loads back unchanged, and clear errors.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::Duration;
+
+use assert_cmd::cargo::cargo_bin_cmd;
+
+/// A hang guard, not a speed test.
+const GUARD: Duration = Duration::from_secs(60);
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/other-pages.txt")
+}
+
+fn run(args: &[&str]) -> Output {
+    cargo_bin_cmd!("broker-reader")
+        .args(args)
+        .timeout(GUARD)
+        .output()
+        .expect("run broker-reader")
+}
+
+fn run_file(file: &Path, args: &[&str]) -> Output {
+    cargo_bin_cmd!("broker-reader")
+        .arg("--file")
+        .arg(file)
+        .args(args)
+        .timeout(GUARD)
+        .output()
+        .expect("run broker-reader")
+}
+
+fn stdout_ok(output: &Output) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "stderr: {stderr}");
+    assert!(stderr.is_empty(), "unexpected stderr: {stderr}");
+    let stdout = String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8");
+    assert!(
+        !stdout.chars().any(|c| c.is_control() && c != '\n'),
+        "control character on stdout"
+    );
+    stdout
+}
+
+/// Exit 2, nothing on stdout, one line on stderr containing every `needle`.
+fn assert_error(output: &Output, needles: &[&str]) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "stderr: {stderr}");
+    assert!(output.stdout.is_empty(), "stdout on error");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    for needle in needles {
+        assert!(stderr.contains(needle), "{needle:?} not in {stderr}");
+    }
+}
+
+#[test]
+fn list_shows_number_section_title_authors_and_words() {
+    let out = stdout_ok(&run(&["list"]));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 4, "{out}");
+    assert!(lines[0].contains("SECTION") && lines[0].contains("TITLE"));
+    assert!(lines[1].contains("governance"));
+    assert!(lines[1].contains("Bottom-up arms control"));
+    assert!(lines[1].contains("Ko Colijn"));
+    assert!(lines[2].contains("Developments") && lines[2].contains("A global pro bono law firm"));
+    assert!(lines[3].trim_start().starts_with('3'));
+    assert!(lines[3].contains("Assessing Aid assessed"));
+}
+
+#[test]
+fn list_json_is_machine_readable() {
+    let out = stdout_ok(&run(&["list", "--json"]));
+    let rows: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    let rows = rows.as_array().expect("an array");
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["id"], 1);
+    assert_eq!(rows[0]["title"], "Bottom-up arms control");
+    assert_eq!(rows[0]["authors"][0], "Ko Colijn");
+    assert_eq!(rows[0]["page"], 19);
+    assert!(rows[0]["words"].as_u64().expect("a count") > 500);
+    assert_eq!(rows[2]["section"], "Developments");
+}
+
+#[test]
+fn list_reads_other_files() {
+    let out = stdout_ok(&run_file(&fixture(), &["list"]));
+    assert_eq!(out.lines().count(), 10, "{out}");
+    assert!(out.contains("Sharing the Niger"));
+    assert!(out.contains("Aminata Diallo, Pierre Lemaire"));
+    assert!(out.contains("Aid on the record"));
+}
+
+#[test]
+fn show_by_number_and_by_title_part() {
+    let by_number = stdout_ok(&run(&["show", "2", "--width", "60"]));
+    let by_title = stdout_ok(&run(&["show", "PRO BONO", "--width", "60"]));
+    assert_eq!(by_number, by_title);
+    assert!(by_number.contains("A global pro bono law firm"));
+    assert!(by_number.contains("www.publicinternationallaw.org/peace"));
+}
+
+#[test]
+fn show_lays_the_article_out_within_the_width() {
+    let out = stdout_ok(&run(&["show", "1", "--width", "50"]));
+    for line in out.lines() {
+        assert!(
+            unicode_width::UnicodeWidthStr::width(line) <= 50,
+            "{line:?} is wider than 50"
+        );
+    }
+    assert!(out.contains("Bottom-up arms control"));
+    assert!(out.contains("By Ko Colijn"));
+    assert!(out.contains("Ad hoc coalitions"));
+    assert!(out.contains("Cluster bombs in Herat, Afghanistan."));
+    // Paragraphs are reflowed, so the printed column breaks are gone.
+    assert!(out.contains("there are now 150+") || out.contains("there are\nnow 150+"));
+    let questions = stdout_ok(&run(&["show", "assessed", "-w", "70"]));
+    assert!(questions.contains(" 1. Does aid effectiveness"));
+    assert!(questions.contains(" 3. How does aid affect"));
+}
+
+#[test]
+fn show_defaults_to_80_columns_in_a_pipe() {
+    let out = stdout_ok(&run(&["show", "1"]));
+    let widest = out
+        .lines()
+        .map(unicode_width::UnicodeWidthStr::width)
+        .max()
+        .unwrap_or(0);
+    assert!(widest <= 80 && widest > 60, "widest line {widest}");
+}
+
+#[test]
+fn show_refuses_what_it_cannot_find() {
+    assert_error(&run(&["show", "9"]), &["no article 9", "1 to 3"]);
+    assert_error(&run(&["show", "0"]), &["no article 0"]);
+    assert_error(&run(&["show", "no such title"]), &["no such title"]);
+    assert_error(&run(&["show", "  "]), &["article number"]);
+}
+
+#[test]
+fn search_prints_every_match_with_its_position() {
+    let out = stdout_ok(&run(&["search", "landmine"]));
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines.len() >= 5, "{out}");
+    for line in &lines {
+        let position = line.split_whitespace().next().expect("a position");
+        let parts: Vec<&str> = position.split([':', '-']).collect();
+        assert_eq!(parts.len(), 4, "{line}");
+        assert!(parts.iter().all(|p| p.parse::<usize>().is_ok()), "{line}");
+        assert!(line.to_lowercase().contains("[landmine"), "{line}");
+    }
+}
+
+#[test]
+fn search_is_smart_case() {
+    let any_case = stdout_ok(&run(&["search", "world bank"]));
+    let exact = stdout_ok(&run(&["search", "World Bank"]));
+    assert_eq!(any_case, exact, "every mention is capitalised");
+    let lower = stdout_ok(&run(&["search", "the"]));
+    let capital = stdout_ok(&run(&["search", "The"]));
+    assert!(lower.lines().count() > capital.lines().count());
+}
+
+#[test]
+fn search_json_positions_point_at_the_match() {
+    let out = stdout_ok(&run(&["search", "PILPG", "--json"]));
+    let hits: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    let hits = hits.as_array().expect("an array");
+    assert!(hits.len() >= 4);
+    let export: serde_json::Value =
+        serde_json::from_str(&stdout_ok(&run(&["export"]))).expect("valid JSON");
+    for hit in hits {
+        let article = hit["article"].as_u64().expect("article") as usize;
+        assert_eq!(article, 2, "articles are numbered from 1");
+        let block = hit["block"].as_u64().expect("block") as usize;
+        let (start, end) = (
+            hit["start"].as_u64().expect("start") as usize,
+            hit["end"].as_u64().expect("end") as usize,
+        );
+        let text = export["articles"][article - 1]["blocks"][block]["text"]
+            .as_str()
+            .expect("the block exists");
+        assert_eq!(&text[start..end], "PILPG");
+        assert!(
+            hit["snippet"]
+                .as_str()
+                .expect("snippet")
+                .contains("[PILPG]")
+        );
+    }
+}
+
+#[test]
+fn search_without_match_exits_1() {
+    let output = run(&["search", "zeppelin"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    assert!(output.stderr.is_empty());
+    let output = run(&["search", "Landmine"]);
+    assert_eq!(output.status.code(), Some(1), "a capital makes it exact");
+}
+
+#[test]
+fn json_export_follows_the_documented_schema() {
+    let out = stdout_ok(&run(&["export", "--format", "json"]));
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    assert_eq!(doc["magazine"], "The Broker");
+    assert_eq!(doc["issue"], 1);
+    assert_eq!(doc["date"], "April 2007");
+    assert_eq!(doc["pages"], serde_json::json!([19]));
+    let articles = doc["articles"].as_array().expect("articles");
+    assert_eq!(articles.len(), 3);
+    for (i, article) in articles.iter().enumerate() {
+        assert_eq!(article["id"], i + 1);
+        assert_eq!(article["page"], 19);
+        for key in ["section", "title", "standfirst", "authors", "blocks"] {
+            assert!(article.get(key).is_some(), "{key} missing");
+        }
+        for block in article["blocks"].as_array().expect("blocks") {
+            let kind = block["kind"].as_str().expect("kind");
+            assert!(
+                [
+                    "paragraph",
+                    "heading",
+                    "list_item",
+                    "caption",
+                    "bio",
+                    "reference",
+                    "label"
+                ]
+                .contains(&kind),
+                "{kind}"
+            );
+            assert!(!block["text"].as_str().expect("text").is_empty());
+        }
+    }
+    assert!(doc["entities"].is_array());
+}
+
+fn round_trip(source: Option<&Path>) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let first = match source {
+        Some(path) => stdout_ok(&run_file(path, &["export", "--format", "json"])),
+        None => stdout_ok(&run(&["export", "--format", "json"])),
+    };
+    let path = dir.path().join("issue.json");
+    fs::write(&path, &first).expect("write export");
+    let second = stdout_ok(&run_file(&path, &["export", "--format", "json"]));
+    assert_eq!(first, second);
+    // Everything else reads the export as it reads the text.
+    let list_text = match source {
+        Some(p) => stdout_ok(&run_file(p, &["list"])),
+        None => stdout_ok(&run(&["list"])),
+    };
+    assert_eq!(list_text, stdout_ok(&run_file(&path, &["list"])));
+}
+
+#[test]
+fn json_export_loads_back_identically() {
+    round_trip(None);
+    round_trip(Some(&fixture()));
+}
+
+#[test]
+fn markdown_and_text_exports() {
+    let md = stdout_ok(&run(&["export", "--format", "markdown"]));
+    assert!(md.starts_with("# The Broker, issue 1 (April 2007)"));
+    assert!(md.contains("## Bottom-up arms control"));
+    assert!(md.contains("### Ad hoc coalitions"));
+    assert!(md.contains("## Assessing Aid assessed"));
+    let text = stdout_ok(&run(&["export", "--format", "text"]));
+    assert!(text.contains("Bottom-up arms control\n======"));
+    assert!(text.contains("A global pro bono law firm"));
+    assert!(
+        text.lines()
+            .all(|l| unicode_width::UnicodeWidthStr::width(l) <= 80)
+    );
+}
+
+#[test]
+fn file_errors_name_the_file_and_exit_2() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let missing = dir.path().join("missing-pages.txt");
+    assert_error(&run_file(&missing, &["list"]), &["missing-pages.txt"]);
+
+    assert_error(
+        &run_file(dir.path(), &["list"]),
+        &[&*dir.path().to_string_lossy(), "directory"],
+    );
+
+    let empty = dir.path().join("empty-pages.txt");
+    fs::write(&empty, "").expect("write");
+    assert_error(&run_file(&empty, &["list"]), &["empty-pages.txt", "empty"]);
+
+    let no_header = dir.path().join("no-header.txt");
+    fs::write(&no_header, "Sharing the Niger\n\nBy Aminata Diallo\n").expect("write");
+    assert_error(
+        &run_file(&no_header, &["show", "1"]),
+        &["no-header.txt", "no page header"],
+    );
+}
