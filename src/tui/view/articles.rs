@@ -5,9 +5,8 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
-use super::{follow, pane_block};
+use super::{draw_lines, follow, pane_block};
 use crate::tui::app::{Pane, State};
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
@@ -48,5 +47,5 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             line
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+    draw_lines(frame, inner, lines);
 }

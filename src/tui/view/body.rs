@@ -5,9 +5,8 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
-use super::pane_block;
+use super::{draw_lines, pane_block};
 use crate::model::Position;
 use crate::tui::app::{Pane, State};
 use crate::tui::wrap::{Row, Segment};
@@ -39,7 +38,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         .take(height)
         .map(|row| render_row(row, state))
         .collect();
-    frame.render_widget(Paragraph::new(lines), text_area);
+    draw_lines(frame, text_area, lines);
 }
 
 /// What a stretch of text is marked as, weakest first; later marks are patched over earlier.

@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
-use super::follow;
+use super::{draw_lines, follow};
 use crate::tui::app::{Overlay, Picker, State};
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
@@ -71,7 +71,7 @@ fn help(frame: &mut Frame, area: Rect, state: &State, scroll: usize) {
         .skip(scroll)
         .take(usize::from(inner.height))
         .collect();
-    frame.render_widget(Paragraph::new(visible), inner);
+    draw_lines(frame, inner, visible);
 }
 
 fn picker_box(frame: &mut Frame, area: Rect, state: &State, picker: &Picker) {
@@ -132,5 +132,5 @@ fn picker_box(frame: &mut Frame, area: Rect, state: &State, picker: &Picker) {
             })
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), list_area);
+    draw_lines(frame, list_area, lines);
 }

@@ -6,9 +6,8 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
-use super::{follow, pane_block};
+use super::{draw_lines, follow, pane_block};
 use crate::entities::{Entity, EntityId};
 use crate::search;
 use crate::tui::app::{Pane, SideRow, State, selected_side_row};
@@ -59,7 +58,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             }
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+    draw_lines(frame, inner, lines);
 }
 
 /// Marks the cells of a strip `cells` wide where the entity is mentioned.

@@ -1,0 +1,118 @@
+//! Key to redraw at 200×60: one action through `update` and one full frame drawn on a test
+//! terminal. The bar is well under a millisecond, independent of the article's length.
+
+use std::hint::black_box;
+use std::sync::Arc;
+
+use broker_reader::Library;
+use broker_reader::model::{Article, Block, BlockKind, Issue};
+use broker_reader::tui::action::Action;
+use broker_reader::tui::app::{State, update};
+use broker_reader::tui::view;
+use criterion::{Criterion, criterion_group, criterion_main};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+/// The embedded issue when it parses; otherwise a long synthetic one, so the bench measures
+/// drawing rather than the size of one particular issue.
+fn library() -> Arc<Library> {
+    if let Ok(library) = Library::embedded() {
+        return Arc::new(library);
+    }
+    let words = [
+        "river", "basin", "treaty", "delta", "gauge", "drought", "council", "farmers", "data",
+        "shared", "upstream", "reservoir", "season", "ministers", "agreement", "Laos",
+    ];
+    let paragraph = |seed: usize| -> String {
+        (0..90)
+            .map(|i| words[(seed * 7 + i * 13) % words.len()])
+            .collect::<Vec<_>>()
+            .join(" ")
+            + "."
+    };
+    let articles = (0..12)
+        .map(|a| Article {
+            id: a + 1,
+            title: format!("Synthetic article {}", a + 1),
+            standfirst: Some(paragraph(a)),
+            authors: vec!["A. Writer".into()],
+            blocks: (0..60)
+                .map(|b| {
+                    let kind = if b % 9 == 0 {
+                        BlockKind::Heading
+                    } else {
+                        BlockKind::Paragraph
+                    };
+                    Block::new(kind, paragraph(a * 100 + b))
+                })
+                .collect(),
+            ..Article::default()
+        })
+        .collect();
+    let issue = Issue {
+        magazine: "Synthetic".into(),
+        articles,
+        ..Issue::default()
+    };
+    Arc::new(Library::from_issue("synthetic", issue))
+}
+
+fn bench_frame(c: &mut Criterion) {
+    let library = library();
+    let (w, h) = (200, 60);
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+    let mut state = State::new(Arc::clone(&library));
+    update(&mut state, Action::Resize(w, h));
+    terminal
+        .draw(|f| view::view(f, &state))
+        .expect("first frame");
+
+    let mut down = true;
+    c.bench_function("key_to_redraw_200x60", |b| {
+        b.iter(|| {
+            let action = if down { Action::Down } else { Action::Up };
+            down = !down;
+            if update(&mut state, black_box(action)) {
+                terminal.draw(|f| view::view(f, &state)).expect("frame");
+            }
+        })
+    });
+
+    // Every match highlighted on every page.
+    let mut state = State::new(Arc::clone(&library));
+    update(&mut state, Action::Resize(w, h));
+    update(&mut state, Action::Search);
+    for ch in "delta".chars() {
+        update(&mut state, Action::Insert(ch));
+    }
+    update(&mut state, Action::Open);
+    let mut forward = true;
+    c.bench_function("page_with_matches_200x60", |b| {
+        b.iter(|| {
+            let action = if forward {
+                Action::PageDown
+            } else {
+                Action::PageUp
+            };
+            forward = !forward;
+            update(&mut state, black_box(action));
+            terminal.draw(|f| view::view(f, &state)).expect("frame");
+        })
+    });
+
+    c.bench_function("resize_rewrap_200x60", |b| {
+        let mut wide = true;
+        b.iter(|| {
+            let size = if wide { (w, h) } else { (w - 7, h) };
+            wide = !wide;
+            // A fresh cache each time: the cost of wrapping a whole article at a new width.
+            state.wraps.clear();
+            update(&mut state, Action::Resize(size.0, size.1));
+            terminal.backend_mut().resize(size.0, size.1);
+            terminal.draw(|f| view::view(f, &state)).expect("frame");
+        })
+    });
+}
+
+criterion_group!(benches, bench_frame);
+criterion_main!(benches);
