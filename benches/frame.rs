@@ -20,8 +20,22 @@ fn library() -> Arc<Library> {
         return Arc::new(library);
     }
     let words = [
-        "river", "basin", "treaty", "delta", "gauge", "drought", "council", "farmers", "data",
-        "shared", "upstream", "reservoir", "season", "ministers", "agreement", "Laos",
+        "river",
+        "basin",
+        "treaty",
+        "delta",
+        "gauge",
+        "drought",
+        "council",
+        "farmers",
+        "data",
+        "shared",
+        "upstream",
+        "reservoir",
+        "season",
+        "ministers",
+        "agreement",
+        "Laos",
     ];
     let paragraph = |seed: usize| -> String {
         (0..90)

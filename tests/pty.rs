@@ -98,9 +98,7 @@ fn read_search_jump_back_and_quit_in_a_real_terminal() {
         .expect("entities runs");
     let entities: Vec<serde_json::Value> =
         serde_json::from_slice(&listed.stdout).unwrap_or_default();
-    let laos = entities
-        .iter()
-        .any(|e| e["name"].as_str() == Some("Laos"));
+    let laos = entities.iter().any(|e| e["name"].as_str() == Some("Laos"));
 
     let state = dir.path().join("state");
     let status = dir.path().join("status");
@@ -115,7 +113,17 @@ fn read_search_jump_back_and_quit_in_a_real_terminal() {
         socket: format!("broker-reader-test-{}", std::process::id()),
     };
     tmux.run(&[
-        "new-session", "-d", "-s", "reader", "-x", "120", "-y", "40", "sh", "-c", &script,
+        "new-session",
+        "-d",
+        "-s",
+        "reader",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        "sh",
+        "-c",
+        &script,
     ]);
     tmux.wait_for("the first article", |s| {
         s.contains("Rivers without borders") && s.contains("Articles (3)")
@@ -124,7 +132,9 @@ fn read_search_jump_back_and_quit_in_a_real_terminal() {
     // Search: the prompt shows the live count, Enter jumps and shows the counter.
     tmux.keys(&["/"]);
     tmux.keys(&["-l", "Laos"]);
-    tmux.wait_for("live match count", |s| s.contains("/Laos") && s.contains("matches"));
+    tmux.wait_for("live match count", |s| {
+        s.contains("/Laos") && s.contains("matches")
+    });
     tmux.keys(&["Enter"]);
     tmux.wait_for("match counter", |s| s.contains("1/4"));
     tmux.keys(&["n", "n", "n"]);
@@ -133,19 +143,25 @@ fn read_search_jump_back_and_quit_in_a_real_terminal() {
     });
 
     if laos {
+        // The picker opens the entity and jumps to its first mention, in the first article.
         tmux.keys(&["e"]);
         tmux.keys(&["-l", "laos"]);
         tmux.wait_for("the picker", |s| s.contains("> laos"));
         tmux.keys(&["Enter"]);
-        tmux.wait_for("the entity's detail", |s| s.contains("Mentions"));
+        tmux.wait_for("the entity's detail at its first mention", |s| {
+            s.contains("Mentions") && s.contains("1/3 Rivers without borders")
+        });
         tmux.keys(&["BSpace"]);
+        tmux.wait_for("back at the last match", |s| {
+            s.contains("3/3 Gauges go public") && s.contains("Entities")
+        });
     } else {
-        eprintln!("NOTICE: this build finds no entities yet; skipping the entity jump");
+        eprintln!("NOTICE: this build finds no entities; skipping the entity jump");
         tmux.keys(&["BSpace"]);
+        tmux.wait_for("back at the previous match", |s| {
+            s.contains("1/3 Rivers without borders")
+        });
     }
-    tmux.wait_for("back in the first article", |s| {
-        s.contains("1/3 Rivers without borders")
-    });
     tmux.keys(&["q"]);
     let code = wait_for_file(&status);
     assert_eq!(code.trim(), "0");
