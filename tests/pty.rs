@@ -170,3 +170,74 @@ fn read_search_jump_back_and_quit_in_a_real_terminal() {
         .expect("the reading state was saved");
     assert!(saved.contains("\"Laos\""), "{saved}");
 }
+
+#[test]
+fn sigterm_saves_the_place_and_restores_the_terminal() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("NOTICE: tmux is not installed; skipping the end-to-end signal test");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_broker-reader");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let issue_path = dir.path().join("issue.json");
+    let export = Export {
+        issue: common::issue(),
+        entities: Vec::new(),
+    };
+    std::fs::write(
+        &issue_path,
+        serde_json::to_string(&export).expect("export serialises"),
+    )
+    .expect("write issue");
+    let state = dir.path().join("state");
+    let status = dir.path().join("status");
+    let script = format!(
+        "XDG_STATE_HOME='{state}' XDG_CONFIG_HOME='{state}' XDG_DATA_HOME='{state}' HOME='{state}' \
+         '{bin}' --file '{issue}'; echo $? > '{status}'; sleep 30",
+        state = state.display(),
+        issue = issue_path.display(),
+        status = status.display(),
+    );
+    let tmux = Tmux {
+        socket: format!("broker-reader-signal-{}", std::process::id()),
+    };
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "reader",
+        "-x",
+        "100",
+        "-y",
+        "30",
+        "sh",
+        "-c",
+        &script,
+    ]);
+    tmux.wait_for("the reader", |s| s.contains("Rivers without borders"));
+    tmux.keys(&["/"]);
+    tmux.keys(&["-l", "hydropower"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the match", |s| s.contains("1/2"));
+    // The reader is the only child of the pane's shell.
+    let shell = tmux.run(&["display", "-p", "-t", "reader", "#{pane_pid}"]);
+    let child = Command::new("pgrep")
+        .args(["-P", shell.trim()])
+        .output()
+        .expect("pgrep runs");
+    let pid = String::from_utf8_lossy(&child.stdout).trim().to_string();
+    assert!(!pid.is_empty(), "the reader is running");
+    Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill runs");
+    let code = wait_for_file(&status);
+    assert_eq!(code.trim(), "0");
+    // Back on the normal screen: the reader's panes are gone.
+    tmux.wait_for("the terminal restored", |s| {
+        !s.contains("Rivers without borders")
+    });
+    let saved = std::fs::read_to_string(state.join("broker-reader").join("state.json"))
+        .expect("the reading state was saved");
+    assert!(saved.contains("\"hydropower\""), "{saved}");
+}

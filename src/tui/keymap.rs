@@ -4,6 +4,7 @@
 //! from what the keys do, and a config file can later override any entry by name
 //! (`"ctrl-o" = "back"`). [`Key`] has its own text form so bindings can be written and read.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -223,6 +224,16 @@ impl<'de> Deserialize<'de> for Key {
     }
 }
 
+/// Bindings by context as written in a config file: key name to action name.
+pub type KeyConfig = BTreeMap<Context, BTreeMap<String, String>>;
+
+/// A bindable action by its snake_case name.
+pub fn action_from_name(name: &str) -> Option<Action> {
+    let action: Action =
+        serde_json::from_value(serde_json::Value::String(name.to_string())).ok()?;
+    Action::BINDABLE.contains(&action).then_some(action)
+}
+
 /// One binding of the table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Binding {
@@ -344,6 +355,49 @@ impl Keymap {
             key,
             action,
         });
+    }
+
+    /// Applies bindings as a config file writes them (`[keys.global]` then `"ctrl-d" =
+    /// "half_page_down"`; the action `"none"` removes a binding). Entries that cannot be used
+    /// are skipped, each with a message saying why; the rest still apply.
+    pub fn apply(&mut self, config: &KeyConfig) -> Vec<String> {
+        let mut problems = Vec::new();
+        for (&context, keys) in config {
+            for (key_name, action_name) in keys {
+                let key = match key_name.parse::<Key>() {
+                    Ok(key) => key,
+                    Err(e) => {
+                        problems.push(e.to_string());
+                        continue;
+                    }
+                };
+                if action_name == "none" {
+                    self.bindings
+                        .retain(|b| !(b.context == context && b.key == key));
+                    continue;
+                }
+                match action_from_name(action_name) {
+                    Some(action) => self.bind(context, key, action),
+                    None => problems.push(format!(
+                        "unknown action {action_name:?} for key {key_name:?} (see the help \
+                         overlay or `config` for the names)"
+                    )),
+                }
+            }
+        }
+        problems
+    }
+
+    /// The whole table in the form [`Keymap::apply`] reads.
+    pub fn to_config(&self) -> KeyConfig {
+        let mut config = KeyConfig::new();
+        for b in &self.bindings {
+            config
+                .entry(b.context)
+                .or_default()
+                .insert(b.key.to_string(), b.action.name());
+        }
+        config
     }
 
     /// The help text: per context, each action with all its keys, in table order.
@@ -475,6 +529,50 @@ mod tests {
             "backspace, ctrl-o, alt-left".to_string(),
             "go back to where you were"
         )));
+    }
+
+    #[test]
+    fn config_overrides_apply_and_report_problems() {
+        let mut map = Keymap::default();
+        let config: KeyConfig = toml::from_str(
+            r#"
+            [global]
+            "ctrl-d" = "half_page_down"
+            "q" = "none"
+            "ctrl-x" = "explode"
+            "nonsense-key" = "quit"
+            [body]
+            "m" = "mention_next"
+            "#,
+        )
+        .expect("valid toml");
+        let problems = map.apply(&config);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("explode")));
+        assert!(problems.iter().any(|p| p.contains("nonsense-key")));
+        let body = [Context::Body, Context::Global];
+        assert_eq!(map.lookup(&body, key("ctrl-d")), Some(Action::HalfPageDown));
+        assert_eq!(map.lookup(&body, key("m")), Some(Action::MentionNext));
+        assert_eq!(map.lookup(&body, key("q")), None);
+        assert_eq!(map.lookup(&body, key("ctrl-c")), Some(Action::Quit));
+    }
+
+    #[test]
+    fn the_table_round_trips_through_config() {
+        let map = Keymap::default();
+        let text = toml::to_string(&map.to_config()).expect("serialises");
+        let config: KeyConfig = toml::from_str(&text).expect("reads back");
+        let mut rebuilt = Keymap {
+            bindings: Vec::new(),
+        };
+        assert!(rebuilt.apply(&config).is_empty());
+        for b in &map.bindings {
+            assert_eq!(
+                rebuilt.lookup(&[b.context], b.key),
+                Some(b.action.clone()),
+                "{b:?}"
+            );
+        }
     }
 
     #[test]
