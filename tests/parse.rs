@@ -164,8 +164,23 @@ fn embedded_text_keeps_no_extraction_damage() {
 
 #[test]
 fn other_pages_parse_exactly_as_expected() {
-    let expected: Issue = serde_json::from_str(FIXTURE_EXPECTED).expect("expected JSON is valid");
-    let parsed = parse::parse(FIXTURE).expect("the pages parse");
+    assert_parses_to(FIXTURE, FIXTURE_EXPECTED);
+}
+
+/// Two authors' bios printed apart, hyphens at line ends, a question as subheading, a page
+/// without Developments, and one that starts with them.
+#[test]
+fn more_pages_parse_exactly_as_expected() {
+    assert_parses_to(
+        include_str!("fixtures/more-pages.txt"),
+        include_str!("fixtures/more-pages.expected.json"),
+    );
+}
+
+/// Compares field by field first, so that a failure names the article and the block.
+fn assert_parses_to(text: &str, expected_json: &str) {
+    let expected: Issue = serde_json::from_str(expected_json).expect("expected JSON is valid");
+    let parsed = parse::parse(text).expect("the pages parse");
     assert_eq!(parsed.magazine, expected.magazine);
     assert_eq!(parsed.issue, expected.issue);
     assert_eq!(parsed.date, expected.date);

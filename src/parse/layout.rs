@@ -84,7 +84,8 @@ fn share(len: usize, width: usize, factor: f64) -> bool {
 
 /// An indented short line of capitalised words alone before a blank line: ` Developments`.
 fn is_section_rubric(line: &str, next: Option<&&str>) -> bool {
-    if !is_indented(line) || !next.is_none_or(|n| is_blank(n)) {
+    // What follows is a blank line or an item's heading, never an indented continuation.
+    if !is_indented(line) || next.is_some_and(|n| is_indented(n)) {
         return false;
     }
     let text = line.trim();
@@ -272,7 +273,7 @@ fn feature_blocks(lines: &[&str], body: &[Chunk], evidence: &Evidence) -> Vec<Bl
 
     let mut text_chunks = body;
     let mut caption: Option<String> = None;
-    let mut bio: Option<String> = None;
+    let mut bios: Vec<String> = Vec::new();
     let mut labels: Vec<String> = Vec::new();
     match bio_at {
         Some((n, at)) => {
@@ -286,7 +287,14 @@ fn feature_blocks(lines: &[&str], body: &[Chunk], evidence: &Evidence) -> Vec<Bl
                 caption = Some(joined(&lines[last.start..last.end], evidence));
                 text_chunks = rest;
             }
-            bio = Some(joined(&lines[at..chunk.end], evidence));
+            // Each indented line starts a bio: one per author when they are printed apart.
+            let mut start = at;
+            for i in at + 1..=chunk.end {
+                if i == chunk.end || is_indented(lines[i]) {
+                    bios.push(joined(&lines[start..i], evidence));
+                    start = i;
+                }
+            }
             labels = body[n + 1..]
                 .iter()
                 .map(|c| joined(&lines[c.start..c.end], evidence))
@@ -334,9 +342,12 @@ fn feature_blocks(lines: &[&str], body: &[Chunk], evidence: &Evidence) -> Vec<Bl
         drafts.push(paragraph);
     }
     let mut blocks = finish_blocks(drafts, evidence);
-    let extra = [(BlockKind::Caption, caption), (BlockKind::Bio, bio)];
+    let extra = caption
+        .into_iter()
+        .map(|c| (BlockKind::Caption, c))
+        .chain(bios.into_iter().map(|b| (BlockKind::Bio, b)));
     for (kind, text) in extra {
-        if let Some(text) = text.filter(|t| !t.is_empty()) {
+        if !text.is_empty() {
             blocks.push(Block::new(kind, text));
         }
     }
@@ -470,10 +481,11 @@ mod tests {
     }
 
     #[test]
-    fn finds_section_rubrics_only_alone_before_a_blank() {
+    fn finds_section_rubrics_before_a_blank_or_a_heading() {
         assert!(is_section_rubric(" Developments", Some(&"")));
         assert!(is_section_rubric(" Developments", None));
-        assert!(!is_section_rubric(" Developments", Some(&"text")));
+        assert!(is_section_rubric(" Developments", Some(&"An item heading")));
+        assert!(!is_section_rubric(" Developments", Some(&" indented text")));
         assert!(!is_section_rubric("Developments", None));
         assert!(!is_section_rubric(" Ko Colijn is special professor", None));
         assert!(!is_section_rubric(" Why?", None));

@@ -302,6 +302,41 @@ fn has_bracketed_year(text: &str) -> bool {
     })
 }
 
+/// What a hyphen at the end of a printed line means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HyphenBreak {
+    /// No hyphen at a word's end, or a suspended hyphen (`state- or project-level`): a space.
+    None,
+    /// Hyphenation inside a word (`govern-` / `ment`): drop the hyphen.
+    Soft,
+    /// A compound broken at its hyphen (`self-` / `critical`): keep it, no space.
+    Compound,
+}
+
+/// Reads a hyphen at a line end: a suspended hyphen before a conjunction keeps its space; a
+/// word the dictionary knows without the hyphen was hyphenated by the typesetter; anything
+/// else is a compound.
+pub fn hyphen_break(line_end: &str, next_line: &str) -> HyphenBreak {
+    let Some(before) = line_end.strip_suffix('-') else {
+        return HyphenBreak::None;
+    };
+    let left = trailing_letters(before);
+    let Some(right) = leading_word(next_line.trim_start()) else {
+        return HyphenBreak::None;
+    };
+    if left.is_empty() {
+        return HyphenBreak::None;
+    }
+    if matches!(right, "and" | "or" | "nor" | "to") {
+        return HyphenBreak::None;
+    }
+    if lexicon::is_common_word(&format!("{left}{right}")) {
+        HyphenBreak::Soft
+    } else {
+        HyphenBreak::Compound
+    }
+}
+
 /// Builds a block's text from its printed lines, rejoining URLs broken at line ends.
 #[derive(Debug, Clone, Default)]
 pub struct Lines {
@@ -327,7 +362,13 @@ impl Lines {
             return;
         }
         if !self.text.is_empty() && !url_continues(&self.text, line) {
-            self.text.push(' ');
+            match hyphen_break(&self.text, line) {
+                HyphenBreak::Soft => {
+                    self.text.pop();
+                }
+                HyphenBreak::Compound => {}
+                HyphenBreak::None => self.text.push(' '),
+            }
         }
         self.last_start = self.text.len();
         self.text.push_str(line);
@@ -494,9 +535,35 @@ mod tests {
         assert!(!url_continues("see example.", "org/x"));
         assert!(!url_continues("a road/", "path"));
         assert!(!url_continues("", "x"));
-        let mut lines = Lines::new("state-");
-        lines.push("level data");
-        assert_eq!(lines.text(), "state- level data");
+        let mut lines = Lines::new("to state-");
+        lines.push("or even project-level data");
+        assert_eq!(lines.text(), "to state- or even project-level data");
+    }
+
+    #[test]
+    fn reads_hyphens_at_line_ends() {
+        let join = |a: &str, b: &str| {
+            let mut lines = Lines::new(a);
+            lines.push(b);
+            lines.text().to_string()
+        };
+        assert_eq!(
+            join("a remarkably self-", "critical programme"),
+            "a remarkably self-critical programme"
+        );
+        assert_eq!(join("the govern-", "ment said"), "the government said");
+        assert_eq!(join("multi-", "lateral talks"), "multilateral talks");
+        assert_eq!(
+            join("country- and", "state-level"),
+            "country- and state-level"
+        );
+        assert_eq!(
+            join("country-", "and state-level"),
+            "country- and state-level"
+        );
+        assert_eq!(join("a dash –", "and more"), "a dash – and more");
+        assert_eq!(join("-", "x"), "- x");
+        assert_eq!(join("US-", "Led"), "US- Led");
     }
 
     #[test]
