@@ -306,7 +306,7 @@ pub fn render_article(article: &Article, width: usize) -> String {
         out.push_str("\n\n");
     }
     push_wrapped(&mut out, &article.title, "", "");
-    let rule_len = article.title.chars().count().min(width);
+    let rule_len = display_width(&article.title).min(width);
     out.push_str(&"=".repeat(rule_len));
     out.push('\n');
     if let Some(standfirst) = &article.standfirst {
@@ -468,6 +468,22 @@ fn export(library: &Library, format: Format, out: &mut dyn Write) -> Result<()> 
     Ok(())
 }
 
+/// Text that Markdown would read as the start of a heading, quote, list or rule gets a
+/// backslash, so a paragraph printed as `1998. A year...` or `- and yet` stays a paragraph.
+fn markdown_text(text: &str) -> String {
+    let digits = text.len() - text.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let numbered = digits > 0 && text[digits..].starts_with(['.', ')']);
+    if numbered || text.starts_with(['#', '>', '-', '+', '*', '=', '|', '<']) {
+        if numbered {
+            format!("{}\\{}", &text[..digits], &text[digits..])
+        } else {
+            format!("\\{text}")
+        }
+    } else {
+        text.to_string()
+    }
+}
+
 fn markdown(library: &Library) -> String {
     let issue = &library.issue;
     let mut md = format!("# {}", issue.magazine);
@@ -490,7 +506,7 @@ fn markdown(library: &Library) -> String {
             md.push_str(&format!("By {}\n\n", article.authors.join(" and ")));
         }
         for block in &article.blocks {
-            let text = &block.text;
+            let text = &markdown_text(&block.text);
             let line = match block.kind {
                 BlockKind::Paragraph => text.clone(),
                 BlockKind::Heading => format!("### {text}"),
@@ -498,11 +514,29 @@ fn markdown(library: &Library) -> String {
                 BlockKind::Caption => format!("*{text}*"),
                 BlockKind::Bio => format!("> {text}"),
                 BlockKind::Reference => format!("- {text}"),
-                BlockKind::Label => format!("<!-- label: {text} -->"),
+                BlockKind::Label => format!("<!-- label: {} -->", block.text.replace("--", "- -")),
             };
             md.push_str(&line);
             md.push_str("\n\n");
         }
     }
     md
+}
+
+#[cfg(test)]
+mod tests {
+    use super::markdown_text;
+
+    #[test]
+    fn markdown_block_markers_are_escaped() {
+        assert_eq!(markdown_text("# not a heading"), "\\# not a heading");
+        assert_eq!(markdown_text("1998. A year"), "1998\\. A year");
+        assert_eq!(markdown_text("- and yet"), "\\- and yet");
+        assert_eq!(markdown_text("1998 was a year"), "1998 was a year");
+        assert_eq!(
+            markdown_text("Plain text – with a dash"),
+            "Plain text – with a dash"
+        );
+        assert_eq!(markdown_text(""), "");
+    }
 }
