@@ -293,3 +293,86 @@ fn odd_inputs_never_panic_and_never_give_empty_blocks() {
         }
     }
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Lines in the magazine's layout with its kinds of damage, in any order.
+    fn line() -> impl Strategy<Value = String> {
+        let word = prop::sample::select(vec![
+            "the",
+            "fi",
+            "eld",
+            "effi",
+            "cient",
+            "T",
+            "he",
+            "A",
+            "fter",
+            "I",
+            "Lake",
+            "council",
+            "(fi",
+            "scal)",
+            "http://data.",
+            "example.org/x",
+            "www.x.org/",
+            "peace",
+            "questions:",
+            "(1998)",
+            "2007.",
+            "‘quoted’",
+            "–",
+            "self-",
+            "Why?",
+            "é",
+            "",
+            "By",
+        ]);
+        let words = prop::collection::vec(word, 0..10).prop_map(|w| w.join(" "));
+        prop_oneof![
+            4 => words.clone(),
+            2 => words.clone().prop_map(|w| format!(" {w}")),
+            2 => Just(String::new()),
+            1 => (1u32..100).prop_map(|n| format!("{n}The Broker  issue 2  May 2008")),
+            1 => prop::sample::select(vec![" Developments", "governance", "By Ann Lee and Bo Chan"])
+                .prop_map(String::from),
+            1 => any::<String>().prop_map(|s| s.replace(['\r', '\n'], " ")),
+        ]
+    }
+
+    fn page_text() -> impl Strategy<Value = String> {
+        prop::collection::vec(line(), 0..80)
+            .prop_map(|lines| format!("\n5The Broker  issue 2  May 2008\n\n{}", lines.join("\n")))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn layout_like_text_keeps_the_invariants(text in page_text()) {
+            let issue = parse::parse(&text).expect("the first line is a header");
+            prop_assert_eq!(issue.pages[0], 5);
+            for (i, article) in issue.articles.iter().enumerate() {
+                prop_assert_eq!(article.id, i + 1);
+                prop_assert!(issue.pages.contains(&article.page));
+                prop_assert!(!article.title.trim().is_empty());
+                for block in &article.blocks {
+                    prop_assert!(!block.text.trim().is_empty());
+                    prop_assert_eq!(block.text.trim(), block.text.as_str());
+                    prop_assert!(!block.text.contains("  "));
+                    prop_assert!(!block.text.contains('\n'));
+                }
+            }
+            let crlf = text.replace('\n', "\r\n");
+            prop_assert_eq!(parse::parse(&crlf), Ok(issue));
+        }
+
+        #[test]
+        fn arbitrary_text_never_panics(text in any::<String>()) {
+            let _ = parse::parse(&text);
+            let _ = parse::parse(&format!("1The Broker  issue 1  April 2007\n{text}"));
+        }
+    }
+}
