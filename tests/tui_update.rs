@@ -423,3 +423,32 @@ fn a_newer_library_replaces_the_old_one_without_losing_the_place() {
     assert_eq!(s.reading_position(), here);
     assert_eq!(s.search.hits.len(), hits + 2);
 }
+
+#[test]
+fn saved_places_beyond_the_first_pages_apply_once_the_whole_file_has_loaded() {
+    // A full session saves a place in the third article.
+    let mut s = state(120, 40);
+    keys(&mut s, "shift-tab G enter j j");
+    let here = s.reading_position();
+    assert_eq!(here.article, 2);
+    let saved = s.saved(Saved::default());
+
+    // The next start opens on the first article only, while the rest loads.
+    let mut first_pages = common::issue();
+    first_pages.articles.truncate(1);
+    let partial = Arc::new(Library::from_issue("test-issue.txt", first_pages));
+    let mut t = State::new(partial);
+    update(&mut t, Action::Resize(120, 40));
+    t.restore(&saved);
+    assert_eq!(t.article, 0);
+    // Closing now must not forget the place in the unloaded article.
+    let kept = t.saved(saved.clone());
+    assert_eq!(kept.sources["test-issue.txt"].positions.len(), 2);
+
+    update(
+        &mut t,
+        Action::LibraryUpdated(LibraryHandle(common::library())),
+    );
+    assert_eq!(t.article, 2);
+    assert_eq!(t.reading_position(), here);
+}

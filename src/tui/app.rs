@@ -181,6 +181,8 @@ pub struct State {
     pub wraps: WrapCache,
     /// Index of each article's first block among all blocks of the issue.
     block_base: Vec<usize>,
+    /// Saved places that did not fit the library yet (a large file still loading).
+    pending: Option<Reading>,
 }
 
 impl State {
@@ -212,6 +214,7 @@ impl State {
             quit: false,
             wraps: WrapCache::default(),
             block_base,
+            pending: None,
         }
     }
 
@@ -459,6 +462,11 @@ impl State {
             .sources
             .entry(self.library.source_name.clone())
             .or_default();
+        // Places in articles this session never loaded (a large file closed before it had
+        // loaded completely) are kept.
+        for p in &reading.positions {
+            positions.entry(p.article).or_insert(*p);
+        }
         reading.current = Some(here);
         reading.positions = positions.into_values().collect();
         previous.recent_searches = self.recent.clone();
@@ -476,19 +484,29 @@ impl State {
         let Some(reading) = saved.sources.get(&self.library.source_name) else {
             return;
         };
+        if !self.apply_reading(reading, true) {
+            self.pending = Some(reading.clone());
+        }
+    }
+
+    /// Takes the places of a saved reading that fit this issue; with `go`, also returns to
+    /// where the reader was. Says whether every place fitted: a large file opens on its first
+    /// pages, and the rest of the places are applied when the whole file has loaded.
+    fn apply_reading(&mut self, reading: &Reading, go: bool) -> bool {
         let articles = &self.library.issue.articles;
         let fits = |p: &Position| {
             articles
                 .get(p.article)
                 .is_some_and(|a| p.block < a.blocks.len().max(1))
         };
-        self.positions = reading
-            .positions
-            .iter()
-            .filter(|p| fits(p))
-            .map(|&p| (p.article, p))
-            .collect();
-        if let Some(current) = reading.current.filter(fits) {
+        let all_fit =
+            reading.positions.iter().all(fits) && reading.current.is_none_or(|p| fits(&p));
+        for p in reading.positions.iter().filter(|p| fits(p)) {
+            if p.article != self.article {
+                self.positions.entry(p.article).or_insert(*p);
+            }
+        }
+        if go && let Some(current) = reading.current.filter(fits) {
             self.positions.insert(current.article, current);
             let first = self.article;
             self.switch_article(current.article);
@@ -498,6 +516,7 @@ impl State {
                 self.set_top(wrapped.row_of_position(current));
             }
         }
+        all_fit
     }
 
     fn push_recent(&mut self, query: &str) {
@@ -581,6 +600,13 @@ fn library_updated(state: &mut State, library: Arc<Library>) -> bool {
         anchor: Position::new(state.article, 0, 0, 0),
     };
     state.set_top(wrapped.row_of_position(here.top));
+    if let Some(pending) = state.pending.take() {
+        // Go back to the saved place only if the reader has not moved since starting.
+        let untouched = state.back.is_empty() && here.top == Position::new(0, 0, 0, 0);
+        if !state.apply_reading(&pending, untouched) {
+            state.pending = Some(pending);
+        }
+    }
     true
 }
 
