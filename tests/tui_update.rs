@@ -452,3 +452,47 @@ fn saved_places_beyond_the_first_pages_apply_once_the_whole_file_has_loaded() {
     assert_eq!(t.article, 2);
     assert_eq!(t.reading_position(), here);
 }
+
+#[test]
+fn clicking_a_mention_in_the_text_opens_its_entity() {
+    let mut s = state(120, 40);
+    // Find where the first mention is drawn: the text starts inside the border and margin.
+    let wrapped = s.wrapped();
+    let (pos, id) = s.library.entities.mentions[0];
+    let row = wrapped.row_of(pos.block, pos.start);
+    let line = &wrapped.rows[row];
+    let before: String = line
+        .segments
+        .iter()
+        .map(|seg| seg.text.as_str())
+        .collect::<String>();
+    let start_in_row = pos.start - line.start;
+    let column = before[..start_in_row].chars().count() as u16;
+    // At 120 columns the text pane starts at column 24 (after a 24-column list) and is 66
+    // wide: a border, then the text centred in the 64 columns inside. Click the mention's
+    // second character.
+    let margin = (64 - wrapped.width) / 2;
+    update(
+        &mut s,
+        Action::Mouse(Mouse {
+            kind: MouseKind::Click,
+            column: 24 + 1 + margin + column + 1,
+            row: 1 + row as u16,
+        }),
+    );
+    assert_eq!(s.sidebar.detail.map(|d| d.entity), Some(id));
+    assert_eq!(s.cursor_mention(), Some((pos, id)));
+    // A click on plain text only focuses the pane.
+    let mut t = state(120, 40);
+    keys(&mut t, "tab");
+    update(
+        &mut t,
+        Action::Mouse(Mouse {
+            kind: MouseKind::Click,
+            column: 26,
+            row: 2,
+        }),
+    );
+    assert_eq!(t.focus, Pane::Body);
+    assert_eq!(t.sidebar.detail, None);
+}

@@ -992,7 +992,10 @@ fn mention_step(state: &mut State, forward: bool) -> bool {
             }
         }
     };
-    let exact_first = state.cursor.is_none();
+    // Without a cursor in this article, a mention right at the starting point counts.
+    let exact_first = state
+        .cursor_mention()
+        .is_none_or(|(p, _)| p.article != article);
     let found = if forward {
         let i = if exact_first {
             mentions.partition_point(|(p, _)| key(p) < key(&from))
@@ -1081,7 +1084,10 @@ fn open_detail_item(state: &mut State, detail: Detail) -> bool {
         }
         return true;
     }
-    if let Some(&related) = entity.related.get(detail.selected - mentions)
+    if let Some(&related) = detail
+        .selected
+        .checked_sub(mentions)
+        .and_then(|i| entity.related.get(i))
         && state.library.entities.get(related).is_some()
     {
         state.record();
@@ -1234,7 +1240,24 @@ fn mouse_event(state: &mut State, mouse: Mouse) -> bool {
                     }
                     true
                 }
-                Pane::Body => focus_changed,
+                Pane::Body => {
+                    let inner_x = rect.x + 1;
+                    let inner_width = rect.width.saturating_sub(2);
+                    let wrapped = state.wrapped();
+                    let margin = inner_width.saturating_sub(wrapped.width) / 2;
+                    let column = mouse.column.checked_sub(inner_x + margin);
+                    let row = state.top_row(&wrapped) + line;
+                    match column.and_then(|c| mention_at(state, &wrapped, row, c)) {
+                        Some(index) => {
+                            state.cursor = Some(index);
+                            if let Some((_, id)) = state.cursor_mention() {
+                                open_entity(state, id, false);
+                            }
+                            true
+                        }
+                        None => focus_changed,
+                    }
+                }
                 Pane::Sidebar => {
                     sidebar_click(state, line, rect.width.saturating_sub(2), height);
                     true
@@ -1242,6 +1265,33 @@ fn mouse_event(state: &mut State, mouse: Mouse) -> bool {
             }
         }
     }
+}
+
+/// The mention (index in the mention list) drawn at `column` of screen row `row`.
+fn mention_at(state: &State, wrapped: &Wrapped, row: usize, column: u16) -> Option<usize> {
+    let row = wrapped.rows.get(row)?;
+    let block = row.block?;
+    let mut x = 0usize;
+    let target = usize::from(column);
+    let mut offset = None;
+    'segments: for segment in &row.segments {
+        for (i, c) in segment.text.char_indices() {
+            let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if target < x + w.max(1) {
+                offset = segment.offset.map(|o| o + i);
+                break 'segments;
+            }
+            x += w;
+        }
+    }
+    let offset = offset?;
+    let mentions = &state.library.entities.mentions;
+    let in_block = state.library.entities.in_block(state.article, block);
+    let (pos, _) = in_block
+        .iter()
+        .find(|(p, _)| p.start <= offset && offset < p.end)?;
+    let i = mentions.partition_point(|(p, _)| p < pos);
+    mentions.get(i).filter(|(p, _)| p == pos).map(|_| i)
 }
 
 fn sidebar_click(state: &mut State, line: usize, width: u16, height: usize) {
