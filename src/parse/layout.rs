@@ -121,7 +121,13 @@ fn byline(line: &str) -> Option<Vec<String>> {
             }
         }
     }
-    (!authors.is_empty()).then_some(authors)
+    // `By contrast, ...` opens a sentence, not a byline: every name must look like one.
+    let names_only = authors.iter().all(|name| {
+        name.chars().next().is_some_and(char::is_uppercase)
+            && name.split_whitespace().count() <= 5
+            && !name.ends_with([',', ';', ':', '.', '?', '!'])
+    });
+    (!authors.is_empty() && names_only).then_some(authors)
 }
 
 /// A block being assembled from printed lines.
@@ -408,18 +414,18 @@ fn items(lines: &[&str], section: &str, page: u32, evidence: &Evidence) -> Vec<A
                 let Some(item) = items.last_mut() else {
                     continue;
                 };
-                let entry_end = (i + 1..chunk.end)
-                    .find(|&j| is_indented(lines[j]))
-                    .unwrap_or(chunk.end);
-                let entry = lines[i..entry_end].join(" ");
+                // References start after a blank line, with an entry (this line and the
+                // unindented lines under it) that reads like a citation.
+                let starts_references = first_in_chunk && !item.drafts.is_empty() && {
+                    let entry_end = (i + 1..chunk.end)
+                        .find(|&j| is_indented(lines[j]))
+                        .unwrap_or(chunk.end);
+                    repair::looks_like_citation(lines[i..entry_end].join(" ").trim())
+                };
                 let after_list_intro = item.drafts.last().is_some_and(|d| {
                     d.kind == BlockKind::Paragraph && d.lines.text().trim_end().ends_with(':')
                 });
-                mode = if mode == Mode::References
-                    || (first_in_chunk
-                        && !item.drafts.is_empty()
-                        && repair::looks_like_citation(entry.trim()))
-                {
+                mode = if mode == Mode::References || starts_references {
                     Mode::References
                 } else if mode == Mode::List || after_list_intro {
                     Mode::List
@@ -499,6 +505,12 @@ mod tests {
             Some(vec!["Ann Lee".into(), "Bo Chan".into(), "Cy Dee".into()])
         );
         assert_eq!(byline("Bypass"), None);
+        assert_eq!(byline("By contrast, the councils need money"), None);
+        assert_eq!(byline("By the end of the year"), None);
+        assert_eq!(
+            byline("By Ko Colijn and J. R. Smith"),
+            Some(vec!["Ko Colijn".into(), "J. R. Smith".into()])
+        );
         assert_eq!(byline("By "), None);
     }
 
