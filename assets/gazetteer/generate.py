@@ -53,6 +53,19 @@ REGIONS = [
     "Asia-Pacific", "Pacific", "Atlantic", "Arctic", "Mediterranean", "Persian Gulf",
     "Great Lakes region", "Amazon", "Andes", "Himalayas", "Siberia", "Kurdistan",
     "Darfur", "Chechnya", "Kashmir", "Tibet",
+    # Oceans and seas.
+    "Atlantic Ocean", "Pacific Ocean", "Indian Ocean", "Arctic Ocean", "Southern Ocean",
+    "North Atlantic", "South Atlantic", "North Pacific", "South Pacific", "North Sea",
+    "Baltic Sea", "Baltic", "Black Sea", "Caspian Sea", "Red Sea", "Dead Sea", "Aral Sea",
+    "Barents Sea", "Norwegian Sea", "Bering Sea", "Arabian Sea", "South China Sea",
+    "East China Sea", "Yellow Sea", "Caribbean Sea", "Gulf of Mexico", "Gulf of Guinea",
+    "Gulf of Aden", "Bay of Bengal",
+]
+
+# States that no longer exist but that texts about recent history name.
+HISTORICAL = [
+    "Soviet Union", "USSR", "Yugoslavia", "Czechoslovakia", "East Germany", "West Germany",
+    "Ottoman Empire", "Austria-Hungary", "Rhodesia", "Zaire",
 ]
 
 
@@ -85,6 +98,9 @@ def main(data):
 
     for region in REGIONS:
         add(region, region, "region", "")
+
+    for state in HISTORICAL:
+        add(state, state, "historical", "")
 
     for state in json.load(open(f"{data}/us_states.json")).values():
         add(state["name"], state["name"], "state", "US")

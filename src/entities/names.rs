@@ -97,6 +97,7 @@ const ORG_HEADS: &[&str] = &[
     "Coalition",
     "College",
     "Commission",
+    "Community",
     "Committee",
     "Company",
     "Conference",
@@ -125,6 +126,7 @@ const ORG_HEADS: &[&str] = &[
     "Party",
     "Press",
     "Secretariat",
+    "School",
     "Senate",
     "Service",
     "Society",
@@ -133,6 +135,8 @@ const ORG_HEADS: &[&str] = &[
     "Union",
     "University",
     // The same heads in the languages whose names English texts keep untranslated.
+    "Agence",
+    "Agencia",
     "Banco",
     "Banque",
     "Comité",
@@ -227,6 +231,13 @@ const PERSON_TITLES: &[&str] = &[
     "Vice-President",
 ];
 
+/// The word starts a person's title (`President`, `Prime` of `Prime Minister`).
+fn starts_title(word: &str) -> bool {
+    PERSON_TITLES
+        .iter()
+        .any(|t| t.split([' ', '-']).next() == Some(word))
+}
+
 /// Words after which a capitalised title names a publication.
 const TITLE_CUES: &[&str] = &[
     "book",
@@ -254,6 +265,35 @@ pub fn head_kind(word: &str) -> Option<EntityKind> {
     }
 }
 
+/// `Hammerfest, Norway`: a name followed by a comma and a known place is a place in it.
+fn before_place(after: &str) -> Option<EntityKind> {
+    let rest = after.strip_prefix(", ")?;
+    gazetteer::find(rest)
+        .first()
+        .filter(|h| h.start == 0)
+        .map(|_| EntityKind::Place)
+}
+
+/// `the Global Findex database`: a name before a noun for a publication names one.
+fn before_publication_noun(after: &str) -> Option<EntityKind> {
+    let next = after
+        .strip_prefix(' ')?
+        .split(|c: char| !c.is_alphanumeric())
+        .next()?;
+    matches!(
+        next,
+        "database"
+            | "dataset"
+            | "index"
+            | "journal"
+            | "newsletter"
+            | "report"
+            | "survey"
+            | "yearbook"
+    )
+    .then_some(EntityKind::Document)
+}
+
 /// Nouns for bodies that introduce a name: `an organisation called Observa`.
 const BODY_NOUNS: &[&str] = &[
     "agency",
@@ -268,6 +308,8 @@ const BODY_NOUNS: &[&str] = &[
     "group",
     "initiative",
     "institute",
+    "insurer",
+    "lender",
     "movement",
     "network",
     "organisation",
@@ -283,19 +325,31 @@ fn context_hint(before: &str) -> Option<EntityKind> {
         .rsplit(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty());
     let prev = words.next()?;
+    // Hearst's hyponym patterns: `an organisation called X`, `lenders such as X`.
+    let body_before = |mut words: std::iter::Take<_>| {
+        words
+            .any(|w: &str| BODY_NOUNS.contains(&singular(w).as_ref()))
+            .then_some(EntityKind::Organization)
+    };
     match prev {
         "in" | "near" => Some(EntityKind::Place),
-        "called" | "named" => words
-            .take(3)
-            .any(|w| BODY_NOUNS.contains(&w))
-            .then_some(EntityKind::Organization),
+        "called" | "named" | "including" => body_before(words.take(3)),
+        "as" if words.next() == Some("such") => body_before(words.take(3)),
         _ => None,
+    }
+}
+
+fn singular(word: &str) -> std::borrow::Cow<'_, str> {
+    if let Some(stem) = word.strip_suffix("ies") {
+        format!("{stem}y").into()
+    } else {
+        word.strip_suffix('s').unwrap_or(word).into()
     }
 }
 
 /// Lower-case words that may sit inside a name between capitalised words.
 fn connector(word: &str) -> bool {
-    matches!(word, "of" | "on" | "for" | "and" | "the") || particle(word)
+    matches!(word, "of" | "on" | "for" | "and") || particle(word)
 }
 
 /// Particles of personal and foreign names (`van der`, `de la`, `du`).
@@ -477,11 +531,16 @@ pub fn candidates(
         for piece in split(&block, &chunk) {
             if let Some(mut c) = classify(&block, &piece) {
                 if c.kind.is_none() && c.role == Role::Plain {
-                    c.hint = context_hint(&text[..c.range.start]).filter(|k| {
-                        // The gazetteer knows the well-known places; a word the dictionary
-                        // knows but the gazetteer does not (`in Dutch media`) is no town.
-                        *k != EntityKind::Place || !lexicon::is_word(&c.name)
-                    });
+                    let after = &text[c.range.end..];
+                    let adjective = lexicon::is_word(&c.name)
+                        && after.starts_with(' ')
+                        && after.trim_start().starts_with(char::is_lowercase);
+                    c.hint = context_hint(&text[..c.range.start])
+                        // `in Dutch media`: a known word before a noun is an adjective.
+                        .filter(|k| *k != EntityKind::Place || !adjective)
+                        .or_else(|| before_place(after))
+                        .or_else(|| before_publication_noun(after))
+                        .or(c.hint);
                 }
                 found.push(c);
             }
@@ -678,7 +737,7 @@ fn admissible(block: &Block<'_>, i: usize, evidence: &Evidence) -> bool {
     if u.place.is_none() && is_function_word(&word.to_lowercase()) {
         return false;
     }
-    if !u.initial || u.acronym {
+    if !u.initial || u.acronym || starts_title(word) {
         return true;
     }
     // At a sentence start a capital proves nothing; ordinary words need to have been seen
@@ -719,16 +778,22 @@ fn chunks(block: &Block<'_>, evidence: &Evidence) -> Vec<Vec<Piece>> {
             i += 1;
             continue;
         }
+        if !first_ok && i + 1 < n && joined(block, i, i + 1) == Some(false) {
+            // `Economists Abhijit Banerjee`: the ordinary word is not part of the name that
+            // follows it; `Peace Negotiations Watch` continues with ordinary words and may be.
+            let next = &block.units[i + 1];
+            if next.cap && (next.place.is_some() || !lexicon::is_common_word(block.word(i + 1))) {
+                i += 1;
+                continue;
+            }
+        }
         let (pieces, last) = extend(block, i, evidence);
         let words = pieces
             .iter()
             .filter(|p| matches!(p, Piece::Word(_)))
             .count();
-        let has_head = pieces.iter().any(|p| match p {
-            Piece::Word(w) => head_kind(block.word(*w)).is_some(),
-            Piece::Link(_) => false,
-        });
-        if first_ok || (words >= 2 && (has_head || words >= 3)) {
+        let has_kind = phrase_kind_of(block, &pieces).is_some();
+        if first_ok || (words >= 2 && (has_kind || words >= 3)) {
             out.push(pieces);
             i = last + 1;
         } else {
@@ -821,6 +886,19 @@ fn has_body_head(block: &Block<'_>, pieces: &[Piece]) -> bool {
     })
 }
 
+/// A head followed by its complement: `Treaty on Maritime Delimitation`.
+fn head_with_complement(block: &Block<'_>, pieces: &[Piece]) -> bool {
+    let Some(h) = pieces.iter().position(|p| {
+        matches!(p, Piece::Word(w) if block.units[*w].place.is_none()
+            && matches!(head_kind(block.word(*w)), Some(EntityKind::Organization | EntityKind::Document)))
+    }) else {
+        return false;
+    };
+    pieces[h..]
+        .iter()
+        .any(|p| matches!(block.link_word(*p), Some("of" | "on" | "for")))
+}
+
 fn ends_with_head(block: &Block<'_>, pieces: &[Piece]) -> bool {
     matches!(pieces.last(), Some(Piece::Word(w)) if head_kind(block.word(*w)).is_some())
 }
@@ -876,15 +954,28 @@ fn split(block: &Block<'_>, pieces: &[Piece]) -> Vec<Vec<Piece>> {
         };
         let left = trim_links(&pieces[..pi]);
         let right = trim_links(&pieces[pi + 1..]);
+        let followed_by_the =
+            matches!(pieces.get(pi + 1), Some(q) if block.link_word(*q) == Some("the"));
         let cut = match link {
-            "and" | "&" => !has_body_head(block, right) || has_body_head(block, left),
+            // `Canada and Norway`, `the Bank of England and the Oslo Declaration` are two
+            // names; `Food and Agriculture Organization`, `Treaty on Delimitation and
+            // Cooperation` are one.
+            "and" | "&" => {
+                if has_body_head(block, right) {
+                    has_body_head(block, left)
+                } else {
+                    !head_with_complement(block, left)
+                }
+            }
             "the" => false,
             l if particle(l) => false,
+            // `Development Research Group of the World Bank`: two bodies, one inside the other.
             _ => {
                 !head
-                    || (words_of(left).count() >= 2
-                        && ends_with_head(block, left)
-                        && ends_with_head(block, right))
+                    || (has_body_head(block, left)
+                        && has_body_head(block, right)
+                        && (followed_by_the
+                            || (words_of(left).count() >= 2 && ends_with_head(block, left))))
             }
         };
         if cut && !left.is_empty() && !right.is_empty() {
@@ -979,15 +1070,20 @@ fn classify(block: &Block<'_>, pieces: &[Piece]) -> Option<Candidate> {
     if let Some(kind) = phrase_kind_of(block, pieces) {
         return Some(candidate(written, Some(kind), Role::Plain, None));
     }
-    if looks_like_person(block, &words, pieces) {
-        return Some(candidate(
+    match looks_like_person(block, &words, pieces) {
+        Some(true) => Some(candidate(
             written.clone(),
             Some(EntityKind::Person),
             Role::Person { written },
             None,
-        ));
+        )),
+        Some(false) => {
+            let mut c = candidate(written, None, Role::Plain, None);
+            c.hint = Some(EntityKind::Person);
+            Some(c)
+        }
+        None => Some(candidate(written, None, Role::Plain, None)),
     }
-    Some(candidate(written, None, Role::Plain, None))
 }
 
 /// `NGOs`, `MPs`: a common noun written with capitals.
@@ -1019,20 +1115,23 @@ fn phrase_kind_of(block: &Block<'_>, pieces: &[Piece]) -> Option<EntityKind> {
         .or(international)
 }
 
-/// Two to four capitalised words, none of them ordinary vocabulary or places, the first a
-/// known name: `Fritz Scharpf`, `Wangari Maathai`.
-fn looks_like_person(block: &Block<'_>, words: &[usize], pieces: &[Piece]) -> bool {
+/// Two to four capitalised words, none of them ordinary vocabulary or places: `Some(true)`
+/// when the first is a known name (`Fritz Scharpf`), `Some(false)` (a guess the context may
+/// overrule) when the dictionary does not know the first (`Abhijit Banerjee`).
+fn looks_like_person(block: &Block<'_>, words: &[usize], pieces: &[Piece]) -> Option<bool> {
     let particles_only = pieces
         .iter()
         .all(|p| block.link_word(*p).is_none_or(particle));
-    (2..=4).contains(&words.len())
+    let plain = (2..=4).contains(&words.len())
         && particles_only
         && words.iter().all(|&w| {
             let u = &block.units[w];
             let word = block.word(w);
             u.place.is_none() && !u.acronym && !lexicon::is_common_word(word)
-        })
-        && lexicon::is_name(block.word(words[0]))
+        });
+    plain
+        .then(|| lexicon::is_name(block.word(words[0])))
+        .filter(|&known| known || !lexicon::is_word(block.word(words[0])))
 }
 
 #[cfg(test)]
