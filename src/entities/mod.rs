@@ -256,3 +256,118 @@ fn rank_by_article(articles: usize, mentions: &[(Position, EntityId)]) -> Vec<Ve
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Article, Block, BlockKind};
+
+    fn issue(articles: &[&[&str]]) -> Issue {
+        Issue {
+            articles: articles
+                .iter()
+                .enumerate()
+                .map(|(i, blocks)| Article {
+                    id: i + 1,
+                    title: format!("Article {}", i + 1),
+                    blocks: blocks
+                        .iter()
+                        .map(|t| Block::new(BlockKind::Paragraph, *t))
+                        .collect(),
+                    ..Article::default()
+                })
+                .collect(),
+            ..Issue::default()
+        }
+    }
+
+    fn named<'a>(e: &'a Entities, name: &str) -> &'a Entity {
+        e.list.iter().find(|x| x.name == name).unwrap_or_else(|| {
+            panic!(
+                "no {name:?} in {:?}",
+                e.list.iter().map(|x| &x.name).collect::<Vec<_>>()
+            )
+        })
+    }
+
+    #[test]
+    fn people_merge_by_title_and_surname() {
+        let e = extract(&issue(&[&[
+            "Talks were led by Prime Minister Helen Clark of New Zealand.",
+            "Clark said the deal would hold. Minister Clark left early.",
+        ]]));
+        let clark = named(&e, "Helen Clark");
+        assert_eq!(clark.kind, EntityKind::Person);
+        assert_eq!(clark.mentions.len(), 3);
+        assert!(
+            clark
+                .aliases
+                .contains(&"Prime Minister Helen Clark".to_string())
+        );
+        assert_eq!(named(&e, "New Zealand").kind, EntityKind::Place);
+    }
+
+    #[test]
+    fn acronyms_hold_across_articles_and_initials_link_undefined_ones() {
+        let e = extract(&issue(&[
+            &["The Global Fund for Women (GFW) gave grants with the African Union."],
+            &["Later the GFW and the AU met in Nairobi."],
+        ]));
+        let gfw = named(&e, "Global Fund for Women");
+        assert_eq!(gfw.kind, EntityKind::Organization);
+        assert_eq!(gfw.mentions.len(), 3);
+        assert!(gfw.description.contains("(GFW)"));
+        let au = named(&e, "African Union");
+        assert!(au.aliases.contains(&"AU".to_string()));
+        assert_eq!(e.in_article(1).len(), 3);
+    }
+
+    #[test]
+    fn a_lone_head_word_links_only_when_one_name_fits() {
+        let one = extract(&issue(&[&[
+            "The Asian Development Bank lent more. The Bank’s staff agreed.",
+        ]]));
+        assert_eq!(named(&one, "Asian Development Bank").mentions.len(), 2);
+        let two = extract(&issue(&[&[
+            "The Asian Development Bank and the World Bank lent more. The Bank’s staff agreed.",
+        ]]));
+        assert_eq!(named(&two, "Asian Development Bank").mentions.len(), 1);
+        assert_eq!(named(&two, "World Bank").mentions.len(), 1);
+        assert!(two.list.iter().all(|x| x.name != "Bank"));
+    }
+
+    #[test]
+    fn related_entities_share_paragraphs_most_first() {
+        let e = extract(&issue(&[&[
+            "Kenya and Uganda signed. Kenya and Uganda met again.",
+            "Kenya and Tanzania talked.",
+            "Uganda and Kenya agreed.",
+        ]]));
+        let kenya = named(&e, "Kenya");
+        let uganda = named(&e, "Uganda").id;
+        let tanzania = named(&e, "Tanzania").id;
+        assert_eq!(kenya.related, vec![uganda, tanzania]);
+        assert_eq!(e.by_article[0][0], kenya.id);
+        assert_eq!(e.in_block(0, 1).len(), 2);
+    }
+
+    #[test]
+    fn nothing_breaks_on_odd_text() {
+        for text in [
+            "",
+            "(",
+            "()",
+            "(AB",
+            "A (B) C (DE)",
+            "’s",
+            "-",
+            "The. The. The.",
+            "ÉÉ (É)",
+        ] {
+            let e = extract(&issue(&[&[text]]));
+            for x in &e.list {
+                assert!(!x.mentions.is_empty());
+            }
+        }
+    }
+}

@@ -70,7 +70,11 @@ impl Evidence {
         }
         for t in tokenize(text, false) {
             let word = t.text(text);
-            if t.cap && !t.initial && !is_function_word(&word.to_lowercase()) {
+            if t.cap
+                && !t.initial
+                && !self.capitalised.contains(word)
+                && !is_function_word(&word.to_lowercase())
+            {
                 self.capitalised.insert(word.to_string());
             }
         }
@@ -268,7 +272,12 @@ pub fn head_kind(word: &str) -> Option<EntityKind> {
 /// `Hammerfest, Norway`: a name followed by a comma and a known place is a place in it.
 fn before_place(after: &str) -> Option<EntityKind> {
     let rest = after.strip_prefix(", ")?;
-    gazetteer::find(rest)
+    // Only the next few words matter; never scan the rest of the block.
+    let mut cut = rest.len().min(64);
+    while !rest.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    gazetteer::find(&rest[..cut])
         .first()
         .filter(|h| h.start == 0)
         .map(|_| EntityKind::Place)
