@@ -12,10 +12,12 @@ const MONTHS: &str =
 fn pattern() -> Option<&'static Regex> {
     static CELL: OnceLock<Option<Regex>> = OnceLock::new();
     CELL.get_or_init(|| {
+        // ASCII word boundaries: a Unicode `\b` sends the regex engine to its slow path on
+        // any text with a non-ASCII character, such as a curly quote.
         // Alternatives from most to least specific: the leftmost-first engine takes the
         // first that matches at a position, so a full date is never cut down to its year.
         let source = format!(
-            r"\b(?:(?:[0-3]?\d\s+)?(?:{MONTHS})\s+(?:1[5-9]|20)\d\d|(?:{MONTHS})\s+[0-3]?\d,\s+(?:1[5-9]|20)\d\d|(?:1[5-9]|20)\d0s|(?:1[5-9]|20)\d\d)\b"
+            r"(?-u:\b)(?:(?:[0-3]?[0-9]\s+)?(?:{MONTHS})\s+(?:1[5-9]|20)[0-9][0-9]|(?:{MONTHS})\s+[0-3]?[0-9],\s+(?:1[5-9]|20)[0-9][0-9]|(?:1[5-9]|20)[0-9]0s|(?:1[5-9]|20)[0-9][0-9])(?-u:\b)"
         );
         Regex::new(&source).ok()
     })

@@ -564,7 +564,7 @@ pub fn candidates(
 fn reference_authors(text: &str) -> Vec<(Range<usize>, String)> {
     static PATTERN: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
     let Some(re) = PATTERN
-        .get_or_init(|| regex::Regex::new(r"\b(\p{Lu}[\p{L}’'-]+), ((?:\p{Lu}\.[ -]?)+)").ok())
+        .get_or_init(|| regex::Regex::new(r"(\p{Lu}[\p{L}’'-]+), ((?:\p{Lu}\.[ -]?)+)").ok())
         .as_ref()
     else {
         return Vec::new();
@@ -572,6 +572,13 @@ fn reference_authors(text: &str) -> Vec<(Range<usize>, String)> {
     re.captures_iter(text)
         .filter_map(|c| {
             let whole = c.get(0)?;
+            if text[..whole.start()]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+            {
+                return None;
+            }
             let initials = c.get(2)?.as_str().trim_end();
             let end = whole.start() + whole.as_str().trim_end().len();
             Some((

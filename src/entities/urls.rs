@@ -7,10 +7,11 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 fn pattern() -> Option<&'static Regex> {
+    // ASCII word boundaries keep the regex engine on its fast path for non-ASCII text.
     static CELL: OnceLock<Option<Regex>> = OnceLock::new();
     CELL.get_or_init(|| {
         Regex::new(
-            r"(?i)\b(?:(?:https?|ftp)://|www\.)[^\s<>()\[\]{}]+|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:org|com|net|int|edu|gov|info|eu|nl|uk|de|fr|ch|be|no|se|dk|int|ac\.uk)\b(?:/[^\s<>()\[\]{}]*)?",
+            r"(?i)(?-u:\b)(?:(?:https?|ftp)://|www\.)[^\s<>()\[\]{}]+|(?-u:\b)[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:org|com|net|int|edu|gov|info|eu|nl|uk|de|fr|ch|be|no|se|dk|int|ac\.uk)(?-u:\b)(?:/[^\s<>()\[\]{}]*)?",
         )
         .ok()
     })
