@@ -11,8 +11,10 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
+use crate::config::{self, Config};
 use crate::entities::{Entity, EntityKind};
 use crate::model::{Article, BlockKind, Position};
+use crate::tui::keymap::Keymap;
 use crate::{Library, search};
 
 /// Read The Broker, issue 1 (April 2007), in the terminal: articles, entities and search.
@@ -23,8 +25,44 @@ pub struct Cli {
     #[arg(long, short = 'f', global = true, value_name = "FILE")]
     pub file: Option<PathBuf>,
 
+    /// When to use colour and bold: auto (on a terminal, unless NO_COLOR is set), always or
+    /// never.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value_t = ColorChoice::Auto,
+        value_name = "WHEN"
+    )]
+    pub color: ColorChoice,
+
+    /// Read this config file instead of the standard one (also: $BROKER_READER_CONFIG).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// The `--color` choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to style output going to a terminal (`tty`) or not, given `NO_COLOR`'s value.
+    /// Like other tools, an empty `NO_COLOR` does not count.
+    pub fn resolve(self, tty: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => tty && no_color.is_none_or(|v| v.is_empty()),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -64,6 +102,19 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
     },
+    /// Print the effective configuration as TOML: a valid config file to start from.
+    Config {
+        /// Print only where the config file is (or would be) read from.
+        #[arg(long)]
+        path: bool,
+    },
+    /// Print a shell completion script: `broker-reader completions bash > ...`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `broker-reader man | man -l -`.
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -115,30 +166,101 @@ pub fn load(file: Option<&std::path::Path>) -> crate::Result<Library> {
 }
 
 pub fn run(cli: Cli) -> Result<Outcome> {
+    let no_color = std::env::var_os("NO_COLOR");
+    let (config_path, required) = config::locate(
+        cli.config.as_deref(),
+        std::env::var_os(config::CONFIG_ENV).as_deref(),
+    );
+    let stdout = io::stdout();
+    let tty = stdout.is_terminal();
+    let mut out = io::BufWriter::new(stdout.lock());
+    // These need neither the issue nor the reader.
+    match &cli.command {
+        Some(Command::Config { path }) => {
+            if *path {
+                if let Some(p) = &config_path {
+                    writeln!(out, "{}", p.display())?;
+                }
+            } else {
+                let loaded = config::load(config_path.as_deref(), required);
+                if let Some(warning) = &loaded.warning {
+                    eprintln!("broker-reader: {warning}");
+                }
+                out.write_all(loaded.config.to_toml().as_bytes())?;
+            }
+            out.flush()?;
+            return Ok(Outcome::Success);
+        }
+        Some(Command::Completions { shell }) => {
+            completions(*shell, &mut out)?;
+            out.flush()?;
+            return Ok(Outcome::Success);
+        }
+        Some(Command::Man) => {
+            man(&mut out, &Keymap::default())?;
+            out.flush()?;
+            return Ok(Outcome::Success);
+        }
+        _ => {}
+    }
     let Some(command) = cli.command else {
+        drop(out);
+        let loaded = config::load(config_path.as_deref(), required);
+        // The reader draws on the terminal itself, so only NO_COLOR and the flag count.
+        let colour = cli.color.resolve(true, no_color.as_deref());
+        if colour {
+            // crossterm drops colours on its own when NO_COLOR is set; `always` overrides.
+            crossterm::style::Colored::set_ansi_color_disabled(false);
+        }
+        let colorfgbg = std::env::var("COLORFGBG").ok();
+        let settings = crate::tui::Settings {
+            keymap: loaded.config.keymap(),
+            theme: loaded.config.theme(colour, colorfgbg.as_deref()),
+            layout: loaded.config.layout,
+            warnings: loaded.warning.into_iter().collect(),
+        };
         return match cli.file.as_deref() {
-            Some(path) => crate::tui::run_file(path),
-            None => crate::tui::run(Library::embedded()?),
+            Some(path) => crate::tui::run_file_configured(path, settings),
+            None => crate::tui::run_configured(Library::embedded()?, settings),
         }
         .map(|()| Outcome::Success);
     };
     let library = load(cli.file.as_deref())?;
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    let outcome = execute(&library, command, &mut out)?;
+    let styled = cli.color.resolve(tty, no_color.as_deref());
+    let outcome = execute_styled(&library, command, &mut out, styled)?;
     out.flush()?;
     Ok(outcome)
 }
 
-/// Runs one command against a library, writing to `out`.
+/// Runs one command against a library, writing plain text to `out`.
 pub fn execute(library: &Library, command: Command, out: &mut dyn Write) -> Result<Outcome> {
+    execute_styled(library, command, out, false)
+}
+
+/// Runs one command; `styled` lets `show` mark titles and headings with bold and underline
+/// (never colour: the text must read the same on any background).
+pub fn execute_styled(
+    library: &Library,
+    command: Command,
+    out: &mut dyn Write,
+    styled: bool,
+) -> Result<Outcome> {
     match command {
         Command::List { json } => list(library, json, out)?,
         Command::Show { article, width } => {
             let index = find_article(library, &article)?;
             let width = width.unwrap_or_else(default_width);
-            out.write_all(render_article(&library.issue.articles[index], width).as_bytes())?;
+            let article = &library.issue.articles[index];
+            let text = if styled {
+                render_article_styled(article, width)
+            } else {
+                render_article(article, width)
+            };
+            out.write_all(text.as_bytes())?;
         }
+        Command::Config { .. } => out.write_all(Config::default().to_toml().as_bytes())?,
+        Command::Completions { shell } => completions(shell, out)?,
+        Command::Man => man(out, &Keymap::default())?,
         Command::Search { query, json } => return search(library, &query, json, out),
         Command::Entities { json, kind } => entities(library, json, kind.map(Into::into), out)?,
         Command::Export { format } => export(library, format, out)?,
@@ -289,23 +411,44 @@ fn pad(s: &str, width: usize) -> String {
 
 /// Lays an article out as plain text wrapped to `width` columns.
 pub fn render_article(article: &Article, width: usize) -> String {
+    render_article_with(article, width, false)
+}
+
+/// [`render_article`] with the title and headings in bold for a terminal (SGR escapes).
+pub fn render_article_styled(article: &Article, width: usize) -> String {
+    render_article_with(article, width, true)
+}
+
+const BOLD: &str = "\x1b[1m";
+const RESET: &str = "\x1b[0m";
+
+fn render_article_with(article: &Article, width: usize, styled: bool) -> String {
     let width = width.max(20);
     let mut out = String::new();
-    let push_wrapped = |out: &mut String, text: &str, first: &str, rest: &str| {
+    let wrap_styled = |out: &mut String, text: &str, first: &str, rest: &str, bold: bool| {
         let options = textwrap::Options::new(width)
             .initial_indent(first)
             .subsequent_indent(rest)
             .wrap_algorithm(textwrap::WrapAlgorithm::FirstFit);
         for line in textwrap::wrap(text, options) {
-            out.push_str(line.trim_end());
+            if bold && styled {
+                out.push_str(BOLD);
+                out.push_str(line.trim_end());
+                out.push_str(RESET);
+            } else {
+                out.push_str(line.trim_end());
+            }
             out.push('\n');
         }
+    };
+    let push_wrapped = |out: &mut String, text: &str, first: &str, rest: &str| {
+        wrap_styled(out, text, first, rest, false);
     };
     if !article.section.is_empty() {
         out.push_str(&article.section.to_uppercase());
         out.push_str("\n\n");
     }
-    push_wrapped(&mut out, &article.title, "", "");
+    wrap_styled(&mut out, &article.title, "", "", true);
     let rule_len = display_width(&article.title).min(width);
     out.push_str(&"=".repeat(rule_len));
     out.push('\n');
@@ -328,7 +471,7 @@ pub fn render_article(article: &Article, width: usize) -> String {
         match block.kind {
             BlockKind::Paragraph => push_wrapped(&mut out, &block.text, "", ""),
             BlockKind::Heading => {
-                push_wrapped(&mut out, &block.text, "", "");
+                wrap_styled(&mut out, &block.text, "", "", true);
                 out.push_str(&"-".repeat(block.text.chars().count().min(width)));
                 out.push('\n');
             }
@@ -521,6 +664,91 @@ fn markdown(library: &Library) -> String {
         }
     }
     md
+}
+
+/// Writes the completion script for `shell`.
+pub fn completions(shell: clap_complete::Shell, out: &mut dyn Write) -> io::Result<()> {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    // clap_complete panics on a failed write (`| head`); generate in memory, then write.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "broker-reader", &mut script);
+    out.write_all(&script)
+}
+
+/// Writes the manual page: clap's sections for commands and options, then the keys from the
+/// key table (so the page cannot drift from what the keys do), files and environment.
+pub fn man(out: &mut dyn Write, keymap: &Keymap) -> io::Result<()> {
+    let command = <Cli as clap::CommandFactory>::command();
+    let page = clap_mangen::Man::new(command.clone());
+    page.render_title(out)?;
+    page.render_name_section(out)?;
+    page.render_synopsis_section(out)?;
+    page.render_description_section(out)?;
+    page.render_options_section(out)?;
+    page.render_subcommands_section(out)?;
+    writeln!(out, ".SH COMMANDS")?;
+    for sub in command.get_subcommands() {
+        writeln!(out, ".TP\n\\fB{}\\fR", roff(sub.get_name()))?;
+        if let Some(about) = sub.get_about() {
+            writeln!(out, "{}", roff(&about.to_string()))?;
+        }
+    }
+    writeln!(out, ".SH KEYS")?;
+    writeln!(
+        out,
+        "Defaults; every key can be changed in the config file (see \\fBCONFIGURATION\\fR)."
+    )?;
+    for (context, rows) in keymap.help() {
+        writeln!(out, ".SS {}", roff(context.title()))?;
+        for (keys, description) in rows {
+            writeln!(out, ".TP\n\\fB{}\\fR\n{}", roff(&keys), roff(description))?;
+        }
+    }
+    writeln!(out, ".SH CONFIGURATION")?;
+    writeln!(
+        out,
+        "The reader reads \\fIconfig.toml\\fR from the configuration directory \\
+         (\\fI$XDG_CONFIG_HOME/broker-reader/\\fR on Linux), or the file named by \\fB--config\\fR \\
+         or \\fB{}\\fR. \\fBbroker-reader config\\fR prints the effective configuration, \\
+         every key binding included, as a file to start from. A broken file is reported with \\
+         its line and the reader starts with the defaults.",
+        roff(config::CONFIG_ENV)
+    )?;
+    writeln!(out, ".SH ENVIRONMENT")?;
+    for (name, what) in [
+        (
+            "NO_COLOR",
+            "when set and not empty, no colour (as --color never on a terminal).",
+        ),
+        (
+            "COLORFGBG",
+            "with theme auto, a light background selects the light theme.",
+        ),
+        (
+            "BROWSER",
+            "the program the o key opens links with (else xdg-open or open).",
+        ),
+        (
+            config::CONFIG_ENV,
+            "a config file to read instead of the standard one.",
+        ),
+    ] {
+        writeln!(out, ".TP\n\\fB{}\\fR\n{}", roff(name), roff(what))?;
+    }
+    page.render_version_section(out)?;
+    Ok(())
+}
+
+/// Text made safe for a roff line: backslashes and hyphens escaped, no line starting with a
+/// control character.
+fn roff(text: &str) -> String {
+    let escaped = text.replace('\\', "\\e").replace('-', "\\-");
+    let escaped = escaped.replace('\n', " ");
+    if escaped.starts_with(['.', '\'']) {
+        format!("\\&{escaped}")
+    } else {
+        escaped
+    }
 }
 
 #[cfg(test)]

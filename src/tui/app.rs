@@ -13,9 +13,10 @@ use serde::{Deserialize, Serialize};
 
 use super::action::{Action, Mouse, MouseKind};
 use super::keymap::{Context, Key, Keymap};
-use super::view::{self, Theme, follow, panes};
+use super::view::{self, Theme, follow, panes_with};
 use super::wrap::{WrapCache, Wrapped};
 use crate::Library;
+use crate::config::Layout;
 use crate::entities::{EntityId, EntityKind};
 use crate::model::Position;
 
@@ -177,6 +178,8 @@ pub struct State {
     pub message: Option<String>,
     /// Maximum width of the text column.
     pub measure: u16,
+    /// Sidebar and default text width from the config file.
+    pub layout: Layout,
     pub quit: bool,
     pub wraps: WrapCache,
     /// Index of each article's first block among all blocks of the issue.
@@ -211,11 +214,21 @@ impl State {
             forward: Vec::new(),
             message: None,
             measure: DEFAULT_MEASURE,
+            layout: Layout::default(),
             quit: false,
             wraps: WrapCache::default(),
             block_base,
             pending: None,
         }
+    }
+
+    /// Applies the configuration: keys, styles, sidebar and the starting text width.
+    pub fn configure(&mut self, keymap: Keymap, theme: Theme, layout: Layout) {
+        self.keymap = keymap;
+        self.theme = theme;
+        self.layout = layout;
+        self.measure = layout.max_width.clamp(MIN_MEASURE, MAX_MEASURE);
+        self.reanchor();
     }
 
     /// The keymap contexts that see a key, innermost first.
@@ -239,7 +252,7 @@ impl State {
 
     /// The text pane's rectangle as it is (or would be, when another pane has the screen).
     fn body_rect(&self) -> Option<ratatui::layout::Rect> {
-        panes(self.screen(), Pane::Body).and_then(|p| p.body)
+        panes_with(self.screen(), Pane::Body, &self.layout).and_then(|p| p.body)
     }
 
     /// Columns the text is wrapped to: the pane inside its border and margins, capped at the
@@ -470,7 +483,7 @@ impl State {
         reading.current = Some(here);
         reading.positions = positions.into_values().collect();
         previous.recent_searches = self.recent.clone();
-        previous.measure = (self.measure != DEFAULT_MEASURE).then_some(self.measure);
+        previous.measure = (self.measure != self.layout.max_width).then_some(self.measure);
         previous
     }
 
@@ -526,7 +539,7 @@ impl State {
     }
 
     fn is_shown(&self, pane: Pane) -> bool {
-        panes(self.screen(), self.focus).is_some_and(|p| p.get(pane).is_some())
+        panes_with(self.screen(), self.focus, &self.layout).is_some_and(|p| p.get(pane).is_some())
     }
 }
 
@@ -1127,7 +1140,7 @@ fn step(current: usize, len: usize, action: &Action, page: usize) -> usize {
 }
 
 fn pane_height(state: &State, pane: Pane) -> usize {
-    panes(state.screen(), pane)
+    panes_with(state.screen(), pane, &state.layout)
         .and_then(|p| p.get(pane))
         .map_or(1, |r| usize::from(r.height.saturating_sub(2)).max(1))
 }
@@ -1199,7 +1212,7 @@ fn move_in(state: &mut State, pane: Pane, action: &Action) -> bool {
 }
 
 fn mouse_event(state: &mut State, mouse: Mouse) -> bool {
-    let Some(layout) = panes(state.screen(), state.focus) else {
+    let Some(layout) = panes_with(state.screen(), state.focus, &state.layout) else {
         return false;
     };
     let Some(pane) = layout.at(mouse.column, mouse.row) else {

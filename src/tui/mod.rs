@@ -11,6 +11,7 @@ pub mod action;
 pub mod app;
 pub mod event;
 pub mod keymap;
+pub mod theme;
 pub mod view;
 pub mod wrap;
 
@@ -36,15 +37,36 @@ const TICK: Duration = Duration::from_millis(100);
 /// Upper bound on events handled between two frames, so a flood cannot starve drawing.
 const BURST: usize = 512;
 
+/// What the config file and the command line set up before the reader starts.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Settings {
+    pub keymap: keymap::Keymap,
+    pub theme: theme::Theme,
+    pub layout: crate::config::Layout,
+    /// Said in the status bar on start (a broken config file, for instance).
+    pub warnings: Vec<String>,
+}
+
 /// Runs the reader until the user quits.
 pub fn run(library: Library) -> anyhow::Result<()> {
-    let (store, warnings) = Store::open();
-    run_with(Arc::new(library), &store, warnings, None)
+    run_configured(library, Settings::default())
+}
+
+/// Runs the reader with keys, theme and layout from the configuration.
+pub fn run_configured(library: Library, settings: Settings) -> anyhow::Result<()> {
+    let (store, mut warnings) = Store::open();
+    warnings.extend(settings.warnings.iter().cloned());
+    run_full(Arc::new(library), &store, settings, warnings, None)
 }
 
 /// Runs the reader on a file. A large file opens on the first pages of it at once; the rest
 /// loads in the background, with its progress in the status bar, and replaces them when ready.
 pub fn run_file(path: &std::path::Path) -> anyhow::Result<()> {
+    run_file_configured(path, Settings::default())
+}
+
+/// [`run_file`] with keys, theme and layout from the configuration.
+pub fn run_file_configured(path: &std::path::Path, settings: Settings) -> anyhow::Result<()> {
     let (tx, rx) = std::sync::mpsc::channel();
     let name = path.file_name().map_or_else(
         || path.display().to_string(),
@@ -74,8 +96,15 @@ pub fn run_file(path: &std::path::Path) -> anyhow::Result<()> {
             let _ = tx.send(action);
         }
     })?;
-    let (store, warnings) = Store::open();
-    run_with(Arc::new(first), &store, warnings, loading.map(|_| rx))
+    let (store, mut warnings) = Store::open();
+    warnings.extend(settings.warnings.iter().cloned());
+    run_full(
+        Arc::new(first),
+        &store,
+        settings,
+        warnings,
+        loading.map(|_| rx),
+    )
 }
 
 /// Runs the reader with a given store. `updates` carries actions from background work, such
@@ -84,10 +113,21 @@ pub fn run_file(path: &std::path::Path) -> anyhow::Result<()> {
 pub fn run_with(
     library: Arc<Library>,
     store: &Store,
+    warnings: Vec<String>,
+    updates: Option<Receiver<Action>>,
+) -> anyhow::Result<()> {
+    run_full(library, store, Settings::default(), warnings, updates)
+}
+
+fn run_full(
+    library: Arc<Library>,
+    store: &Store,
+    settings: Settings,
     mut warnings: Vec<String>,
     updates: Option<Receiver<Action>>,
 ) -> anyhow::Result<()> {
     let mut state = State::new(library);
+    state.configure(settings.keymap, settings.theme, settings.layout);
     let (saved, warning) = store.load::<Saved>(STATE_FILE);
     warnings.extend(warning);
     state.restore(&saved);

@@ -3,7 +3,6 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 
 use super::{draw_lines, follow, pane_block};
@@ -41,7 +40,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
                 line = line.patch_style(if focused {
                     theme.selected
                 } else {
-                    theme.current.add_modifier(Modifier::UNDERLINED)
+                    theme.selected_unfocused
                 });
             }
             line

@@ -13,12 +13,13 @@ pub mod status;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
 
 use super::app::{Pane, State};
-use super::wrap::Role;
+pub use super::theme::Theme;
+use crate::config::Layout as Prefs;
 
 /// Below this size only a one-line notice is drawn.
 pub const MIN_WIDTH: u16 = 24;
@@ -58,6 +59,13 @@ impl Panes {
 /// then only the focused pane is shown. Side panes have equal widths in the two-pane layout
 /// so the text keeps its width (and wrapping) whichever side pane is showing.
 pub fn panes(area: Rect, focus: Pane) -> Option<Panes> {
+    panes_with(area, focus, &Prefs::default())
+}
+
+/// [`panes`] with the configured sidebar: when it is off, the wide layout shows two panes and
+/// the sidebar takes the list's place while it has focus; its width, when set, is used for
+/// the side panes.
+pub fn panes_with(area: Rect, focus: Pane, prefs: &Prefs) -> Option<Panes> {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return None;
     }
@@ -72,9 +80,10 @@ pub fn panes(area: Rect, focus: Pane) -> Option<Panes> {
         sidebar: None,
         status,
     };
-    if w >= THREE_PANES {
+    let fits = |width: u16| width.min(w / 3);
+    if w >= THREE_PANES && prefs.sidebar {
         let list = (w / 5).clamp(20, 32);
-        let side = (w / 4).clamp(26, 40);
+        let side = fits(prefs.sidebar_width.unwrap_or((w / 4).clamp(26, 40)));
         let [a, b, s] = main.layout(&Layout::horizontal([
             Constraint::Length(list),
             Constraint::Fill(1),
@@ -84,7 +93,7 @@ pub fn panes(area: Rect, focus: Pane) -> Option<Panes> {
         panes.body = Some(b);
         panes.sidebar = Some(s);
     } else if w >= TWO_PANES {
-        let side = (w / 3).clamp(20, 32);
+        let side = fits(prefs.sidebar_width.unwrap_or((w / 3).clamp(20, 32)));
         if focus == Pane::Sidebar {
             let [b, s] = main.layout(&Layout::horizontal([
                 Constraint::Fill(1),
@@ -108,96 +117,6 @@ pub fn panes(area: Rect, focus: Pane) -> Option<Panes> {
         }
     }
     Some(panes)
-}
-
-/// Colours and modifiers for every role and state. Each entry carries a modifier so that the
-/// distinction survives without colour.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Theme {
-    pub section: Style,
-    pub title: Style,
-    pub standfirst: Style,
-    pub byline: Style,
-    pub paragraph: Style,
-    pub heading: Style,
-    pub list_marker: Style,
-    pub caption: Style,
-    pub bio: Style,
-    pub reference: Style,
-    pub label: Style,
-    pub decoration: Style,
-    pub mention: Style,
-    pub matched: Style,
-    pub current_match: Style,
-    pub cursor: Style,
-    pub selected: Style,
-    pub current: Style,
-    pub focused_border: Style,
-    pub border: Style,
-    pub dim: Style,
-    pub status: Style,
-    pub kind: Style,
-}
-
-impl Default for Theme {
-    fn default() -> Self {
-        let plain = Style::new();
-        Self {
-            section: plain.fg(Color::Magenta).add_modifier(Modifier::ITALIC),
-            title: plain.fg(Color::Yellow).add_modifier(Modifier::BOLD),
-            standfirst: plain.add_modifier(Modifier::ITALIC | Modifier::BOLD),
-            byline: plain.fg(Color::Green).add_modifier(Modifier::ITALIC),
-            paragraph: plain,
-            heading: plain.fg(Color::Cyan).add_modifier(Modifier::BOLD),
-            list_marker: plain.fg(Color::Cyan).add_modifier(Modifier::BOLD),
-            caption: plain.fg(Color::Gray).add_modifier(Modifier::ITALIC),
-            bio: plain.fg(Color::Green).add_modifier(Modifier::ITALIC),
-            reference: plain.fg(Color::Blue),
-            label: plain.add_modifier(Modifier::DIM),
-            decoration: plain.add_modifier(Modifier::DIM),
-            mention: plain
-                .fg(Color::LightBlue)
-                .add_modifier(Modifier::UNDERLINED),
-            matched: plain
-                .bg(Color::Yellow)
-                .fg(Color::Black)
-                .add_modifier(Modifier::REVERSED),
-            current_match: plain
-                .bg(Color::LightRed)
-                .fg(Color::Black)
-                .add_modifier(Modifier::REVERSED | Modifier::BOLD),
-            cursor: plain
-                .bg(Color::LightBlue)
-                .fg(Color::Black)
-                .add_modifier(Modifier::REVERSED | Modifier::UNDERLINED),
-            selected: plain.add_modifier(Modifier::REVERSED),
-            current: plain.add_modifier(Modifier::BOLD),
-            focused_border: plain.fg(Color::Cyan).add_modifier(Modifier::BOLD),
-            border: plain.fg(Color::DarkGray),
-            dim: plain.add_modifier(Modifier::DIM),
-            status: plain.add_modifier(Modifier::REVERSED),
-            kind: plain.fg(Color::Magenta).add_modifier(Modifier::BOLD),
-        }
-    }
-}
-
-impl Theme {
-    pub fn role(&self, role: Role) -> Style {
-        match role {
-            Role::Section => self.section,
-            Role::Title => self.title,
-            Role::Standfirst => self.standfirst,
-            Role::Byline => self.byline,
-            Role::Paragraph | Role::ListItem => self.paragraph,
-            Role::Heading => self.heading,
-            Role::ListMarker => self.list_marker,
-            Role::Caption => self.caption,
-            Role::Bio => self.bio,
-            Role::Reference => self.reference,
-            Role::Label => self.label,
-            Role::Decoration => self.decoration,
-        }
-    }
 }
 
 /// A pane's frame: focus shows as a thick border and a bold, marked title, not only colour.
@@ -242,7 +161,7 @@ pub fn draw_lines<'a>(frame: &mut Frame, area: Rect, lines: impl IntoIterator<It
 /// Draws the whole screen.
 pub fn view(frame: &mut Frame, state: &State) {
     let area = frame.area();
-    let Some(panes) = panes(area, state.focus) else {
+    let Some(panes) = panes_with(area, state.focus, &state.layout) else {
         if area.width > 0 && area.height > 0 {
             let line = Line::from("Too small · q quits").style(state.theme.dim);
             frame.render_widget(

@@ -4,7 +4,6 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 
 use super::{draw_lines, follow, pane_block};
@@ -51,7 +50,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
                 line.patch_style(if focused {
                     state.theme.selected
                 } else {
-                    state.theme.current.add_modifier(Modifier::UNDERLINED)
+                    state.theme.selected_unfocused
                 })
             } else {
                 line
