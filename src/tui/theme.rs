@@ -118,9 +118,7 @@ impl Theme {
     /// For dark backgrounds: light text colours, highlights as dark text on a coloured field.
     pub fn dark() -> Self {
         let t = Self::mono();
-        // Highlights carry their own background, so they drop REVERSED (which would swap the
-        // two colours back) and keep the other modifiers.
-        let field = |s: Style, fg: Color, bg: Color| s.remove_modifier(R).fg(fg).bg(bg);
+        let field = highlight;
         Self {
             section: t.section.fg(Color::Magenta),
             title: t.title.fg(Color::Yellow),
@@ -145,7 +143,7 @@ impl Theme {
     /// For light backgrounds: only colours that stay dark enough to read on white.
     pub fn light() -> Self {
         let t = Self::mono();
-        let field = |s: Style, fg: Color, bg: Color| s.remove_modifier(R).fg(fg).bg(bg);
+        let field = highlight;
         Self {
             section: t.section.fg(Color::Magenta),
             title: t.title.fg(Color::Blue),
@@ -160,7 +158,7 @@ impl Theme {
             current_match: field(t.current_match, Color::Black, Color::LightRed),
             cursor: field(t.cursor, Color::Black, Color::LightCyan),
             focused_border: t.focused_border.fg(Color::Blue),
-            border: t.border.fg(Color::Gray),
+            border: t.border.fg(Color::DarkGray),
             kind: t.kind.fg(Color::Magenta),
             progress: t.progress.fg(Color::Green),
             ..t
@@ -309,6 +307,12 @@ impl Theme {
     }
 }
 
+/// A highlight keeps REVERSED (so it survives without colour): its foreground is what shows
+/// as the field and its background as the text, hence the swapped order here.
+fn highlight(style: Style, text: Color, field: Color) -> Style {
+    style.add_modifier(R).fg(field).bg(text)
+}
+
 /// True when `COLORFGBG` ("fg;bg", set by rxvt, konsole and others) names a light background:
 /// white (7) or a bright colour other than dark grey (9–15).
 pub fn light_background(colorfgbg: Option<&str>) -> bool {
@@ -362,13 +366,22 @@ impl FromStr for ColourSpec {
 }
 
 impl ColourSpec {
+    /// On a highlight (a REVERSED style) the colours are given as seen: `"black on yellow"`
+    /// is black text on a yellow field, and a lone colour is the field.
     fn apply(self, mut style: Style) -> Style {
-        if let Some(fg) = self.fg {
+        let (fg, bg) = if style.add_modifier.contains(R) {
+            match (self.fg, self.bg) {
+                (Some(field), None) => (Some(field), None),
+                (text, field) => (field, text),
+            }
+        } else {
+            (self.fg, self.bg)
+        };
+        if let Some(fg) = fg {
             style = style.fg(fg);
         }
-        if let Some(bg) = self.bg {
-            // A background of its own makes REVERSED swap it away again.
-            style = style.bg(bg).remove_modifier(R);
+        if let Some(bg) = bg {
+            style = style.bg(bg);
         }
         style
     }
@@ -449,8 +462,13 @@ mod tests {
         let theme = Theme::build(ThemeName::Dark, true, None, &colours);
         assert_eq!(theme.focused_border.fg, Some(Color::Rgb(0x88, 0xc0, 0xd0)));
         assert_eq!(theme.kind.fg, Some(Color::Rgb(0x88, 0xc0, 0xd0)));
-        assert_eq!(theme.matched.bg, Some(Color::Yellow));
-        assert_eq!(theme.matched.fg, Some(Color::Black));
+        // Reversed: the field colour is the foreground.
+        assert_eq!(theme.matched.fg, Some(Color::Yellow));
+        assert_eq!(theme.matched.bg, Some(Color::Black));
+        assert!(theme.matched.add_modifier.contains(Modifier::REVERSED));
+        let field = vec![("match".to_string(), spec("cyan"))];
+        let theme = Theme::build(ThemeName::Dark, true, None, &field);
+        assert_eq!(theme.matched.fg, Some(Color::Cyan));
         // Colours off: user colours are ignored too.
         assert!(Theme::build(ThemeName::Dark, false, None, &colours).is_colourless());
     }
