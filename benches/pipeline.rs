@@ -112,7 +112,7 @@ fn pipeline(c: &mut Criterion) {
         let index = search::Index::build(&issue);
         let mut g = group(c, "search", &input);
         for (name, query) in QUERIES {
-            g.bench_function(name, |b| b.iter(|| index.search(black_box(query))));
+            g.bench_function(name, |b| b.iter(|| index.search(&issue, black_box(query))));
         }
         g.finish();
 

@@ -504,7 +504,7 @@ struct SearchHit<'a> {
 }
 
 fn search(library: &Library, query: &str, json: bool, out: &mut dyn Write) -> Result<Outcome> {
-    let hits = library.index.search(query);
+    let hits = library.search(query);
     let rows: Vec<SearchHit<'_>> = hits
         .iter()
         .filter_map(|&position| {

@@ -79,6 +79,16 @@ impl Library {
         }
     }
 
+    /// Every match of `query` in reading order, smart case (see [`search::CaseMode::smart`]).
+    pub fn search(&self, query: &str) -> Vec<model::Position> {
+        self.index.search(&self.issue, query)
+    }
+
+    /// Every match of `query` in reading order, with the given case rule.
+    pub fn search_with(&self, query: &str, case: search::CaseMode) -> Vec<model::Position> {
+        self.index.search_with(&self.issue, query, case)
+    }
+
     /// Opens a file: a JSON export, or extracted text in any supported encoding.
     pub fn open(path: &Path) -> Result<Self> {
         let bytes = source::read_file(path)?;

@@ -1,24 +1,25 @@
 //! Keyword search over every block of an issue.
 //!
-//! The index is the issue's block texts laid end to end in one buffer, so a query is a single
-//! linear scan (memchr's SIMD `memmem` or one Aho-Corasick automaton) rather than one scan per
-//! block, and a hit's byte offset maps back to its block by binary search.
+//! A query is looked for in each block's text in place (see [`Index`] for why no copy is
+//! made): exact or ASCII case-insensitive queries by a SIMD scan for their least common byte,
+//! other case-insensitive ones by a regex.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use memchr::memmem;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Issue, Position};
 
-/// Separates blocks in the haystack; block texts never contain it, so no hit spans two blocks.
-const SEPARATOR: u8 = b'\n';
-
-/// Searchable copy of an issue's text.
+/// What the reader and the command line search with: nothing but the issue itself.
+///
+/// A query is run over each block's text where it lies. An earlier design laid every block end
+/// to end in one buffer so a query was one scan; on a 9 MB archive that copy alone was a third
+/// of the memory the whole program may use, while scanning the blocks in place costs about a
+/// millisecond (see `benches/pipeline.rs`). So the index keeps no text, only the number of
+/// blocks and which of them hold a line break, so a query need not look for one each time.
 #[derive(Debug, Clone, Default)]
 pub struct Index {
-    haystack: String,
-    /// `(offset in haystack, article, block)` for each block, in order.
-    starts: Vec<(usize, usize, usize)>,
+    blocks: usize,
+    /// `(article, block)` of the blocks whose text has a `\n`, in order.
+    with_newline: Vec<(usize, usize)>,
 }
 
 /// How a query compares letters.
@@ -42,74 +43,218 @@ impl CaseMode {
 
 impl Index {
     pub fn build(issue: &Issue) -> Self {
-        let total: usize = issue
-            .articles
-            .iter()
-            .flat_map(|a| &a.blocks)
-            .map(|b| b.text.len() + 1)
-            .sum();
-        let mut haystack = String::with_capacity(total);
-        let mut starts = Vec::with_capacity(issue.block_count());
+        let mut with_newline = Vec::new();
         for (a, article) in issue.articles.iter().enumerate() {
             for (b, block) in article.blocks.iter().enumerate() {
-                starts.push((haystack.len(), a, b));
-                // Blocks are single paragraphs; a stray newline would let a hit cross blocks.
-                haystack.extend(block.text.chars().map(|c| if c == '\n' { ' ' } else { c }));
-                haystack.push(SEPARATOR as char);
-            }
-        }
-        Self { haystack, starts }
-    }
-
-    /// Every match of `query` in reading order, smart case. An empty query matches nothing.
-    pub fn search(&self, query: &str) -> Vec<Position> {
-        self.search_with(query, CaseMode::smart(query))
-    }
-
-    pub fn search_with(&self, query: &str, case: CaseMode) -> Vec<Position> {
-        let query = normalize_query(query);
-        if query.is_empty() {
-            return Vec::new();
-        }
-        let hay = self.haystack.as_bytes();
-        let ranges: Vec<(usize, usize)> = match case {
-            CaseMode::Sensitive => memmem::find_iter(hay, query.as_bytes())
-                .map(|s| (s, s + query.len()))
-                .collect(),
-            CaseMode::Insensitive if query.is_ascii() => match ascii_insensitive(&query) {
-                Some(ac) => ac.find_iter(hay).map(|m| (m.start(), m.end())).collect(),
-                None => Vec::new(),
-            },
-            CaseMode::Insensitive => {
-                let pattern = format!("(?i){}", regex::escape(&query));
-                match regex::Regex::new(&pattern) {
-                    Ok(re) => re
-                        .find_iter(&self.haystack)
-                        .map(|m| (m.start(), m.end()))
-                        .collect(),
-                    Err(_) => Vec::new(),
+                if memchr::memchr(b'\n', block.text.as_bytes()).is_some() {
+                    with_newline.push((a, b));
                 }
             }
-        };
-        ranges
-            .into_iter()
-            .filter_map(|(s, e)| self.position(s, e))
-            .collect()
+        }
+        Self {
+            blocks: issue.block_count(),
+            with_newline,
+        }
     }
 
-    fn position(&self, start: usize, end: usize) -> Option<Position> {
-        let i = self.starts.partition_point(|&(off, _, _)| off <= start);
-        let &(off, article, block) = self.starts.get(i.checked_sub(1)?)?;
-        Some(Position::new(article, block, start - off, end - off))
+    /// Every match of `query` in `issue` in reading order, smart case. An empty query matches
+    /// nothing.
+    pub fn search(&self, issue: &Issue, query: &str) -> Vec<Position> {
+        self.search_with(issue, query, CaseMode::smart(query))
+    }
+
+    pub fn search_with(&self, issue: &Issue, query: &str, case: CaseMode) -> Vec<Position> {
+        let query = normalize_query(query);
+        let Some(matcher) = Matcher::new(&query, case) else {
+            return Vec::new();
+        };
+        let mut hits = Vec::with_capacity(self.blocks.min(1024));
+        for (a, article) in issue.articles.iter().enumerate() {
+            for (b, block) in article.blocks.iter().enumerate() {
+                let mut hit = |start, end| hits.push(Position::new(a, b, start, end));
+                if self.with_newline.binary_search(&(a, b)).is_ok() {
+                    // Blocks are single paragraphs; a stray line break still reads as a space.
+                    matcher.find(&block.text.replace('\n', " "), &mut hit);
+                } else {
+                    matcher.find(&block.text, &mut hit);
+                }
+            }
+        }
+        hits
     }
 }
 
-fn ascii_insensitive(query: &str) -> Option<AhoCorasick> {
-    AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostFirst)
-        .build([query])
-        .ok()
+/// A query prepared once and run over every block.
+enum Matcher {
+    /// Bytes compared exactly, or ignoring ASCII case. Candidates are found by a SIMD search
+    /// (`memchr`) for the needle's least common byte, which is cheap to start on each of many
+    /// short blocks, unlike a substring searcher or a regex that sets up per call.
+    Bytes {
+        needle: Vec<u8>,
+        fold: bool,
+        /// Index in `needle` of the byte searched for.
+        rare: usize,
+        /// For a query made only of common letters, whose rarest byte still turns up every few
+        /// dozen bytes, a SIMD multi-pattern search (Teddy) for the case variants of its
+        /// first bytes finds far fewer candidates.
+        prefix: Option<aho_corasick::packed::Searcher>,
+    },
+    /// A query with non-ASCII letters, ignoring case: Unicode case folding is the regex
+    /// crate's job.
+    Unicode(regex::Regex),
+}
+
+impl Matcher {
+    fn new(query: &str, case: CaseMode) -> Option<Self> {
+        if query.is_empty() {
+            return None;
+        }
+        let fold = case == CaseMode::Insensitive;
+        if fold && !query.is_ascii() {
+            let pattern = format!("(?i){}", regex::escape(query));
+            return regex::Regex::new(&pattern).ok().map(Matcher::Unicode);
+        }
+        let needle = query.as_bytes().to_vec();
+        let rarity = |b: u8| commonness(if fold { b.to_ascii_lowercase() } else { b });
+        let rare = (0..needle.len()).min_by_key(|&i| rarity(needle[i]))?;
+        let prefix = (rarity(needle[rare]) > COMMON).then(|| prefix_searcher(&needle, fold));
+        Some(Matcher::Bytes {
+            needle,
+            fold,
+            rare,
+            prefix: prefix.flatten(),
+        })
+    }
+
+    /// Calls `hit(start, end)` for each leftmost, non-overlapping match in `text`, in order.
+    fn find(&self, text: &str, hit: &mut impl FnMut(usize, usize)) {
+        match self {
+            Matcher::Unicode(re) => {
+                for m in re.find_iter(text) {
+                    hit(m.start(), m.end());
+                }
+            }
+            Matcher::Bytes {
+                needle,
+                fold,
+                prefix: Some(prefix),
+                ..
+            } => {
+                let hay = text.as_bytes();
+                let n = needle.len();
+                let mut at = 0;
+                while at < hay.len() {
+                    let Some(m) = prefix.find_in(hay, aho_corasick::Span::from(at..hay.len()))
+                    else {
+                        break;
+                    };
+                    let start = m.start();
+                    let equal = hay.get(start..start + n).is_some_and(|found| {
+                        if *fold {
+                            found.eq_ignore_ascii_case(needle)
+                        } else {
+                            found == needle.as_slice()
+                        }
+                    });
+                    if equal {
+                        hit(start, start + n);
+                        at = start + n;
+                    } else {
+                        at = start + 1;
+                    }
+                }
+            }
+            &Matcher::Bytes {
+                ref needle,
+                fold,
+                rare,
+                prefix: None,
+            } => {
+                let hay = text.as_bytes();
+                let n = needle.len();
+                let Some(last_start) = hay.len().checked_sub(n) else {
+                    return;
+                };
+                // Candidate positions of the rare byte, limited to where a whole match fits.
+                let region = &hay[rare..last_start + rare + 1];
+                let byte = needle[rare];
+                let mut next_start = 0;
+                let mut check = |start: usize| {
+                    if start < next_start {
+                        return;
+                    }
+                    let found = &hay[start..start + n];
+                    let equal = if fold {
+                        found.eq_ignore_ascii_case(needle)
+                    } else {
+                        found == needle.as_slice()
+                    };
+                    if equal {
+                        hit(start, start + n);
+                        next_start = start + n;
+                    }
+                };
+                // Offsets in `region` are match starts, since it begins `rare` bytes in.
+                if fold && byte.is_ascii_alphabetic() {
+                    let (lower, upper) = (byte.to_ascii_lowercase(), byte.to_ascii_uppercase());
+                    memchr::memchr2_iter(lower, upper, region).for_each(&mut check);
+                } else {
+                    memchr::memchr_iter(byte, region).for_each(&mut check);
+                }
+            }
+        }
+    }
+}
+
+/// Bytes more common than this (see [`commonness`]: `g` and more common letters) make too
+/// many candidates for the single-byte scan; `y`, `p`, `b`, ... and capitals do not.
+const COMMON: u8 = 100;
+
+/// A Teddy searcher for the first (up to) three bytes of `needle`, in every case when `fold`;
+/// `None` where Teddy is not available on this CPU.
+fn prefix_searcher(needle: &[u8], fold: bool) -> Option<aho_corasick::packed::Searcher> {
+    let mut variants: Vec<Vec<u8>> = vec![Vec::new()];
+    for &b in needle.iter().take(3) {
+        let cases = if fold {
+            vec![b.to_ascii_lowercase(), b.to_ascii_uppercase()]
+        } else {
+            vec![b]
+        };
+        variants = variants
+            .iter()
+            .flat_map(|v| {
+                cases.iter().map(move |&c| {
+                    let mut v = v.clone();
+                    v.push(c);
+                    v
+                })
+            })
+            .collect();
+        variants.dedup();
+    }
+    variants.sort();
+    variants.dedup();
+    let mut builder = aho_corasick::packed::Config::new().builder();
+    builder.extend(&variants);
+    builder.build()
+}
+
+/// How often a byte turns up in English prose, roughly: higher is more common. Only the order
+/// matters; it picks the byte of a query whose occurrences are fewest to check.
+fn commonness(b: u8) -> u8 {
+    const BY_FREQUENCY: &[u8; 26] = b"etaoinshrdlcumwfgypbvkjxqz";
+    match b {
+        b' ' => 255,
+        b'a'..=b'z' => {
+            let rank = BY_FREQUENCY.iter().position(|&l| l == b).unwrap_or(25);
+            // 250 for `e` down to 25 for `z`, in steps of 9.
+            250 - 9 * rank as u8
+        }
+        b'.' | b',' => 120,
+        b'A'..=b'Z' | b'0'..=b'9' => 30,
+        // Other punctuation and the bytes of non-ASCII characters are rarer still.
+        _ => 20,
+    }
 }
 
 /// Collapses runs of white space so `pro   bono` finds `pro bono`.
@@ -183,9 +328,10 @@ mod tests {
 
     #[test]
     fn finds_hits_in_every_block_in_order() {
-        let idx = Index::build(&issue(&[&["aid and Aid", "no"], &["AID"]]));
+        let issue = issue(&[&["aid and Aid", "no"], &["AID"]]);
+        let idx = Index::build(&issue);
         assert_eq!(
-            idx.search("aid"),
+            idx.search(&issue, "aid"),
             vec![
                 Position::new(0, 0, 0, 3),
                 Position::new(0, 0, 8, 11),
@@ -196,22 +342,79 @@ mod tests {
 
     #[test]
     fn a_capital_makes_it_case_sensitive() {
-        let idx = Index::build(&issue(&[&["aid and Aid"]]));
-        assert_eq!(idx.search("Aid"), vec![Position::new(0, 0, 8, 11)]);
+        let issue = issue(&[&["aid and Aid"]]);
+        let idx = Index::build(&issue);
+        assert_eq!(idx.search(&issue, "Aid"), vec![Position::new(0, 0, 8, 11)]);
     }
 
     #[test]
     fn non_ascii_queries_fold_case() {
-        let idx = Index::build(&issue(&[&["Café ÉTÉ"]]));
-        assert_eq!(idx.search("été"), vec![Position::new(0, 0, 6, 11)]);
+        let issue = issue(&[&["Café ÉTÉ"]]);
+        let idx = Index::build(&issue);
+        assert_eq!(idx.search(&issue, "été"), vec![Position::new(0, 0, 6, 11)]);
     }
 
     #[test]
     fn hits_never_cross_blocks() {
-        let idx = Index::build(&issue(&[&["ends with", "start"]]));
-        assert!(idx.search("with start").is_empty());
-        assert!(idx.search("").is_empty());
-        assert!(idx.search("   ").is_empty());
+        let issue = issue(&[&["ends with", "start"]]);
+        let idx = Index::build(&issue);
+        assert!(idx.search(&issue, "with start").is_empty());
+        assert!(idx.search(&issue, "").is_empty());
+        assert!(idx.search(&issue, "   ").is_empty());
+    }
+
+    #[test]
+    fn matches_do_not_overlap_and_fit_the_block() {
+        let issue = issue(&[&["aaaaa", "aa", "xaaax"]]);
+        let idx = Index::build(&issue);
+        assert_eq!(
+            idx.search(&issue, "aaa"),
+            vec![Position::new(0, 0, 0, 3), Position::new(0, 2, 1, 4)]
+        );
+    }
+
+    #[test]
+    fn a_stray_line_break_reads_as_a_space() {
+        let issue = issue(&[&["the pro\nbono firm"]]);
+        let idx = Index::build(&issue);
+        assert_eq!(
+            idx.search(&issue, "pro bono"),
+            vec![Position::new(0, 0, 4, 12)]
+        );
+    }
+
+    /// Leftmost, non-overlapping matches found the slow, obvious way.
+    fn naive(text: &str, query: &str, fold: bool) -> Vec<(usize, usize)> {
+        let (hay, needle) = if fold {
+            (text.to_ascii_lowercase(), query.to_ascii_lowercase())
+        } else {
+            (text.to_string(), query.to_string())
+        };
+        let mut found = Vec::new();
+        let mut from = 0;
+        while let Some(i) = hay.get(from..).and_then(|h| h.find(&needle)) {
+            found.push((from + i, from + i + needle.len()));
+            from += i + needle.len();
+        }
+        found
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn agrees_with_a_naive_search(
+            text in "[abAB .,zQ’é]{0,60}",
+            query in "[abAB.zQ]{1,4}",
+            fold: bool,
+        ) {
+            let issue = issue(&[&[text.as_str()]]);
+            let case = if fold { CaseMode::Insensitive } else { CaseMode::Sensitive };
+            let hits: Vec<(usize, usize)> = Index::build(&issue)
+                .search_with(&issue, &query, case)
+                .into_iter()
+                .map(|p| (p.start, p.end))
+                .collect();
+            proptest::prop_assert_eq!(hits, naive(&text, &query, fold));
+        }
     }
 
     #[test]

@@ -132,10 +132,7 @@ fn check_library(library: &Library, queries: &[String]) -> Result<(), TestCaseEr
     if let Some(block) = issue.articles.iter().flat_map(|a| &a.blocks).last() {
         let word: String = block.text.split_whitespace().last().unwrap_or("").into();
         prop_assert!(
-            !library
-                .index
-                .search_with(&word, CaseMode::Sensitive)
-                .is_empty(),
+            !library.search_with(&word, CaseMode::Sensitive).is_empty(),
             "{:?} is in the text but not found",
             word
         );
@@ -144,7 +141,7 @@ fn check_library(library: &Library, queries: &[String]) -> Result<(), TestCaseEr
     }
     for query in &queries {
         for mode in [CaseMode::Sensitive, CaseMode::Insensitive] {
-            let hits = library.index.search_with(query, mode);
+            let hits = library.search_with(query, mode);
             prop_assert!(hits.windows(2).all(|w| w[0] <= w[1]), "hits out of order");
             for &hit in &hits {
                 check_position(issue, hit, "hit")?;

@@ -60,7 +60,7 @@ fuzz_target!(|data: &[u8]| {
         .last()
         .and_then(|b| b.text.split_whitespace().last())
     {
-        let hits = library.index.search(word);
+        let hits = library.search(word);
         assert!(!hits.is_empty(), "{word:?} not found");
         assert!(hits.iter().all(|&h| inside(issue, h)));
     }

@@ -30,9 +30,9 @@ fuzz_target!(|input: (&str, Vec<Vec<&str>>)| {
     };
     let index = Index::build(&issue);
     let wanted = query.split_whitespace().collect::<Vec<_>>().join(" ");
-    let smart = index.search(query);
+    let smart = index.search(&issue, query);
     for mode in [CaseMode::Sensitive, CaseMode::Insensitive] {
-        let hits = index.search_with(query, mode);
+        let hits = index.search_with(&issue, query, mode);
         if mode == CaseMode::smart(query) {
             assert_eq!(hits, smart);
         }

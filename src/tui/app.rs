@@ -602,7 +602,7 @@ fn library_updated(state: &mut State, library: Arc<Library>) -> bool {
     state.cursor = None;
     let n = state.library.issue.articles.len();
     state.list_selected = state.list_selected.min(n.saturating_sub(1));
-    state.search.hits = state.library.index.search(&state.search.query);
+    state.search.hits = state.library.search(&state.search.query);
     state.search.current = None;
     state.sidebar = Sidebar::default();
     state.article = here.top.article.min(n.saturating_sub(1));
@@ -708,7 +708,7 @@ fn search_key(state: &mut State, action: Action) -> bool {
 }
 
 fn refresh_hits(state: &mut State) {
-    state.search.hits = state.library.index.search(&state.search.query);
+    state.search.hits = state.library.search(&state.search.query);
     state.search.current = None;
 }
 
