@@ -25,7 +25,10 @@ const CORPORA: &[(&str, &str)] = &[
         "tests/fixtures/entity-pages.txt",
         "tests/fixtures/entity-pages.gold.tsv",
     ),
-    ("tests/fixtures/more-pages.txt", "tests/fixtures/more-pages.gold.tsv"),
+    (
+        "tests/fixtures/more-pages.txt",
+        "tests/fixtures/more-pages.gold.tsv",
+    ),
 ];
 
 struct Gold {
