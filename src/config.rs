@@ -76,14 +76,16 @@ pub enum KeyTable {
     Search,
     Picker,
     Help,
+    Bookmarks,
 }
 
 impl KeyTable {
-    pub const ALL: [KeyTable; 4] = [
+    pub const ALL: [KeyTable; 5] = [
         KeyTable::Panes,
         KeyTable::Search,
         KeyTable::Picker,
         KeyTable::Help,
+        KeyTable::Bookmarks,
     ];
 
     pub fn name(self) -> &'static str {
@@ -92,6 +94,7 @@ impl KeyTable {
             KeyTable::Search => "search_keys",
             KeyTable::Picker => "picker_keys",
             KeyTable::Help => "help_keys",
+            KeyTable::Bookmarks => "bookmark_keys",
         }
     }
 
@@ -107,6 +110,7 @@ impl KeyTable {
             KeyTable::Search => &[Context::Search],
             KeyTable::Picker => &[Context::Picker],
             KeyTable::Help => &[Context::Help],
+            KeyTable::Bookmarks => &[Context::Bookmarks],
         }
     }
 
@@ -116,6 +120,7 @@ impl KeyTable {
             KeyTable::Search => "Keys in the search prompt (other printable keys are typed).",
             KeyTable::Picker => "Keys in the entity picker (other printable keys are typed).",
             KeyTable::Help => "Keys in the help overlay.",
+            KeyTable::Bookmarks => "Keys in the bookmark list (delete_back removes one).",
         }
     }
 }
@@ -240,6 +245,7 @@ struct File {
     search_keys: BTreeMap<toml::Spanned<ActionName>, toml::Spanned<KeyList>>,
     picker_keys: BTreeMap<toml::Spanned<ActionName>, toml::Spanned<KeyList>>,
     help_keys: BTreeMap<toml::Spanned<ActionName>, toml::Spanned<KeyList>>,
+    bookmark_keys: BTreeMap<toml::Spanned<ActionName>, toml::Spanned<KeyList>>,
 }
 
 #[derive(Debug, Default)]
@@ -378,6 +384,7 @@ impl Config {
             (KeyTable::Search, file.search_keys),
             (KeyTable::Picker, file.picker_keys),
             (KeyTable::Help, file.help_keys),
+            (KeyTable::Bookmarks, file.bookmark_keys),
         ] {
             if entries.is_empty() {
                 continue;

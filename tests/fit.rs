@@ -213,3 +213,134 @@ fn broken_pipes_exit_quietly() {
         assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
     }
 }
+
+mod common;
+
+mod reader {
+    use super::common;
+    use broker_reader::tui::action::Action;
+    use broker_reader::tui::app::{Effect, Overlay, Saved, State, copy_target, progress, update};
+    use broker_reader::tui::keymap::Key;
+
+    /// Small enough that the first article scrolls.
+    fn state() -> State {
+        let mut s = State::new(common::library());
+        update(&mut s, Action::Resize(80, 16));
+        s
+    }
+
+    fn keys(s: &mut State, names: &str) {
+        for name in names.split(' ').filter(|n| !n.is_empty()) {
+            let key: Key = name.parse().expect("valid key name");
+            if let Some(action) = s.action_for(key) {
+                update(s, action);
+            }
+        }
+    }
+
+    #[test]
+    fn o_opens_the_url_under_the_mention_cursor() {
+        let mut s = state();
+        // The first article ends with a reference to a web address.
+        keys(&mut s, "G [");
+        let (pos, _) = s.cursor_mention().expect("cursor on a mention");
+        assert_eq!(pos.article, 0);
+        keys(&mut s, "o");
+        assert_eq!(
+            s.effects,
+            vec![Effect::OpenUrl("http://example.org/basins".into())]
+        );
+        s.effects.clear();
+        keys(&mut s, "y");
+        assert_eq!(
+            s.effects,
+            vec![Effect::Copy("http://example.org/basins".into())]
+        );
+    }
+
+    #[test]
+    fn o_refuses_what_is_not_a_link() {
+        let mut s = state();
+        keys(&mut s, "o");
+        assert!(s.effects.is_empty());
+        assert!(s.message.as_deref().is_some_and(|m| m.contains("]")));
+        // A person's name is not a web address; `y` copies it instead.
+        keys(&mut s, "g ]");
+        let (pos, _) = s.cursor_mention().expect("a mention near the top");
+        keys(&mut s, "o");
+        assert!(s.effects.is_empty(), "{:?}", s.effects);
+        let text = copy_target(&s).expect("something to copy");
+        let block = &s.library.issue.articles[pos.article].blocks[pos.block].text;
+        assert_eq!(text, block[pos.start..pos.end]);
+    }
+
+    #[test]
+    fn bookmarks_set_list_jump_delete_and_persist() {
+        let mut s = state();
+        keys(&mut s, "'");
+        assert!(s.overlay.is_none(), "no list without bookmarks");
+        keys(&mut s, "d d m");
+        let first = s.reading_position();
+        assert_eq!(s.bookmarks, vec![first]);
+        keys(&mut s, "m");
+        assert!(s.bookmarks.is_empty(), "m again removes it");
+        keys(&mut s, "m G m");
+        assert_eq!(s.bookmarks.len(), 2);
+        keys(&mut s, "'");
+        assert_eq!(s.overlay, Some(Overlay::Bookmarks { selected: 0 }));
+        keys(&mut s, "enter");
+        assert!(s.overlay.is_none());
+        assert_eq!(s.reading_position(), first);
+        // Backspace returns from the jump, like any other.
+        keys(&mut s, "backspace");
+        assert_ne!(s.reading_position(), first);
+        keys(&mut s, "' j d");
+        assert_eq!(s.bookmarks, vec![first]);
+        keys(&mut s, "esc");
+        // Saved and restored with the reading state.
+        let saved = s.saved(Saved::default());
+        let json = serde_json::to_string(&saved).expect("serialises");
+        let back: Saved = serde_json::from_str(&json).expect("loads");
+        let mut again = state();
+        again.restore(&back);
+        assert_eq!(again.bookmarks, vec![first]);
+        // Files from before bookmarks existed still load.
+        let old: Saved =
+            serde_json::from_str(r#"{"sources":{"x":{"positions":[]}}}"#).expect("old files load");
+        assert!(old.sources["x"].bookmarks.is_empty());
+    }
+
+    #[test]
+    fn progress_marks_follow_the_reading() {
+        let mut s = state();
+        assert_eq!(progress(&s, 1), None, "not opened");
+        assert!(progress(&s, 0).is_some());
+        keys(&mut s, "G");
+        assert_eq!(progress(&s, 0), Some(100));
+        keys(&mut s, "tab tab j enter");
+        assert_eq!(s.article, 1);
+        assert!(
+            progress(&s, 0).is_some_and(|p| p >= 50),
+            "the remembered place is far down: {:?}",
+            progress(&s, 0)
+        );
+        assert_eq!(broker_reader::tui::view::articles::progress_mark(None), "○");
+        assert_eq!(
+            broker_reader::tui::view::articles::progress_mark(Some(95)),
+            "✓"
+        );
+    }
+
+    #[test]
+    fn plus_and_minus_change_the_text_width() {
+        let mut s = State::new(common::library());
+        update(&mut s, Action::Resize(200, 40));
+        assert_eq!(s.text_width(), s.measure, "a wide pane shows the measure");
+        let before = s.text_width();
+        keys(&mut s, "-");
+        assert_eq!(s.text_width(), before - 4);
+        keys(&mut s, "+ +");
+        assert_eq!(s.text_width(), before + 4);
+        assert!(s.message.as_deref().is_some_and(|m| m.contains("columns")));
+    }
+}

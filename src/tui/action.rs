@@ -45,6 +45,13 @@ pub enum Action {
     RecallNewer,
     WiderText,
     NarrowerText,
+    /// Open the web address under the mention cursor or selected in the sidebar.
+    OpenLink,
+    /// Copy that address, or the text under the mention cursor, to the clipboard.
+    Copy,
+    /// Bookmark the reading position (or remove the bookmark already there).
+    SetBookmark,
+    Bookmarks,
 
     // Not bindable: produced by the event loop.
     #[serde(skip)]
@@ -89,7 +96,7 @@ impl Eq for LibraryHandle {}
 
 impl Action {
     /// Every action a key can be bound to, in the order the help overlay lists them.
-    pub const BINDABLE: [Action; 27] = [
+    pub const BINDABLE: [Action; 31] = [
         Action::Down,
         Action::Up,
         Action::PageDown,
@@ -111,6 +118,10 @@ impl Action {
         Action::Forward,
         Action::WiderText,
         Action::NarrowerText,
+        Action::OpenLink,
+        Action::Copy,
+        Action::SetBookmark,
+        Action::Bookmarks,
         Action::Help,
         Action::Cancel,
         Action::DeleteBack,
@@ -149,6 +160,10 @@ impl Action {
             Action::RecallNewer => "recall a newer search",
             Action::WiderText => "widen the text column",
             Action::NarrowerText => "narrow the text column",
+            Action::OpenLink => "open the web address in a browser",
+            Action::Copy => "copy the address or mention (OSC 52)",
+            Action::SetBookmark => "bookmark this place (again: remove)",
+            Action::Bookmarks => "list bookmarks to jump to",
             Action::Insert(_) => "type into the prompt",
             Action::Resize(..) => "terminal resized",
             Action::Mouse(_) => "mouse",

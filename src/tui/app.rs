@@ -60,6 +60,19 @@ pub enum Overlay {
     /// The search prompt; the query itself lives in [`Search`] so highlights outlive it.
     Search,
     Picker(Picker),
+    /// The bookmark list; `selected` indexes [`State::bookmarks`].
+    Bookmarks {
+        selected: usize,
+    },
+}
+
+/// Something the event loop must do outside the state: `update` stays pure and testable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Open a checked web address in the browser.
+    OpenUrl(String),
+    /// Put text on the clipboard.
+    Copy(String),
 }
 
 /// The fuzzy entity picker.
@@ -180,6 +193,10 @@ pub struct State {
     pub measure: u16,
     /// Sidebar and default text width from the config file.
     pub layout: Layout,
+    /// Bookmarked places in this issue, in the order they were set.
+    pub bookmarks: Vec<Position>,
+    /// Work for the event loop, drained after each update.
+    pub effects: Vec<Effect>,
     pub quit: bool,
     pub wraps: WrapCache,
     /// Index of each article's first block among all blocks of the issue.
@@ -215,6 +232,8 @@ impl State {
             message: None,
             measure: DEFAULT_MEASURE,
             layout: Layout::default(),
+            bookmarks: Vec::new(),
+            effects: Vec::new(),
             quit: false,
             wraps: WrapCache::default(),
             block_base,
@@ -237,6 +256,7 @@ impl State {
             Some(Overlay::Help { .. }) => vec![Context::Help],
             Some(Overlay::Search) => vec![Context::Search],
             Some(Overlay::Picker(_)) => vec![Context::Picker],
+            Some(Overlay::Bookmarks { .. }) => vec![Context::Bookmarks],
             None => vec![self.focus.context(), Context::Global],
         }
     }
@@ -482,6 +502,7 @@ impl State {
         }
         reading.current = Some(here);
         reading.positions = positions.into_values().collect();
+        reading.bookmarks = self.bookmarks.clone();
         previous.recent_searches = self.recent.clone();
         previous.measure = (self.measure != self.layout.max_width).then_some(self.measure);
         previous
@@ -497,6 +518,8 @@ impl State {
         let Some(reading) = saved.sources.get(&self.library.source_name) else {
             return;
         };
+        // Kept whole even if some do not fit yet: a large file may still be loading.
+        self.bookmarks = reading.bookmarks.clone();
         if !self.apply_reading(reading, true) {
             self.pending = Some(reading.clone());
         }
@@ -588,6 +611,7 @@ pub fn update(state: &mut State, action: Action) -> bool {
             Some(Overlay::Help { scroll }) => help_key(state, scroll, action),
             Some(Overlay::Search) => search_key(state, action),
             Some(Overlay::Picker(picker)) => picker_key(state, picker, action),
+            Some(Overlay::Bookmarks { selected }) => bookmarks_key(state, selected, action),
             None => pane_key(state, action),
         },
     };
@@ -872,6 +896,41 @@ fn pane_key(state: &mut State, action: Action) -> bool {
                 matches,
                 selected: 0,
             }));
+            true
+        }
+        Action::OpenLink => {
+            match link_target(state) {
+                Ok(url) => {
+                    state.message = Some(format!("Opening {url}"));
+                    state.effects.push(Effect::OpenUrl(url));
+                }
+                Err(why) => state.message = Some(why.into()),
+            }
+            true
+        }
+        Action::Copy => {
+            match copy_target(state) {
+                Some(text) => {
+                    state.message = Some(format!("Copied “{}”", ellipsis(&text, 40)));
+                    state.effects.push(Effect::Copy(text));
+                }
+                None => {
+                    state.message =
+                        Some("Nothing to copy: put the cursor on a mention with ]".into());
+                }
+            }
+            true
+        }
+        Action::SetBookmark => {
+            toggle_bookmark(state);
+            true
+        }
+        Action::Bookmarks => {
+            if state.bookmarks.is_empty() {
+                state.message = Some("No bookmarks yet: m sets one".into());
+            } else {
+                state.overlay = Some(Overlay::Bookmarks { selected: 0 });
+            }
             true
         }
         Action::Back => history_step(state, true),
@@ -1343,4 +1402,156 @@ pub fn selected_side_row(rows: &[SideRow], selected: usize) -> usize {
         .filter(|(_, r)| matches!(r, SideRow::Entity(_)))
         .nth(selected)
         .map_or(0, |(i, _)| i)
+}
+
+/// The web address the reader points at: a URL entity selected in the sidebar (its detail
+/// or its row), else the URL mention under the cursor. The error says what to do instead.
+pub fn link_target(state: &State) -> Result<String, &'static str> {
+    let entities = &state.library.entities;
+    let is_url = |id: EntityId| entities.get(id).filter(|e| e.kind == EntityKind::Url);
+    if state.focus == Pane::Sidebar {
+        let selected = match state.sidebar.detail {
+            Some(d) => Some(d.entity),
+            None => state.side_entities().get(state.sidebar.selected).copied(),
+        };
+        if let Some(e) = selected.and_then(is_url) {
+            return crate::tui::link::web_address(&e.name).ok_or("That is not a web address");
+        }
+    }
+    match state.cursor_mention() {
+        Some((pos, id)) => {
+            let Some(entity) = is_url(id) else {
+                return Err("The mention under the cursor is not a web address");
+            };
+            // The words in the text first: they are what the reader sees.
+            mention_text(state, pos)
+                .and_then(crate::tui::link::web_address)
+                .or_else(|| crate::tui::link::web_address(&entity.name))
+                .ok_or("That is not a web address")
+        }
+        None => Err("No link here: put the cursor on a web address with ] or select one"),
+    }
+}
+
+/// What `y` copies: the link if there is one, else the mention under the cursor, else the
+/// entity selected in the sidebar.
+pub fn copy_target(state: &State) -> Option<String> {
+    if let Ok(url) = link_target(state) {
+        return Some(url);
+    }
+    if let Some(text) = state
+        .cursor_mention()
+        .and_then(|(p, _)| mention_text(state, p))
+    {
+        return Some(text.to_string());
+    }
+    if state.focus == Pane::Sidebar {
+        let id = match state.sidebar.detail {
+            Some(d) => Some(d.entity),
+            None => state.side_entities().get(state.sidebar.selected).copied(),
+        };
+        return id
+            .and_then(|id| state.library.entities.get(id))
+            .map(|e| e.name.clone());
+    }
+    None
+}
+
+fn mention_text(state: &State, pos: Position) -> Option<&str> {
+    state
+        .library
+        .issue
+        .articles
+        .get(pos.article)?
+        .blocks
+        .get(pos.block)?
+        .text
+        .get(pos.start..pos.end)
+}
+
+fn ellipsis(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_string(),
+    }
+}
+
+/// Sets a bookmark at the reading position, or removes the one already there.
+fn toggle_bookmark(state: &mut State) {
+    let here = state.reading_position();
+    let same =
+        |p: &Position| (p.article, p.block, p.start) == (here.article, here.block, here.start);
+    if let Some(i) = state.bookmarks.iter().position(same) {
+        state.bookmarks.remove(i);
+        state.message = Some("Bookmark removed".into());
+        return;
+    }
+    state.bookmarks.push(here);
+    state.message = Some(format!(
+        "Bookmark {} set; ' lists them",
+        state.bookmarks.len()
+    ));
+}
+
+fn bookmarks_key(state: &mut State, selected: usize, action: Action) -> bool {
+    let n = state.bookmarks.len();
+    let selected = match action {
+        Action::Down => (selected + 1).min(n.saturating_sub(1)),
+        Action::Up => selected.saturating_sub(1),
+        Action::Open => {
+            state.overlay = None;
+            let Some(&pos) = state.bookmarks.get(selected) else {
+                return true;
+            };
+            if state.valid_article(pos.article).is_none() {
+                state.message = Some("That article has not loaded yet".into());
+                return true;
+            }
+            state.record();
+            state.restore_place(Place {
+                top: pos,
+                entity: None,
+            });
+            state.focus = Pane::Body;
+            return true;
+        }
+        Action::DeleteBack => {
+            if selected < n {
+                state.bookmarks.remove(selected);
+            }
+            if state.bookmarks.is_empty() {
+                state.overlay = None;
+                state.message = Some("No bookmarks left".into());
+                return true;
+            }
+            selected.min(state.bookmarks.len() - 1)
+        }
+        Action::Cancel | Action::Bookmarks => {
+            state.overlay = None;
+            return true;
+        }
+        Action::Quit => {
+            state.quit = true;
+            return true;
+        }
+        _ => return false,
+    };
+    state.overlay = Some(Overlay::Bookmarks { selected });
+    true
+}
+
+/// How far through an article the reader has got, in percent: the bottom of the screen for
+/// the open article, the remembered place for others; `None` if never opened.
+pub fn progress(state: &State, article: usize) -> Option<usize> {
+    if article == state.article {
+        return Some(state.percent());
+    }
+    let pos = state.positions.get(&article)?;
+    let blocks = &state.library.issue.articles.get(article)?.blocks;
+    let total: usize = blocks.iter().map(|b| b.text.len()).sum();
+    if total == 0 {
+        return Some(100);
+    }
+    let before: usize = blocks.iter().take(pos.block).map(|b| b.text.len()).sum();
+    Some(((before + pos.start) * 100 / total).min(100))
 }

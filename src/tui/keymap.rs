@@ -25,6 +25,7 @@ pub enum Context {
     Search,
     Picker,
     Help,
+    Bookmarks,
 }
 
 impl Context {
@@ -37,6 +38,7 @@ impl Context {
             Context::Search => "Search prompt",
             Context::Picker => "Entity picker",
             Context::Help => "Help",
+            Context::Bookmarks => "Bookmark list",
         }
     }
 
@@ -279,6 +281,10 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (Context::Global, "alt-right", Action::Forward),
     (Context::Global, "+", Action::WiderText),
     (Context::Global, "-", Action::NarrowerText),
+    (Context::Global, "o", Action::OpenLink),
+    (Context::Global, "y", Action::Copy),
+    (Context::Global, "m", Action::SetBookmark),
+    (Context::Global, "'", Action::Bookmarks),
     (Context::Global, "?", Action::Help),
     (Context::Global, "esc", Action::Cancel),
     (Context::Global, "q", Action::Quit),
@@ -309,6 +315,17 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (Context::Help, "?", Action::Cancel),
     (Context::Help, "q", Action::Cancel),
     (Context::Help, "ctrl-c", Action::Quit),
+    (Context::Bookmarks, "j", Action::Down),
+    (Context::Bookmarks, "down", Action::Down),
+    (Context::Bookmarks, "k", Action::Up),
+    (Context::Bookmarks, "up", Action::Up),
+    (Context::Bookmarks, "enter", Action::Open),
+    (Context::Bookmarks, "d", Action::DeleteBack),
+    (Context::Bookmarks, "delete", Action::DeleteBack),
+    (Context::Bookmarks, "esc", Action::Cancel),
+    (Context::Bookmarks, "'", Action::Cancel),
+    (Context::Bookmarks, "q", Action::Cancel),
+    (Context::Bookmarks, "ctrl-c", Action::Quit),
 ];
 
 impl Default for Keymap {

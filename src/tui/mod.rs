@@ -11,6 +11,7 @@ pub mod action;
 pub mod app;
 pub mod event;
 pub mod keymap;
+pub mod link;
 pub mod theme;
 pub mod view;
 pub mod wrap;
@@ -204,9 +205,30 @@ fn event_loop(
                 }
             }
         }
+        if !state.effects.is_empty() {
+            changed |= perform_effects(state);
+        }
         if changed && !state.quit {
             terminal.draw(|frame| view::view(frame, state))?;
         }
     }
     Ok(())
+}
+
+/// Does what `update` asked for outside the state; a failure becomes a status message.
+fn perform_effects(state: &mut State) -> bool {
+    let browser = std::env::var("BROWSER").ok();
+    for effect in std::mem::take(&mut state.effects) {
+        let result = match &effect {
+            app::Effect::OpenUrl(url) => link::open(url, browser.as_deref())
+                .with_context(|| format!("cannot start a browser for {url}")),
+            app::Effect::Copy(text) => {
+                link::copy(&mut stdout(), text).context("cannot write to the terminal")
+            }
+        };
+        if let Err(err) = result {
+            state.message = Some(crate::cli::error_chain(&err));
+        }
+    }
+    true
 }

@@ -1,12 +1,21 @@
-//! The article list: number and title of each article, the open one marked, the selection
-//! reversed.
+//! The article list: number, reading progress and title of each article, the open one
+//! marked, the selection reversed.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::{draw_lines, follow, pane_block};
-use crate::tui::app::{Pane, State};
+use crate::tui::app::{Pane, State, progress};
+
+/// The progress mark: read to (nearly) the end, started, or not opened.
+pub fn progress_mark(percent: Option<usize>) -> &'static str {
+    match percent {
+        Some(p) if p >= 90 => "✓",
+        Some(_) => "◐",
+        None => "○",
+    }
+}
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let theme = &state.theme;
@@ -31,6 +40,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             let mut line = Line::from(vec![
                 Span::raw(marker),
                 Span::styled(format!("{:>2} ", i + 1), theme.dim),
+                Span::styled(progress_mark(progress(state, i)), theme.progress),
+                Span::raw(" "),
                 Span::raw(a.title.clone()),
             ]);
             if current {

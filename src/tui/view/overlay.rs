@@ -1,4 +1,5 @@
-//! Layers drawn over the panes: the help (generated from the key table) and the entity picker.
+//! Layers drawn over the panes: the help (generated from the key table), the entity picker and
+//! the bookmark list.
 //! The search prompt lives in the status bar.
 
 use ratatui::Frame;
@@ -13,6 +14,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     match &state.overlay {
         Some(Overlay::Help { scroll }) => help(frame, area, state, *scroll),
         Some(Overlay::Picker(picker)) => picker_box(frame, area, state, picker),
+        Some(Overlay::Bookmarks { selected }) => bookmarks_box(frame, area, state, *selected),
         Some(Overlay::Search) | None => {}
     }
 }
@@ -133,4 +135,65 @@ fn picker_box(frame: &mut Frame, area: Rect, state: &State, picker: &Picker) {
         })
         .collect();
     draw_lines(frame, list_area, lines);
+}
+
+/// One line per bookmark: article number and title, then the text at that place.
+pub fn bookmark_lines(state: &State, width: usize) -> Vec<Line<'static>> {
+    let theme = &state.theme;
+    let articles = &state.library.issue.articles;
+    state
+        .bookmarks
+        .iter()
+        .map(|pos| {
+            let Some(article) = articles.get(pos.article) else {
+                return Line::styled(
+                    format!("{:>3} (not loaded yet)", pos.article + 1),
+                    theme.dim,
+                );
+            };
+            let head = format!("{:>3} {} · ", pos.article + 1, article.title);
+            let room = width.saturating_sub(unicode_width::UnicodeWidthStr::width(head.as_str()));
+            let text = article
+                .blocks
+                .get(pos.block)
+                .and_then(|b| b.text.get(pos.start..))
+                .unwrap_or("");
+            let snippet: String = textwrap::wrap(text, room.max(1))
+                .first()
+                .map(|l| l.to_string())
+                .unwrap_or_default();
+            Line::from(vec![Span::styled(head, theme.progress), Span::raw(snippet)])
+        })
+        .collect()
+}
+
+fn bookmarks_box(frame: &mut Frame, area: Rect, state: &State, selected: usize) {
+    let rect = centred(
+        area,
+        72,
+        u16::try_from(state.bookmarks.len() + 2).unwrap_or(u16::MAX),
+    );
+    let block = framed(" Bookmarks (enter jumps, d deletes) ", state);
+    let inner = block.inner(rect);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(block, rect);
+    if inner.height == 0 || inner.width == 0 {
+        return;
+    }
+    let height = usize::from(inner.height);
+    let offset = follow(selected, height);
+    let lines: Vec<Line> = bookmark_lines(state, usize::from(inner.width))
+        .into_iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .map(|(i, line)| {
+            if i == selected {
+                line.patch_style(state.theme.selected)
+            } else {
+                line
+            }
+        })
+        .collect();
+    draw_lines(frame, inner, lines);
 }
