@@ -3,6 +3,7 @@
 
 use std::hint::black_box;
 use std::sync::Arc;
+use std::time::Duration;
 
 use broker_reader::Library;
 use broker_reader::model::{Article, Block, BlockKind, Issue};
@@ -84,6 +85,25 @@ fn bench_library(c: &mut Criterion, name: &str, library: Arc<Library>) {
         .draw(|f| view::view(f, &state))
         .expect("first frame");
 
+    // On a busy machine wall time mostly measures waiting for a core; where Linux reports the
+    // thread's own CPU time, measure that too.
+    if thread_cpu().is_some() {
+        let mut down = true;
+        c.bench_function(&format!("{name}/key_to_redraw_200x60_cpu"), |b| {
+            b.iter_custom(|iters| {
+                let start = thread_cpu().unwrap_or_default();
+                for _ in 0..iters {
+                    let action = if down { Action::Down } else { Action::Up };
+                    down = !down;
+                    if update(&mut state, black_box(action)) {
+                        terminal.draw(|f| view::view(f, &state)).expect("frame");
+                    }
+                }
+                thread_cpu().unwrap_or_default().saturating_sub(start)
+            })
+        });
+    }
+
     let mut down = true;
     c.bench_function(&format!("{name}/key_to_redraw_200x60"), |b| {
         b.iter(|| {
@@ -129,6 +149,13 @@ fn bench_library(c: &mut Criterion, name: &str, library: Arc<Library>) {
             terminal.draw(|f| view::view(f, &state)).expect("frame");
         })
     });
+}
+
+/// CPU time this thread has run, from `/proc/thread-self/schedstat` (nanoseconds).
+fn thread_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns = stat.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(ns))
 }
 
 criterion_group!(benches, bench_frame);
