@@ -284,3 +284,12 @@ fn config_command_reports_a_broken_file_and_prints_defaults() {
         .expect("runs");
     assert!(String::from_utf8_lossy(&out.stderr).contains("line 3"));
 }
+
+#[test]
+fn the_readme_example_is_a_valid_config() {
+    let readme = include_str!("../README.md");
+    let start = readme.find("```toml\n").expect("README has a TOML example") + "```toml\n".len();
+    let end = start + readme[start..].find("```").expect("closed");
+    let config = Config::parse(&readme[start..end]).expect("the README example loads");
+    assert!(!config.keys.is_empty() && !config.colours.is_empty());
+}
