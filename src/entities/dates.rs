@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-const MONTHS: &str =
+pub const MONTHS: &str =
     "January|February|March|April|May|June|July|August|September|October|November|December";
 
 fn pattern() -> Option<&'static Regex> {

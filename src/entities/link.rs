@@ -260,7 +260,7 @@ pub fn link(candidates: &[Placed]) -> Vec<Draft> {
         if let Some(id) = l.find(&c.name) {
             let hint = c.hint.filter(|_| l.drafts[id].kind() == EntityKind::Topic);
             l.attach(id, p, hint, Some(&c.name));
-        } else {
+        } else if c.hint.is_some() || !c.modifier {
             let id = l.find_or_create(&[&c.name]);
             l.attach(
                 id,
@@ -316,7 +316,7 @@ pub fn link(candidates: &[Placed]) -> Vec<Draft> {
             _ => {
                 if let Some(&Some(id)) = surnames.get(&c.name) {
                     l.attach(id, p, None, None);
-                } else {
+                } else if c.hint.is_some() || !c.modifier {
                     let id = l.find_or_create(&[&c.name]);
                     l.attach(
                         id,

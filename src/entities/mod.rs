@@ -352,6 +352,15 @@ mod tests {
     }
 
     #[test]
+    fn adjectives_and_months_alone_are_not_entities() {
+        let e = extract(&issue(&[&[
+            "Every October the Dutch fleet sails. It met a Kenyan minister in Nairobi.",
+        ]]));
+        let names: Vec<&str> = e.list.iter().map(|x| x.name.as_str()).collect();
+        assert_eq!(names, ["Nairobi"]);
+    }
+
+    #[test]
     fn nothing_breaks_on_odd_text() {
         for text in [
             "",

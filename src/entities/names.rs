@@ -54,6 +54,9 @@ pub struct Candidate {
     /// A weaker guess from the words around it (`in Diffa`, `an agency called Observa`), used
     /// when nothing else decides the kind.
     pub hint: Option<EntityKind>,
+    /// A known word used before a noun (`Dutch media`, `Norwegian town`): an adjective unless
+    /// it names something found elsewhere.
+    pub modifier: bool,
 }
 
 /// Facts gathered from the whole issue before any block is read.
@@ -269,6 +272,10 @@ pub fn head_kind(word: &str) -> Option<EntityKind> {
     }
 }
 
+fn last_word_of(name: &str) -> &str {
+    name.rsplit(' ').next().unwrap_or(name)
+}
+
 /// `Hammerfest, Norway`: a name followed by a comma and a known place is a place in it.
 fn before_place(after: &str) -> Option<EntityKind> {
     let rest = after.strip_prefix(", ")?;
@@ -431,6 +438,7 @@ pub fn candidates(
             role: Role::Plain,
             place: None,
             hint: None,
+            modifier: false,
         });
         masks.push(r);
     }
@@ -443,6 +451,7 @@ pub fn candidates(
                 role: Role::Plain,
                 place: None,
                 hint: None,
+                modifier: false,
             });
             masks.push(r);
         }
@@ -460,6 +469,7 @@ pub fn candidates(
                     },
                     place: None,
                     hint: None,
+                    modifier: false,
                 });
                 masks.push(r);
             }
@@ -477,6 +487,7 @@ pub fn candidates(
                     kind: Some(EntityKind::Person),
                     place: None,
                     hint: None,
+                    modifier: false,
                 });
                 masks.push(r);
             }
@@ -500,6 +511,7 @@ pub fn candidates(
             },
             place: gazetteer::lookup(&long),
             hint: None,
+            modifier: false,
         });
         found.push(Candidate {
             name: short,
@@ -508,6 +520,7 @@ pub fn candidates(
             role: Role::Short { long },
             place: None,
             hint: None,
+            modifier: false,
         });
         masks.push(d.long);
         masks.push(d.short);
@@ -527,6 +540,7 @@ pub fn candidates(
                 role: Role::Title { short },
                 place: None,
                 hint: None,
+                modifier: false,
             });
             masks.push(r);
         }
@@ -541,9 +555,15 @@ pub fn candidates(
             if let Some(mut c) = classify(&block, &piece) {
                 if c.kind.is_none() && c.role == Role::Plain {
                     let after = &text[c.range.end..];
-                    let adjective = lexicon::is_word(&c.name)
-                        && after.starts_with(' ')
-                        && after.trim_start().starts_with(char::is_lowercase);
+                    let next: &str = after
+                        .strip_prefix(' ')
+                        .and_then(|a| a.split(|ch: char| !ch.is_alphabetic()).next())
+                        .unwrap_or("");
+                    let adjective = lexicon::is_word(last_word_of(&c.name))
+                        && next.starts_with(char::is_lowercase)
+                        && !is_function_word(next);
+                    // A heading or page label alone is no evidence for a name of its own.
+                    c.modifier = adjective || is_heading(kind);
                     c.hint = context_hint(&text[..c.range.start])
                         // `in Dutch media`: a known word before a noun is an adjective.
                         .filter(|k| *k != EntityKind::Place || !adjective)
@@ -1032,6 +1052,7 @@ fn classify(block: &Block<'_>, pieces: &[Piece]) -> Option<Candidate> {
         role,
         place,
         hint: None,
+        modifier: false,
     };
 
     // Title + name.
@@ -1068,7 +1089,9 @@ fn classify(block: &Block<'_>, pieces: &[Piece]) -> Option<Candidate> {
                 Some(place),
             ));
         }
-        if written.chars().count() < 2 || is_plural_acronym(&written) {
+        // A month alone (`every October`) is not a date, nor a name.
+        let month = dates::MONTHS.split('|').any(|m| m == written);
+        if written.chars().count() < 2 || is_plural_acronym(&written) || month {
             return None;
         }
         if head_kind(&written).is_some() {
