@@ -603,3 +603,64 @@ fn a_file_over_the_size_limit_gets_a_clear_error() {
         .expect("set length");
     assert_clear_error(&run(&path, &["list"]), &path, "too large");
 }
+
+// ---------------------------------------------------------------------------------------
+// The reader's screen
+
+/// The injected page opened in the reader and drawn on a test terminal while browsing:
+/// no cell ever holds a control, a bidi override or an escape sequence's payload, so nothing
+/// of it can reach the terminal (or its window title) through the reader either.
+#[test]
+fn injected_sequences_never_reach_the_reader_screen() {
+    use broker_reader::tui::app::{State, update};
+    use broker_reader::tui::keymap::Key;
+    use broker_reader::tui::view;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = write(dir.path(), "injected.txt", injected_page());
+    let library = broker_reader::Library::open(&path).expect("opens");
+    let mut state = State::new(std::sync::Arc::new(library));
+    let scripts = [
+        "",
+        "j j j",
+        "G",
+        "/ c o u n c i l enter",
+        "n n",
+        "tab",
+        "tab j enter",
+        "e",
+        "esc ?",
+        "esc tab tab",
+    ];
+    for (w, h) in [(120u16, 40u16), (60, 20), (30, 10)] {
+        update(&mut state, broker_reader::tui::action::Action::Resize(w, h));
+        for script in scripts {
+            for name in script.split(' ').filter(|n| !n.is_empty()) {
+                let key: Key = name.parse().expect("key name");
+                if let Some(action) = state.action_for(key) {
+                    update(&mut state, action);
+                }
+            }
+            let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+            terminal
+                .draw(|frame| view::view(frame, &state))
+                .expect("draw");
+            let buffer = terminal.backend().buffer();
+            let mut screen = String::new();
+            for y in 0..h {
+                for x in 0..w {
+                    let symbol = buffer[(x, y)].symbol();
+                    assert!(
+                        !symbol.chars().any(is_forbidden),
+                        "{w}x{h} after {script:?}: cell ({x},{y}) holds {symbol:?}"
+                    );
+                    screen.push_str(symbol);
+                }
+                screen.push('\n');
+            }
+            assert_no_payload(&screen, &format!("screen {w}x{h} after {script:?}"));
+        }
+    }
+}
