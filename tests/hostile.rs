@@ -664,3 +664,47 @@ fn injected_sequences_never_reach_the_reader_screen() {
         }
     }
 }
+
+/// The 2 MB line in the reader: it opens, scrolls to the end and back, and draws.
+#[test]
+fn a_two_megabyte_line_opens_and_scrolls_in_the_reader() {
+    use broker_reader::tui::action::Action;
+    use broker_reader::tui::app::{State, update};
+    use broker_reader::tui::view;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let long: String = "abcdefghij".repeat(200_000);
+    let path = write(
+        dir.path(),
+        "long.txt",
+        page(23, "Fish, water and who decides", &long),
+    );
+    let library = broker_reader::Library::open(&path).expect("opens");
+    let mut state = State::new(std::sync::Arc::new(library));
+    update(&mut state, Action::Resize(100, 30));
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
+    let actions = [
+        Action::Bottom,
+        Action::PageUp,
+        Action::Top,
+        Action::PageDown,
+        Action::HalfPageDown,
+        Action::Down,
+        Action::NarrowerText,
+        Action::Bottom,
+        Action::WiderText,
+        Action::Up,
+    ];
+    for action in actions {
+        update(&mut state, action.clone());
+        terminal
+            .draw(|frame| view::view(frame, &state))
+            .expect("draw");
+    }
+    update(&mut state, Action::Bottom);
+    assert!(state.percent() == 100, "the end is reachable");
+    let wrapped = state.wrapped();
+    assert!(wrapped.len() > 20_000, "the line is wrapped, not cut");
+}
