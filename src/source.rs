@@ -18,11 +18,27 @@ const TAB_STOP: usize = 8;
 
 /// Reads a file and returns its raw bytes, with errors that name the file.
 pub fn read_file(path: &Path) -> Result<Vec<u8>> {
-    check_file(path)?;
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+    use std::io::Read;
+    let size = check_file(path)?;
+    let io = |source| Error::Io {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    // Devices and pipes report a length of 0 whatever they hold (`/dev/zero` never ends), so
+    // the limit is enforced on what is actually read, not only on what metadata says.
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    std::fs::File::open(path)
+        .map_err(io)?
+        .take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(Error::TooLarge {
+            path: path.to_path_buf(),
+            size: bytes.len() as u64,
+            limit: MAX_INPUT_BYTES,
+        });
+    }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::Empty {
             path: path.to_path_buf(),

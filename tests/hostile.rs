@@ -708,3 +708,19 @@ fn a_two_megabyte_line_opens_and_scrolls_in_the_reader() {
     let wrapped = state.wrapped();
     assert!(wrapped.len() > 20_000, "the line is wrapped, not cut");
 }
+
+/// A device that never ends reports a length of 0: the limit must hold on what is read, or
+/// `--file /dev/zero` eats all memory.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_endless_device_is_cut_off_with_a_clear_error() {
+    let path = Path::new("/dev/zero");
+    let (output, peak) = run_measuring_peak(path, &["list"]);
+    assert_clear_error(&output, path, "too large");
+    let limit = broker_reader::source::MAX_INPUT_BYTES;
+    assert!(
+        peak < 3 * limit,
+        "peak memory {} MB reading /dev/zero",
+        peak >> 20
+    );
+}
