@@ -13,6 +13,9 @@ use assert_cmd::cargo::cargo_bin_cmd;
 
 /// A hang guard, not a speed test: speed is measured by the benches.
 const GUARD: Duration = Duration::from_secs(120);
+/// The same for the 50 MB file, which takes seconds of CPU in a debug build and many times
+/// that on a loaded machine.
+const LARGE_GUARD: Duration = Duration::from_secs(900);
 
 /// One page in the magazine's layout, on a subject of our own, with `title` and one body
 /// paragraph line replaced by what a test wants to smuggle in.
@@ -531,7 +534,12 @@ fn run_measuring_peak(file: &Path, args: &[&str]) -> (std::process::Output, u64)
         if let Some(status) = child.try_wait().expect("wait") {
             break status;
         }
-        assert!(started.elapsed() < GUARD, "hung on a large file");
+        if started.elapsed() > LARGE_GUARD {
+            // Never leave the child running, whatever the outcome.
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("hung on a large file");
+        }
         std::thread::sleep(Duration::from_millis(20));
     };
     let mut stderr = Vec::new();
@@ -722,5 +730,66 @@ fn an_endless_device_is_cut_off_with_a_clear_error() {
         peak < 3 * limit,
         "peak memory {} MB reading /dev/zero",
         peak >> 20
+    );
+}
+
+/// The terminal going away (tmux killed, ssh dropped, window closed) must end the reader with
+/// its state saved, not leave an orphan spinning on a dead terminal. crossterm's default
+/// event source loops forever when a hung-up terminal reads as end-of-file
+/// (crossterm-rs/crossterm#793), so the reader's event loop never sees SIGHUP or SIGTERM
+/// again; only SIGKILL ends it.
+#[cfg(target_os = "linux")]
+#[test]
+#[ignore = "fails until the reader works around crossterm spinning on a hung-up terminal"]
+fn the_reader_exits_when_its_terminal_goes_away() {
+    use std::process::Command;
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("NOTICE: tmux is not installed; skipping the hang-up test");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let page_path = write(dir.path(), "page.txt", plain_page());
+    let state_home = dir.path().join("state");
+    let socket = format!("hostile-hangup-{}", std::process::id());
+    let tmux = |args: &[&str]| {
+        Command::new("tmux")
+            .args(["-L", &socket])
+            .args(args)
+            .output()
+            .expect("tmux runs")
+    };
+    let reader = format!(
+        "exec env XDG_STATE_HOME='{}' '{}' --file '{}'",
+        state_home.display(),
+        assert_cmd::cargo::cargo_bin!("broker-reader").display(),
+        page_path.display()
+    );
+    tmux(&["new-session", "-d", "-x", "100", "-y", "30", &reader]);
+    let pid = String::from_utf8_lossy(&tmux(&["list-panes", "-F", "#{pane_pid}"]).stdout)
+        .trim()
+        .to_string();
+    assert!(!pid.is_empty(), "no reader pane");
+    let started = std::time::Instant::now();
+    while started.elapsed() < Duration::from_secs(20) {
+        let screen = tmux(&["capture-pane", "-p"]).stdout;
+        if String::from_utf8_lossy(&screen).contains("Fish, water") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    tmux(&["kill-server"]);
+    let proc_dir = PathBuf::from(format!("/proc/{pid}"));
+    let gone = (0..100).any(|_| {
+        std::thread::sleep(Duration::from_millis(100));
+        !proc_dir.exists()
+    });
+    if !gone {
+        // Never leave a spinning reader behind, whatever the outcome.
+        let _ = Command::new("kill").args(["-KILL", &pid]).status();
+    }
+    assert!(gone, "the reader outlived its terminal by 10 s");
+    assert!(
+        state_home.join("broker-reader/state.json").exists(),
+        "the reading position was not saved on hang-up"
     );
 }
