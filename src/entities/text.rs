@@ -110,7 +110,24 @@ pub fn is_function_word(lower: &str) -> bool {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
+/// The character at byte `i` (a char boundary) and its length; a space past the end. Plain
+/// ASCII, most of any text, is read without decoding.
+fn char_at(text: &str, i: usize) -> (char, usize) {
+    match text.as_bytes().get(i) {
+        None => (' ', 1),
+        Some(&b) if b.is_ascii() => (b as char, 1),
+        Some(_) => text
+            .get(i..)
+            .and_then(|rest| rest.chars().next())
+            .map_or((' ', 1), |c| (c, c.len_utf8())),
+    }
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -120,31 +137,27 @@ fn is_apostrophe(c: char) -> bool {
 /// Splits a block into word tokens. Linear in the block length.
 pub fn tokenize(text: &str, heading: bool) -> Vec<Token> {
     let mut tokens = Vec::new();
-    let mut chars = text.char_indices().peekable();
     let mut sentence_start = true;
     let mut prev_end = 0;
-    while let Some((start, c)) = chars.next() {
+    let mut i = 0;
+    while i < text.len() {
+        let (c, len) = char_at(text, i);
         if !is_word_char(c) {
+            i += len;
             continue;
         }
-        let mut end = start + c.len_utf8();
+        let start = i;
+        i += len;
         // A word runs over letters and digits, and over an apostrophe between letters.
-        while let Some(&(i, c)) = chars.peek() {
-            if is_word_char(c) {
-                end = i + c.len_utf8();
-                chars.next();
-            } else if is_apostrophe(c) {
-                let after = text[i + c.len_utf8()..].chars().next();
-                if after.is_some_and(is_word_char) {
-                    end = i + c.len_utf8();
-                    chars.next();
-                } else {
-                    break;
-                }
+        while i < text.len() {
+            let (c, len) = char_at(text, i);
+            if is_word_char(c) || (is_apostrophe(c) && is_word_char(char_at(text, i + len).0)) {
+                i += len;
             } else {
                 break;
             }
         }
+        let mut end = i;
         let full_end = end;
         let gap = &text[prev_end..start];
         if gap.contains(['.', '?', '!', ':', ';']) {
