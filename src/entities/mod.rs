@@ -126,6 +126,8 @@ pub fn extract(issue: &Issue) -> Entities {
         }
     }
     let mut drafts = link::link(&placed);
+    // Every candidate of a large archive at once is the biggest thing extraction holds.
+    drop(placed);
     for d in &mut drafts {
         d.mentions.sort_unstable();
         d.mentions.dedup();
@@ -133,15 +135,16 @@ pub fn extract(issue: &Issue) -> Entities {
     drafts.sort_by_key(|d| d.mentions.first().copied());
 
     let mut list: Vec<Entity> = drafts
-        .iter()
+        .into_iter()
         .enumerate()
-        .map(|(id, d)| Entity {
+        .map(|(id, mut d)| Entity {
             id,
             name: d.name(),
             kind: d.kind(),
             aliases: d.aliases(),
-            description: describe(issue, d),
-            mentions: d.mentions.clone(),
+            description: describe(issue, &d),
+            // Moved, not cloned: the drafts' mentions are not needed again.
+            mentions: std::mem::take(&mut d.mentions),
             related: Vec::new(),
         })
         .collect();

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Measures the reader side by side with `less` and `grep` on this machine, in one run:
+# first frame and key latency in a 200x60 pseudo-terminal (scripts/pty_time.py), `search`
+# against `grep -c -i` (hyperfine), and peak memory (GNU time), on the embedded issue and on
+# the generated 9 MB archive. Prints a Markdown table.
+#
+#   scripts/measure.sh [RUNS]        (needs: python3, less, hyperfine, GNU time)
+#
+# The reader keeps its saved state in a temporary home, so earlier sessions do not change
+# where it opens.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+runs=${1:-20}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+for tool in python3 less hyperfine /usr/bin/time; do
+    command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 2; }
+done
+
+cargo build --release --quiet
+cargo run --release --quiet --example make-archive -- "$work/archive.txt"
+cp assets/the-broker-issue-1.txt "$work/issue.txt"
+bin=$PWD/target/release/broker-reader
+export HOME=$work/home XDG_STATE_HOME=$work/home XDG_CONFIG_HOME=$work/home XDG_DATA_HOME=$work/home
+mkdir -p "$work/home"
+pty="python3 scripts/pty_time.py --runs $runs"
+query=cluster
+
+# JSON field from a pty_time.py result.
+field() { python3 -c 'import json,sys; v=json.loads(sys.argv[1]).get(sys.argv[2]); print("-" if v is None else v)' "$1" "$2"; }
+# Mean time in ms from a hyperfine JSON export.
+mean_ms() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]; print("%.2f ± %.2f" % (r["mean"]*1e3, r["stddev"]*1e3))' "$1" "$2"; }
+# Peak RSS in MB of a command's run.
+rss_mb() { /usr/bin/time -f %M -o "$work/rss" "$@" >/dev/null; awk '{printf "%.1f", $1/1024}' "$work/rss"; }
+
+echo "measuring first frame, keys and memory in a pseudo-terminal ($runs runs each)..." >&2
+less_issue=$($pty --ready issue.txt --anywhere --rss -- less "$work/issue.txt")
+reader_issue=$($pty --ready help --rss -- "$bin")
+less_archive=$($pty --ready archive.txt --anywhere --presses "$runs" --rss -- less "$work/archive.txt")
+reader_archive=$($pty --ready help --settle loaded --presses "$runs" --rss -- "$bin" --file "$work/archive.txt")
+
+echo "timing search against grep..." >&2
+hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/search.json" \
+    "$bin --file $work/archive.txt search $query" "grep -c -i $query $work/archive.txt" >/dev/null 2>&1
+hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/issue.json" \
+    "$bin list" "$bin search $query" >/dev/null 2>&1
+
+size_mb=$(awk -v b="$(stat -c %s "$work/archive.txt")" 'BEGIN { printf "%.1f", b/1048576 }')
+cat <<EOF
+| measure | broker-reader | less / grep |
+|---|---|---|
+| embedded issue: process start, decode+parse+entities+index, \`list\` | $(mean_ms "$work/issue.json" 0) ms | |
+| embedded issue: first frame (200×60) | $(field "$reader_issue" first_frame_ms) ms | less $(field "$less_issue" first_frame_ms) ms |
+| embedded issue: peak memory (reader) | $(awk -v k="$(field "$reader_issue" max_rss_kb)" 'BEGIN{printf "%.1f", k/1024}') MB | less $(awk -v k="$(field "$less_issue" max_rss_kb)" 'BEGIN{printf "%.1f", k/1024}') MB |
+| ${size_mb} MB archive: first frame (200×60) | $(field "$reader_archive" first_frame_ms) ms | less $(field "$less_archive" first_frame_ms) ms |
+| ${size_mb} MB archive: key to end of redraw (\`j\`/\`k\`) | $(field "$reader_archive" key_ms) ms | less $(field "$less_archive" key_ms) ms |
+| ${size_mb} MB archive: \`search $query\`, whole process | $(mean_ms "$work/search.json" 0) ms | \`grep -c -i\` $(mean_ms "$work/search.json" 1) ms |
+| ${size_mb} MB archive: peak memory (reader, fully loaded) | $(awk -v k="$(field "$reader_archive" max_rss_kb)" 'BEGIN{printf "%.1f", k/1024}') MB | less $(awk -v k="$(field "$less_archive" max_rss_kb)" 'BEGIN{printf "%.1f", k/1024}') MB |
+| ${size_mb} MB archive: peak memory (\`search\`) | $(rss_mb "$bin" --file "$work/archive.txt" search $query) MB | grep $(rss_mb grep -c -i $query "$work/archive.txt") MB |
+EOF

@@ -1,0 +1,221 @@
+#!/usr/bin/env python3
+"""Times a full-screen program in a pseudo-terminal, as a user sees it.
+
+    pty_time.py [options] -- COMMAND [ARGS...]
+
+Prints one JSON object:
+  first_frame_ms  launch (fork) until the first screen is complete: the marker given with
+                  --ready has been written after the cursor last moved to the bottom row (or
+                  anywhere, with --anywhere); median of --runs launches
+  key_ms          once the program is idle (and --settle has appeared), a key press until the
+                  last byte of the redraw it causes (`j` and `k` alternately, so every press
+                  moves the view); median of --presses presses
+  key_first_ms    the same, until the first byte of the redraw
+  max_rss_kb      peak resident memory of one run, from GNU time, when --rss is given
+
+Only the standard library is used: pty, select, termios.
+"""
+
+import argparse
+import fcntl
+import json
+import os
+import pty
+import re
+import select
+import signal
+import statistics
+import struct
+import sys
+import tempfile
+import termios
+import time
+
+# Replies to the queries a terminal library may send at start-up, so none waits for a timeout.
+REPLIES = [
+    (b"\x1b[6n", b"\x1b[1;1R"),  # cursor position
+    (b"\x1b[c", b"\x1b[?62;22c"),  # primary device attributes
+    (b"\x1b[?u", b"\x1b[?0u"),  # kitty keyboard flags
+]
+
+
+def spawn(cmd, rows, cols, env):
+    pid, fd = pty.fork()
+    if pid == 0:
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        try:
+            os.execvpe(cmd[0], cmd, env)
+        finally:
+            os._exit(127)
+    return pid, fd
+
+
+def read_some(fd, timeout):
+    ready, _, _ = select.select([fd], [], [], timeout)
+    if not ready:
+        return None
+    try:
+        return os.read(fd, 1 << 16)
+    except OSError:
+        return b""
+
+
+def answer(fd, chunk):
+    for query, reply in REPLIES:
+        if query in chunk:
+            os.write(fd, reply)
+
+
+class Screen:
+    """The bytes a program wrote, and when."""
+
+    def __init__(self, fd):
+        self.fd = fd
+        self.data = b""
+
+    def wait_for(self, done, timeout):
+        """Reads until done(data) holds; returns the time it first held, or None."""
+        end = time.perf_counter() + timeout
+        while time.perf_counter() < end:
+            chunk = read_some(self.fd, max(0.0, end - time.perf_counter()))
+            now = time.perf_counter()
+            if chunk is None:
+                continue
+            if chunk == b"":
+                return None
+            answer(self.fd, chunk)
+            self.data += chunk
+            if done(self.data):
+                return now
+        return None
+
+    def drain(self, quiet):
+        """Reads until nothing comes for `quiet` seconds; returns the time of the last byte."""
+        last = None
+        while True:
+            chunk = read_some(self.fd, quiet)
+            if not chunk:
+                return last
+            last = time.perf_counter()
+            answer(self.fd, chunk)
+            self.data += chunk
+
+
+def frame_done(marker, rows, anywhere):
+    marker = marker.encode()
+    bottom = re.compile(rb"\x1b\[%d;\d+H" % rows)
+
+    def done(data):
+        if anywhere:
+            return marker in data
+        starts = [m.end() for m in bottom.finditer(data)]
+        return bool(starts) and marker in data[starts[-1]:]
+
+    return done
+
+
+def stop(pid, fd, quit_keys):
+    try:
+        os.write(fd, quit_keys.encode())
+    except OSError:
+        pass
+    deadline = time.perf_counter() + 3
+    while time.perf_counter() < deadline:
+        try:
+            read_some(fd, 0.05)
+        except OSError:
+            break
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+    else:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    os.close(fd)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--ready", required=True, help="text on the last row of the first screen")
+    p.add_argument("--anywhere", action="store_true", help="marker may be on any row")
+    p.add_argument("--settle", help="text that shows background work is finished")
+    p.add_argument("--rows", type=int, default=60)
+    p.add_argument("--cols", type=int, default=200)
+    p.add_argument("--runs", type=int, default=10)
+    p.add_argument("--presses", type=int, default=0)
+    p.add_argument("--quit", default="q", help="keys that quit the program")
+    p.add_argument("--rss", action="store_true", help="also report peak memory (GNU time)")
+    p.add_argument("--timeout", type=float, default=30)
+    p.add_argument("cmd", nargs="+")
+    args = p.parse_args()
+
+    env = dict(os.environ, TERM="xterm-256color", LESS="", LESSHISTFILE="-", COLUMNS="",
+               LINES="")
+    env.pop("COLUMNS")
+    env.pop("LINES")
+    done = frame_done(args.ready, args.rows, args.anywhere)
+    result = {}
+
+    frames = []
+    for _ in range(args.runs):
+        start = time.perf_counter()
+        pid, fd = spawn(args.cmd, args.rows, args.cols, env)
+        screen = Screen(fd)
+        seen = screen.wait_for(done, args.timeout)
+        stop(pid, fd, args.quit)
+        if seen is None:
+            sys.exit(f"first screen never showed {args.ready!r}: {screen.data[-400:]!r}")
+        frames.append((seen - start) * 1000)
+        time.sleep(0.05)
+    if frames:
+        result["first_frame_ms"] = round(statistics.median(frames), 2)
+        result["first_frame_min_ms"] = round(min(frames), 2)
+
+    if args.presses:
+        pid, fd = spawn(args.cmd, args.rows, args.cols, env)
+        screen = Screen(fd)
+        if screen.wait_for(done, args.timeout) is None:
+            sys.exit("first screen never showed")
+        if args.settle:
+            settle = args.settle.encode()
+            if screen.wait_for(lambda d: settle in d, args.timeout * 4) is None:
+                sys.exit(f"never settled: {args.settle!r}")
+        screen.drain(0.5)
+        # One press first, so the view can move both ways; it also clears any status message.
+        os.write(fd, b"j")
+        screen.drain(0.3)
+        lasts, firsts = [], []
+        for i in range(args.presses):
+            key = b"k" if i % 2 == 0 else b"j"
+            before = len(screen.data)
+            sent = time.perf_counter()
+            os.write(fd, key)
+            first = screen.wait_for(lambda d: len(d) > before, 5)
+            last = screen.drain(0.15) or first
+            if first is None:
+                sys.exit(f"key {key!r} changed nothing on the screen")
+            firsts.append((first - sent) * 1000)
+            lasts.append((last - sent) * 1000)
+        stop(pid, fd, args.quit)
+        result["key_ms"] = round(statistics.median(lasts), 3)
+        result["key_first_ms"] = round(statistics.median(firsts), 3)
+
+    if args.rss:
+        with tempfile.NamedTemporaryFile("r", suffix=".rss") as out:
+            cmd = ["/usr/bin/time", "-f", "%M", "-o", out.name] + args.cmd
+            pid, fd = spawn(cmd, args.rows, args.cols, env)
+            screen = Screen(fd)
+            screen.wait_for(done, args.timeout)
+            if args.settle:
+                settle = args.settle.encode()
+                screen.wait_for(lambda d: settle in d, args.timeout * 4)
+            screen.drain(0.3)
+            stop(pid, fd, args.quit)
+            text = out.read().strip().splitlines()
+            result["max_rss_kb"] = int(text[-1]) if text and text[-1].isdigit() else None
+
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
