@@ -221,7 +221,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         };
         return match cli.file.as_deref() {
             Some(path) => crate::tui::run_file_configured(path, settings),
-            None => crate::tui::run_configured(Library::embedded()?, settings),
+            None => crate::tui::run_embedded(settings),
         }
         .map(|()| Outcome::Success);
     };

@@ -1,14 +1,16 @@
-//! Opening a large file progressively: a first [`Library`] built from the head of the file, at
-//! once, and the whole file loaded on a background thread.
+//! Opening an issue progressively: a first [`Library`] at once, without entities and, for a
+//! large file, from its head only; the whole of it on a background thread.
 //!
 //! A reader is judged against `less`, which shows the first screen of any file in a few
 //! milliseconds. Decoding, parsing, entity extraction and indexing a 9 MB archive take far
 //! longer, and the first screen needs none of it: it shows the first article. So the head of
 //! the file (up to [`HEAD_BYTES`], cut at a line end) is parsed into a first snapshot while
 //! the caller waits, and a thread then builds the full library and reports each stage, ending
-//! with the library itself. The caller swaps it in when it arrives.
+//! with the library itself. The caller swaps it in when it arrives. Entity extraction (which
+//! also builds its gazetteer automaton and patterns on first use) is left to that thread even
+//! for a small file or the embedded issue, where it is most of the start-up time.
 //!
-//! Small files, and JSON exports (which cannot be cut anywhere), are loaded whole at once.
+//! JSON exports, which cannot be cut anywhere, are loaded whole at once.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -23,9 +25,6 @@ use crate::{Library, entities, parse, search, source};
 /// first screen is full whatever the layout, and little enough to parse in well under a
 /// millisecond.
 pub const HEAD_BYTES: usize = 64 * 1024;
-
-/// Files up to this size are loaded whole: the background work would cost more than it saves.
-pub const PROGRESSIVE_ABOVE: u64 = 4 * HEAD_BYTES as u64;
 
 /// A step of the background load, reported before it starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,7 +67,7 @@ pub enum LoadEvent {
 /// A file being opened: what can be shown now, and the rest on its way.
 #[derive(Debug)]
 pub struct Loading {
-    /// The head of the file, or the whole file when [`Loading::is_complete`].
+    /// The file or its head, without entities; everything when [`Loading::is_complete`].
     pub first: Library,
     events: Option<Receiver<LoadEvent>>,
     thread: Option<JoinHandle<()>>,
@@ -115,49 +114,112 @@ impl Loading {
 /// too large, nothing to parse in its head) are returned here.
 pub fn open_progressive(path: &Path) -> Result<Loading> {
     let (tx, rx) = mpsc::channel();
-    let (first, thread) = open_progressive_with(path, move |event| {
+    let opened = open_progressive_with(path, move |event| {
         // The receiver gone means the caller stopped caring; the load just finishes unseen.
         let _ = tx.send(event);
     })?;
     Ok(Loading {
-        first,
-        events: thread.is_some().then_some(rx),
-        thread,
+        first: opened.first,
+        events: opened.thread.is_some().then_some(rx),
+        thread: opened.thread,
     })
 }
 
+/// What [`open_progressive_with`] returns at once.
+#[derive(Debug)]
+pub struct Opened {
+    /// The first snapshot: the whole issue or its first pages, without entities; or, with no
+    /// `thread`, everything.
+    pub first: Library,
+    /// The thread building the full library, if one was started.
+    pub thread: Option<JoinHandle<()>>,
+    /// True when `first` holds only the head of a larger file, so text is still to come (worth
+    /// telling the user about), not just the entities.
+    pub partial: bool,
+}
+
 /// [`open_progressive`] for callers with their own channel (a terminal loop that takes its own
-/// message type): `sink` receives every [`LoadEvent`] on the loading thread. Returns the first
-/// snapshot and the loading thread, or no thread when the file was loaded whole (`sink` is
-/// then never called).
+/// message type): `sink` receives every [`LoadEvent`] on the loading thread, and is never
+/// called when there is no thread.
 pub fn open_progressive_with(
     path: &Path,
-    mut sink: impl FnMut(LoadEvent) + Send + 'static,
-) -> Result<(Library, Option<JoinHandle<()>>)> {
+    sink: impl FnMut(LoadEvent) + Send + 'static,
+) -> Result<Opened> {
     let size = source::check_file(path)?;
-    if size <= PROGRESSIVE_ABOVE {
-        return Ok((Library::open(path)?, None));
-    }
     let head = read_head(path)?;
-    if crate::looks_like_json(&head) {
-        return Ok((Library::open(path)?, None));
-    }
-    let text = source::decode(&head);
-    let Ok(mut issue) = parse::parse(&text) else {
-        // Nothing recognisable in the head: load it all, for the error or a late first page.
-        return Ok((Library::open(path)?, None));
+    let whole = |path: &Path| {
+        Ok(Opened {
+            first: Library::open(path)?,
+            thread: None,
+            partial: false,
+        })
     };
-    drop_last_page(&mut issue);
-    let first = Library::from_issue(&path.display().to_string(), issue);
+    if crate::looks_like_json(&head) {
+        return whole(path);
+    }
+    let partial = size > head.len() as u64;
+    let Ok(mut issue) = parse::parse(&source::decode(&head)) else {
+        // Nothing recognisable in the head: load it all, for the error or a late first page.
+        return whole(path);
+    };
+    if partial {
+        drop_last_page(&mut issue);
+    }
+    let first = without_entities(&path.display().to_string(), issue);
     let owned = path.to_path_buf();
-    let thread = std::thread::Builder::new()
+    let thread = spawn_loader(path, move |sink| build_file(&owned, sink), sink)?;
+    Ok(Opened {
+        first,
+        thread: Some(thread),
+        partial,
+    })
+}
+
+/// The embedded issue the same way: its text at once, its entities from a thread.
+pub fn embedded_progressive_with(sink: impl FnMut(LoadEvent) + Send + 'static) -> Result<Opened> {
+    let name = Path::new(crate::EMBEDDED_NAME);
+    let text = source::sanitize(crate::EMBEDDED_ISSUE);
+    let issue = parse::parse(&text).map_err(|_| Error::NoPages { path: name.into() })?;
+    let first = without_entities(crate::EMBEDDED_NAME, issue);
+    let thread = spawn_loader(name, |_| Library::embedded(), sink)?;
+    Ok(Opened {
+        first,
+        thread: Some(thread),
+        partial: false,
+    })
+}
+
+/// A snapshot that can be read and searched while entities are found.
+fn without_entities(name: &str, issue: crate::model::Issue) -> Library {
+    let index = search::Index::build(&issue);
+    Library {
+        source_name: name.to_string(),
+        issue,
+        entities: Default::default(),
+        index,
+    }
+}
+
+/// Runs `build` on a new thread, reporting its stages and then its outcome to `sink`.
+fn spawn_loader(
+    path: &Path,
+    build: impl FnOnce(&mut dyn FnMut(LoadEvent)) -> Result<Library> + Send + 'static,
+    mut sink: impl FnMut(LoadEvent) + Send + 'static,
+) -> Result<JoinHandle<()>> {
+    std::thread::Builder::new()
         .name("load".into())
-        .spawn(move || load_all(&owned, &mut sink))
+        .spawn(move || {
+            let started = Instant::now();
+            let event = match build(&mut sink) {
+                Ok(library) => LoadEvent::Done(Box::new(library), started.elapsed()),
+                Err(err) => LoadEvent::Failed(err),
+            };
+            sink(event);
+        })
         .map_err(|source| Error::Io {
             path: path.to_path_buf(),
             source,
-        })?;
-    Ok((first, Some(thread)))
+        })
 }
 
 /// Reads up to [`HEAD_BYTES`], cut after the last complete line so no line is half there.
@@ -172,8 +234,11 @@ fn read_head(path: &Path) -> Result<Vec<u8>> {
         .take(HEAD_BYTES as u64)
         .read_to_end(&mut head)
         .map_err(io)?;
-    // A newline byte is never part of a multi-byte character in UTF-8 or Windows-1252.
-    if let Some(end) = memchr::memrchr(b'\n', &head) {
+    // Cut a head that stops short of the end after its last full line. A newline byte is never
+    // part of a multi-byte character in UTF-8 or Windows-1252.
+    if head.len() == HEAD_BYTES
+        && let Some(end) = memchr::memrchr(b'\n', &head)
+    {
         head.truncate(end + 1);
     }
     Ok(head)
@@ -192,18 +257,9 @@ fn drop_last_page(issue: &mut crate::model::Issue) {
     }
 }
 
-/// The background half: the whole file, stage by stage, holding as little at once as it can
-/// (the raw bytes become the text in place; the text is dropped once parsed).
-fn load_all(path: &Path, sink: &mut dyn FnMut(LoadEvent)) {
-    let started = Instant::now();
-    let event = match build_all(path, sink) {
-        Ok(library) => LoadEvent::Done(Box::new(library), started.elapsed()),
-        Err(err) => LoadEvent::Failed(err),
-    };
-    sink(event);
-}
-
-fn build_all(path: &Path, sink: &mut dyn FnMut(LoadEvent)) -> Result<Library> {
+/// The background half for a file: the whole file, stage by stage, holding as little at once
+/// as it can (the raw bytes become the text in place; the text is dropped once parsed).
+fn build_file(path: &Path, sink: &mut dyn FnMut(LoadEvent)) -> Result<Library> {
     sink(LoadEvent::Progress(Stage::Reading));
     let bytes = source::read_file(path)?;
     sink(LoadEvent::Progress(Stage::Decoding));
@@ -253,18 +309,40 @@ mod tests {
     }
 
     #[test]
-    fn small_files_load_whole() {
+    fn small_files_show_their_text_first_then_entities() {
         let file = write(&archive(2));
         let loading = open_progressive(file.path()).expect("small file loads");
-        assert!(loading.is_complete());
+        assert!(!loading.is_complete());
         let whole = Library::open(file.path()).expect("loads");
         assert_eq!(loading.first.issue, whole.issue);
+        assert!(loading.first.entities.list.is_empty());
+        assert!(!loading.first.search("estuary").is_empty());
+        let full = loading.wait().expect("background load finishes");
+        assert_eq!(full.entities, whole.entities);
+        assert!(!full.entities.list.is_empty());
+    }
+
+    #[test]
+    fn the_embedded_issue_shows_its_text_first_then_entities() {
+        let (tx, rx) = mpsc::channel();
+        let opened = embedded_progressive_with(move |e| {
+            let _ = tx.send(e);
+        })
+        .expect("the embedded issue parses");
+        let whole = Library::embedded().expect("the embedded issue parses");
+        assert_eq!(opened.first.issue, whole.issue);
+        assert!(!opened.partial);
+        let done = rx.iter().find_map(|e| match e {
+            LoadEvent::Done(library, _) => Some(library),
+            _ => None,
+        });
+        assert_eq!(done.map(|l| l.entities), Some(whole.entities));
     }
 
     #[test]
     fn large_files_show_their_head_first_then_everything() {
         let text = archive(1000);
-        assert!(text.len() as u64 > PROGRESSIVE_ABOVE);
+        assert!(text.len() > 4 * HEAD_BYTES);
         let file = write(&text);
         let loading = open_progressive(file.path()).expect("large file opens");
         assert!(!loading.is_complete());
@@ -283,6 +361,16 @@ mod tests {
         assert_eq!(full.issue, whole.issue);
         assert_eq!(full.entities, whole.entities);
         assert_eq!(full.source_name, file.path().display().to_string());
+    }
+
+    #[test]
+    fn json_exports_load_whole() {
+        let library = Library::open(write(&archive(3)).path()).expect("loads");
+        let json = serde_json::to_string(&library.export()).expect("serialises");
+        let loading = open_progressive(write(&json).path()).expect("export loads");
+        assert!(loading.is_complete());
+        assert_eq!(loading.first.issue, library.issue);
+        assert_eq!(loading.first.entities, library.entities);
     }
 
     #[test]

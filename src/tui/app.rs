@@ -469,7 +469,12 @@ impl State {
         // From the per-article bases, not `Issue::block_count`: this runs for every mention
         // drawn in the sidebar, and counting 3000 articles each time made a key press take
         // a third of a second on a large archive.
-        let last = self.library.issue.articles.last().map_or(0, |a| a.blocks.len());
+        let last = self
+            .library
+            .issue
+            .articles
+            .last()
+            .map_or(0, |a| a.blocks.len());
         let total = (self.block_base.last().copied().unwrap_or(0) + last).max(1);
         let base = self.block_base.get(pos.article).copied().unwrap_or(0);
         (base + pos.block) as f64 / total as f64

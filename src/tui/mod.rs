@@ -60,8 +60,16 @@ pub fn run_configured(library: Library, settings: Settings) -> anyhow::Result<()
     run_full(Arc::new(library), &store, settings, warnings, None)
 }
 
-/// Runs the reader on a file. A large file opens on the first pages of it at once; the rest
-/// loads in the background, with its progress in the status bar, and replaces them when ready.
+/// Runs the reader on the embedded issue: its text at once, its entities a moment later.
+pub fn run_embedded(settings: Settings) -> anyhow::Result<()> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let opened = crate::load::embedded_progressive_with(forward(String::new(), false, tx))?;
+    run_opened(opened, rx, settings)
+}
+
+/// Runs the reader on a file. It opens on the text at once (on the first pages of a large
+/// file); entities, and the rest of a large file, load in the background, with their progress
+/// in the status bar, and replace the first view when ready.
 pub fn run_file(path: &std::path::Path) -> anyhow::Result<()> {
     run_file_configured(path, Settings::default())
 }
@@ -73,20 +81,47 @@ pub fn run_file_configured(path: &std::path::Path, settings: Settings) -> anyhow
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let (first, loading) = crate::load::open_progressive_with(path, move |event| {
+    // Whether to report progress is known only once the head is read; the sink checks a flag.
+    let announce = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&announce);
+    let mut announced = forward(name.clone(), true, tx.clone());
+    let mut quiet = forward(name, false, tx);
+    let opened = crate::load::open_progressive_with(path, move |event| {
+        if flag.load(Ordering::Relaxed) {
+            announced(event);
+        } else {
+            quiet(event);
+        }
+    })?;
+    announce.store(opened.partial, Ordering::Relaxed);
+    run_opened(opened, rx, settings)
+}
+
+/// Turns background load events into reader actions; progress and completion are only shown
+/// when `announce` is set (a large file), failures always.
+fn forward(
+    name: String,
+    announce: bool,
+    tx: std::sync::mpsc::Sender<Action>,
+) -> impl FnMut(LoadEvent) + Send + 'static {
+    move |event| {
         let actions = match event {
-            LoadEvent::Progress(stage) => {
+            LoadEvent::Progress(stage) if announce => {
                 vec![Action::Message(format!("{name}: {}", stage.describe()))]
             }
+            LoadEvent::Progress(_) => Vec::new(),
             LoadEvent::Done(library, took) => {
                 let articles = library.issue.articles.len();
-                vec![
-                    Action::LibraryUpdated(action::LibraryHandle(Arc::new(*library))),
-                    Action::Message(format!(
+                let mut actions = vec![Action::LibraryUpdated(action::LibraryHandle(Arc::new(
+                    *library,
+                )))];
+                if announce {
+                    actions.push(Action::Message(format!(
                         "{name}: {articles} articles loaded in {:.1} s",
                         took.as_secs_f64()
-                    )),
-                ]
+                    )));
+                }
+                actions
             }
             LoadEvent::Failed(err) => vec![Action::Message(format!(
                 "{name}: only the first pages could be read: {err}"
@@ -96,16 +131,18 @@ pub fn run_file_configured(path: &std::path::Path, settings: Settings) -> anyhow
             // A closed channel means the reader has quit; the rest of the load is unwanted.
             let _ = tx.send(action);
         }
-    })?;
+    }
+}
+
+fn run_opened(
+    opened: crate::load::Opened,
+    rx: std::sync::mpsc::Receiver<Action>,
+    settings: Settings,
+) -> anyhow::Result<()> {
     let (store, mut warnings) = Store::open();
     warnings.extend(settings.warnings.iter().cloned());
-    run_full(
-        Arc::new(first),
-        &store,
-        settings,
-        warnings,
-        loading.map(|_| rx),
-    )
+    let updates = opened.thread.is_some().then_some(rx);
+    run_full(Arc::new(opened.first), &store, settings, warnings, updates)
 }
 
 /// Runs the reader with a given store. `updates` carries actions from background work, such
