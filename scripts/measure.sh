@@ -5,6 +5,7 @@
 # the generated 9 MB archive. Prints a Markdown table.
 #
 #   scripts/measure.sh [RUNS]        (needs: python3, less, hyperfine, GNU time)
+#   NO_BUILD=1 scripts/measure.sh    (measure the release binary already built)
 #
 # The reader keeps its saved state in a temporary home, so earlier sessions do not change
 # where it opens.
@@ -18,8 +19,12 @@ for tool in python3 less hyperfine /usr/bin/time; do
     command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 2; }
 done
 
-cargo build --release --quiet
-cargo run --release --quiet --example make-archive -- "$work/archive.txt"
+if [ -z "${NO_BUILD:-}" ]; then
+    cargo build --release --quiet
+    cargo run --release --quiet --example make-archive -- "$work/archive.txt"
+else
+    target/release/examples/make-archive "$work/archive.txt"
+fi
 cp assets/the-broker-issue-1.txt "$work/issue.txt"
 bin=$PWD/target/release/broker-reader
 export HOME=$work/home XDG_STATE_HOME=$work/home XDG_CONFIG_HOME=$work/home XDG_DATA_HOME=$work/home

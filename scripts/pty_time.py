@@ -102,14 +102,20 @@ class Screen:
 
 
 def frame_done(marker, rows, anywhere):
+    """True once `marker` has been written on the bottom row (drawn last)."""
     marker = marker.encode()
-    bottom = re.compile(rb"\x1b\[%d;\d+H" % rows)
+    moves = re.compile(rb"\x1b\[(\d+);\d+H")
 
     def done(data):
         if anywhere:
             return marker in data
-        starts = [m.end() for m in bottom.finditer(data)]
-        return bool(starts) and marker in data[starts[-1]:]
+        at = data.find(marker)
+        while at >= 0:
+            rows_before = [m.group(1) for m in moves.finditer(data, 0, at)]
+            if rows_before and int(rows_before[-1]) == rows:
+                return True
+            at = data.find(marker, at + 1)
+        return False
 
     return done
 
