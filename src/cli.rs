@@ -225,7 +225,10 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         }
         .map(|()| Outcome::Success);
     };
-    let library = load(cli.file.as_deref())?;
+    let library = match (&command, cli.file.as_deref()) {
+        (Command::Search { .. }, Some(path)) => Library::open_without_entities(path)?,
+        (_, file) => load(file)?,
+    };
     let styled = cli.color.resolve(tty, no_color.as_deref());
     let outcome = execute_styled(&library, command, &mut out, styled)?;
     out.flush()?;

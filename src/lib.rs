@@ -91,6 +91,16 @@ impl Library {
 
     /// Opens a file: a JSON export, or extracted text in any supported encoding.
     pub fn open(path: &Path) -> Result<Self> {
+        Self::open_with(path, true)
+    }
+
+    /// [`Library::open`] for commands that never look at entities (`search`): on a large
+    /// file, finding them is as much work as parsing, and their working set dominates memory.
+    pub fn open_without_entities(path: &Path) -> Result<Self> {
+        Self::open_with(path, false)
+    }
+
+    fn open_with(path: &Path, with_entities: bool) -> Result<Self> {
         let bytes = source::read_file(path)?;
         let name = path.display().to_string();
         if looks_like_json(&bytes) {
@@ -102,6 +112,14 @@ impl Library {
         })?;
         // The issue holds its own copy of the text; keeping both would double peak memory.
         drop(text);
+        if !with_entities {
+            return Ok(Self {
+                source_name: name,
+                index: search::Index::build(&issue),
+                issue,
+                entities: Entities::default(),
+            });
+        }
         Ok(Self::from_issue(&name, issue))
     }
 

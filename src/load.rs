@@ -364,6 +364,18 @@ mod tests {
     }
 
     #[test]
+    fn opening_without_entities_keeps_text_and_search() {
+        let file = write(&archive(3));
+        let whole = Library::open(file.path()).expect("loads");
+        let bare = Library::open_without_entities(file.path()).expect("loads");
+        assert_eq!(bare.issue, whole.issue);
+        assert!(bare.entities.list.is_empty());
+        assert!(!whole.entities.list.is_empty());
+        assert_eq!(bare.search("dredgers"), whole.search("dredgers"));
+        assert_eq!(bare.search("dredgers").len(), 3);
+    }
+
+    #[test]
     fn json_exports_load_whole() {
         let library = Library::open(write(&archive(3)).path()).expect("loads");
         let json = serde_json::to_string(&library.export()).expect("serialises");
