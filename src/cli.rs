@@ -83,6 +83,7 @@ pub enum Command {
     },
     /// Find a word or phrase in every article (smart case: a capital makes it exact).
     Search {
+        /// The word or phrase to find.
         query: String,
         /// Print JSON instead of text.
         #[arg(long)]
@@ -99,6 +100,7 @@ pub enum Command {
     },
     /// Write the whole issue as JSON, Markdown or plain text.
     Export {
+        /// The output format.
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
     },
@@ -693,12 +695,59 @@ pub fn man(out: &mut dyn Write, keymap: &Keymap) -> io::Result<()> {
     page.render_synopsis_section(out)?;
     page.render_description_section(out)?;
     page.render_options_section(out)?;
-    page.render_subcommands_section(out)?;
+    // One page for everything: clap_mangen's own section points at a page per command.
     writeln!(out, ".SH COMMANDS")?;
+    writeln!(
+        out,
+        "Without a command the reader opens in the terminal (see \\fBKEYS\\fR)."
+    )?;
     for sub in command.get_subcommands() {
-        writeln!(out, ".TP\n\\fB{}\\fR", roff(sub.get_name()))?;
+        let mut usage = format!("\\fB{}\\fR", roff(sub.get_name()));
+        let mut options = Vec::new();
+        for arg in sub.get_arguments() {
+            if arg.is_global_set() || matches!(arg.get_id().as_str(), "help" | "version") {
+                continue;
+            }
+            let value = arg
+                .get_value_names()
+                .and_then(|v| v.first())
+                .map_or_else(|| arg.get_id().as_str().to_uppercase(), |v| v.to_string());
+            let name = match (arg.get_long(), arg.get_short()) {
+                (Some(long), Some(short)) => {
+                    format!("\\fB\\-{short}\\fR, \\fB\\-\\-{}\\fR", roff(long))
+                }
+                (Some(long), None) => format!("\\fB\\-\\-{}\\fR", roff(long)),
+                _ => {
+                    usage.push_str(&format!(" \\fI{}\\fR", roff(&value)));
+                    format!("\\fI{}\\fR", roff(&value))
+                }
+            };
+            let takes_value = arg.get_action().takes_values() && arg.get_long().is_some();
+            let name = if takes_value {
+                format!("{name} \\fI{}\\fR", roff(&value))
+            } else {
+                name
+            };
+            let mut help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+            let possible: Vec<String> = arg
+                .get_possible_values()
+                .iter()
+                .map(|v| v.get_name().to_string())
+                .collect();
+            if !possible.is_empty() && takes_value {
+                help.push_str(&format!(" ({})", possible.join(", ")));
+            }
+            options.push((name, help));
+        }
+        if !options.is_empty() && options.iter().any(|(n, _)| n.contains("\\-\\-")) {
+            usage.push_str(" [options]");
+        }
+        writeln!(out, ".TP\n{usage}")?;
         if let Some(about) = sub.get_about() {
             writeln!(out, "{}", roff(&about.to_string()))?;
+        }
+        for (name, help) in options {
+            writeln!(out, ".RS\n.TP\n{name}\n{}\n.RE", roff(&help))?;
         }
     }
     writeln!(out, ".SH KEYS")?;

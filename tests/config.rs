@@ -293,3 +293,32 @@ fn the_readme_example_is_a_valid_config() {
     let config = Config::parse(&readme[start..end]).expect("the README example loads");
     assert!(!config.keys.is_empty() && !config.colours.is_empty());
 }
+
+#[test]
+fn layout_settings_shape_the_screen() {
+    use broker_reader::tui::app::Pane;
+    use broker_reader::tui::view::{panes, panes_with};
+    use ratatui::layout::Rect;
+    let area = Rect::new(0, 0, 160, 40);
+    let default = panes(area, Pane::Body).expect("fits");
+    assert!(default.sidebar.is_some());
+    let config = Config::parse("[layout]\nsidebar = false\n").expect("valid");
+    let off = panes_with(area, Pane::Body, &config.layout).expect("fits");
+    assert!(off.sidebar.is_none() && off.articles.is_some());
+    assert!(off.body.map(|r| r.width) > default.body.map(|r| r.width));
+    // Focusing the sidebar still shows it.
+    let focused = panes_with(area, Pane::Sidebar, &config.layout).expect("fits");
+    assert!(focused.sidebar.is_some());
+    let config = Config::parse("[layout]\nsidebar_width = 30\n").expect("valid");
+    let narrow = panes_with(area, Pane::Body, &config.layout).expect("fits");
+    assert_eq!(narrow.sidebar.map(|r| r.width), Some(30));
+    // The text column starts at the configured width.
+    let config = Config::parse("[layout]\nmax_width = 50\n").expect("valid");
+    let mut state = State::new(common::library());
+    state.configure(config.keymap(), Theme::mono(), config.layout);
+    broker_reader::tui::app::update(
+        &mut state,
+        broker_reader::tui::action::Action::Resize(200, 40),
+    );
+    assert_eq!(state.text_width(), 50);
+}
