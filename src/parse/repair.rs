@@ -202,7 +202,13 @@ pub fn repair_drop_cap(text: &str) -> Cow<'_, str> {
     };
     let joined = format!("{cap}{fragment}");
     let real_letter_word = matches!(cap, 'A' | 'I');
-    let joins = lexicon::is_word(&joined) && !(real_letter_word && lexicon::is_word(fragment));
+    // The word list also holds the letters of the alphabet; a lone `n` after `I` is the rest
+    // of `In`, not a word.
+    let fragment_is_word = match fragment.chars().count() {
+        1 => fragment == "a",
+        _ => lexicon::is_word(fragment),
+    };
+    let joins = lexicon::is_word(&joined) && !(real_letter_word && fragment_is_word);
     if !joins {
         return Cow::Borrowed(text);
     }
@@ -481,6 +487,9 @@ mod tests {
         assert_eq!(repair_drop_cap("A fter three"), "After three");
         assert_eq!(repair_drop_cap("W hen Paraguayans"), "When Paraguayans");
         assert_eq!(repair_drop_cap("‘S ince then’"), "‘Since then’");
+        assert_eq!(repair_drop_cap("I n 1998 the"), "In 1998 the");
+        assert_eq!(repair_drop_cap("I t was"), "It was");
+        assert_eq!(repair_drop_cap("A n old"), "An old");
     }
 
     #[test]

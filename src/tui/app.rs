@@ -6,6 +6,8 @@
 //! block, byte offset); screen rows are derived from the wrap cache, so a resize, a change of
 //! text width or a newer [`Library`] never loses the reader's place.
 
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config as MatcherConfig, Matcher, Utf32Str};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -799,59 +801,26 @@ fn picker_key(state: &mut State, mut picker: Picker, action: Action) -> bool {
     true
 }
 
-/// Entities whose name or an alias fuzzily matches `query`, best first; all when empty.
+/// Entities whose name or an alias fuzzily matches `query`, best first (then most mentioned);
+/// all of them when the query is empty. Scoring is nucleo's, the matcher helix and television
+/// use, so the picker ranks the way users of those tools expect.
 pub fn pick(state: &State, query: &str) -> Vec<EntityId> {
     let list = &state.library.entities.list;
-    let mut scored: Vec<(i64, usize, EntityId)> = list
+    let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
+    let mut matcher = Matcher::new(MatcherConfig::DEFAULT);
+    let mut buf = Vec::new();
+    let mut scored: Vec<(u32, usize, EntityId)> = list
         .iter()
         .filter_map(|e| {
             let best = std::iter::once(&e.name)
                 .chain(&e.aliases)
-                .filter_map(|name| fuzzy_score(query, name))
+                .filter_map(|name| pattern.score(Utf32Str::new(name, &mut buf), &mut matcher))
                 .max()?;
             Some((best, e.mentions.len(), e.id))
         })
         .collect();
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
     scored.into_iter().map(|(_, _, id)| id).collect()
-}
-
-/// Subsequence match ignoring case: consecutive letters and word starts score higher, later
-/// first letters lower. `None` when `query`'s letters do not all appear in order.
-pub fn fuzzy_score(query: &str, candidate: &str) -> Option<i64> {
-    let query: Vec<char> = query
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect();
-    if query.is_empty() {
-        return Some(0);
-    }
-    let mut score = 0i64;
-    let mut qi = 0;
-    let mut prev_match: Option<usize> = None;
-    let mut first = None;
-    let mut prev_char = ' ';
-    for (ci, c) in candidate.chars().enumerate() {
-        if qi == query.len() {
-            break;
-        }
-        let lower = c.to_lowercase().next().unwrap_or(c);
-        if lower == query[qi] {
-            score += 10;
-            if prev_match.is_some_and(|p| p + 1 == ci) {
-                score += 15;
-            }
-            if !prev_char.is_alphanumeric() {
-                score += 20;
-            }
-            first.get_or_insert(ci);
-            prev_match = Some(ci);
-            qi += 1;
-        }
-        prev_char = c;
-    }
-    (qi == query.len()).then(|| score - first.unwrap_or(0) as i64)
 }
 
 /// Opens an entity's detail in the sidebar; `jump` also goes to its first mention.
