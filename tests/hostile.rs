@@ -740,7 +740,6 @@ fn an_endless_device_is_cut_off_with_a_clear_error() {
 /// again; only SIGKILL ends it.
 #[cfg(target_os = "linux")]
 #[test]
-#[ignore = "fails until the reader works around crossterm spinning on a hung-up terminal"]
 fn the_reader_exits_when_its_terminal_goes_away() {
     use std::process::Command;
     if Command::new("tmux").arg("-V").output().is_err() {

@@ -16,10 +16,10 @@ pub mod theme;
 pub mod view;
 pub mod wrap;
 
-use std::io::stdout;
+use std::io::{IsTerminal, stdout};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::Receiver;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -191,6 +191,11 @@ fn run_full(
     let guard = Restore;
     let _ = execute!(stdout(), EnableMouseCapture);
     let result = event_loop(&mut terminal, &mut state, &stop, updates.as_ref());
+    if terminal.show_cursor().is_err() {
+        // The terminal is gone. Dropping it would retry and report the failure with
+        // `eprintln!`, which panics on a hung-up terminal; there is nothing left to restore.
+        std::mem::forget(terminal);
+    }
     drop(guard);
 
     let saved = state.saved(saved);
@@ -206,7 +211,9 @@ struct Restore;
 impl Drop for Restore {
     fn drop(&mut self) {
         let _ = execute!(stdout(), DisableMouseCapture);
-        ratatui::restore();
+        // Not `ratatui::restore`: it reports failure with `eprintln!`, which panics when the
+        // terminal has hung up, and the panic would abort the process before it saves.
+        let _ = ratatui::try_restore();
     }
 }
 
@@ -219,6 +226,8 @@ fn event_loop(
     let size = terminal.size()?;
     update(state, Action::Resize(size.width, size.height));
     terminal.draw(|frame| view::view(frame, state))?;
+    let input = spawn_input_reader();
+    let had_terminal = std::io::stdout().is_terminal();
     while !state.quit && !stop.load(Ordering::Relaxed) {
         let mut changed = false;
         if let Some(rx) = updates {
@@ -226,21 +235,34 @@ fn event_loop(
                 changed |= update(state, action);
             }
         }
-        if ct::poll(TICK)? {
-            let mut events = vec![ct::read()?];
-            while events.len() < BURST && ct::poll(Duration::ZERO)? {
-                events.push(ct::read()?);
-            }
-            // Each key is looked up after the previous one took effect: `/` opens the prompt
-            // and the letters typed right after it belong to the prompt.
-            for event in event::merge_resizes(events) {
-                if let Some(action) = event::to_action(state, &event) {
-                    changed |= update(state, action);
+        match input.recv_timeout(TICK) {
+            Ok(first) => {
+                let mut events = vec![first?];
+                while events.len() < BURST {
+                    match input.try_recv() {
+                        Ok(event) => events.push(event?),
+                        Err(_) => break,
+                    }
                 }
-                if state.quit {
+                // Each key is looked up after the previous one took effect: `/` opens the
+                // prompt and the letters typed right after it belong to the prompt.
+                for event in event::merge_resizes(events) {
+                    if let Some(action) = event::to_action(state, &event) {
+                        changed |= update(state, action);
+                    }
+                    if state.quit {
+                        break;
+                    }
+                }
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                // A hung-up terminal stops answering terminal queries; leave (and save)
+                // rather than run on as an orphan.
+                if had_terminal && !std::io::stdout().is_terminal() {
                     break;
                 }
             }
+            Err(RecvTimeoutError::Disconnected) => break,
         }
         if !state.effects.is_empty() {
             changed |= perform_effects(state);
@@ -250,6 +272,28 @@ fn event_loop(
         }
     }
     Ok(())
+}
+
+/// Reads terminal events on a thread of their own. crossterm's reader can spin without
+/// returning once the terminal is gone (end of file on the tty), and a loop blocked inside it
+/// could never notice SIGHUP or SIGTERM; with the reads elsewhere, the loop keeps its tick,
+/// saves and leaves, and the process exit ends the reading thread.
+fn spawn_input_reader() -> Receiver<std::io::Result<ct::Event>> {
+    let (tx, rx) = mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name("terminal-input".into())
+        .spawn(move || {
+            loop {
+                let event = ct::read();
+                let failed = event.is_err();
+                if tx.send(event).is_err() || failed {
+                    break;
+                }
+            }
+        });
+    // Without the thread the receiver reports itself disconnected and the loop ends cleanly.
+    drop(spawned);
+    rx
 }
 
 /// Does what `update` asked for outside the state; a failure becomes a status message.
