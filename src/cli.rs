@@ -227,9 +227,20 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         }
         .map(|()| Outcome::Success);
     };
-    let library = match (&command, cli.file.as_deref()) {
-        (Command::Search { .. }, Some(path)) => Library::open_without_entities(path)?,
-        (_, file) => load(file)?,
+    // Finding entities costs more than parsing (most of it building the gazetteer's
+    // automaton), so commands that never show them skip it.
+    let needs_entities = matches!(
+        command,
+        Command::Entities { .. }
+            | Command::Export {
+                format: Format::Json,
+                ..
+            }
+    );
+    let library = match cli.file.as_deref() {
+        _ if needs_entities => load(cli.file.as_deref())?,
+        Some(path) => Library::open_without_entities(path)?,
+        None => Library::embedded_without_entities()?,
     };
     let styled = cli.color.resolve(tty, no_color.as_deref());
     let outcome = execute_styled(&library, command, &mut out, styled)?;

@@ -60,6 +60,27 @@ impl Library {
         Self::from_text(EMBEDDED_NAME, EMBEDDED_ISSUE)
     }
 
+    /// The embedded issue with its text and search index but no entities, for commands that
+    /// never show them.
+    pub fn embedded_without_entities() -> Result<Self> {
+        let text = source::sanitize(EMBEDDED_ISSUE);
+        let issue = parse::parse(&text).map_err(|_| Error::NoPages {
+            path: EMBEDDED_NAME.into(),
+        })?;
+        Ok(Self::without_entities(EMBEDDED_NAME, issue))
+    }
+
+    /// An issue that can be read and searched while (or instead of) finding its entities.
+    pub fn without_entities(name: &str, issue: Issue) -> Self {
+        let index = search::Index::build(&issue);
+        Self {
+            source_name: name.to_string(),
+            issue,
+            entities: Entities::default(),
+            index,
+        }
+    }
+
     /// Parses text already decoded; `name` is used in errors.
     pub fn from_text(name: &str, text: &str) -> Result<Self> {
         let text = source::sanitize(text);
@@ -113,12 +134,7 @@ impl Library {
         // The issue holds its own copy of the text; keeping both would double peak memory.
         drop(text);
         if !with_entities {
-            return Ok(Self {
-                source_name: name,
-                index: search::Index::build(&issue),
-                issue,
-                entities: Entities::default(),
-            });
+            return Ok(Self::without_entities(&name, issue));
         }
         Ok(Self::from_issue(&name, issue))
     }

@@ -165,7 +165,7 @@ pub fn open_progressive_with(
     if partial {
         drop_last_page(&mut issue);
     }
-    let first = without_entities(&path.display().to_string(), issue);
+    let first = Library::without_entities(&path.display().to_string(), issue);
     let owned = path.to_path_buf();
     let thread = spawn_loader(path, move |sink| build_file(&owned, sink), sink)?;
     Ok(Opened {
@@ -180,24 +180,13 @@ pub fn embedded_progressive_with(sink: impl FnMut(LoadEvent) + Send + 'static) -
     let name = Path::new(crate::EMBEDDED_NAME);
     let text = source::sanitize(crate::EMBEDDED_ISSUE);
     let issue = parse::parse(&text).map_err(|_| Error::NoPages { path: name.into() })?;
-    let first = without_entities(crate::EMBEDDED_NAME, issue);
+    let first = Library::without_entities(crate::EMBEDDED_NAME, issue);
     let thread = spawn_loader(name, |_| Library::embedded(), sink)?;
     Ok(Opened {
         first,
         thread: Some(thread),
         partial: false,
     })
-}
-
-/// A snapshot that can be read and searched while entities are found.
-fn without_entities(name: &str, issue: crate::model::Issue) -> Library {
-    let index = search::Index::build(&issue);
-    Library {
-        source_name: name.to_string(),
-        issue,
-        entities: Default::default(),
-        index,
-    }
 }
 
 /// Runs `build` on a new thread, reporting its stages and then its outcome to `sink`.
