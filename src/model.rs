@@ -150,6 +150,29 @@ impl Issue {
     }
 }
 
+#[cfg(test)]
+impl Issue {
+    /// An issue of plain paragraphs, one slice of texts per article, for unit tests.
+    pub(crate) fn of_paragraphs(articles: &[&[&str]]) -> Self {
+        Issue {
+            articles: articles
+                .iter()
+                .enumerate()
+                .map(|(i, texts)| Article {
+                    id: i + 1,
+                    title: format!("Article {}", i + 1),
+                    blocks: texts
+                        .iter()
+                        .map(|t| Block::new(BlockKind::Paragraph, *t))
+                        .collect(),
+                    ..Article::default()
+                })
+                .collect(),
+            ..Issue::default()
+        }
+    }
+}
+
 /// Article indices are 0-based in memory and 1-based wherever users or scripts see them.
 mod one_based {
     use serde::{Deserialize, Deserializer, Serializer, de::Error};

@@ -305,25 +305,9 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Article, Block, BlockKind};
 
     fn issue(blocks: &[&[&str]]) -> Issue {
-        Issue {
-            articles: blocks
-                .iter()
-                .enumerate()
-                .map(|(i, texts)| Article {
-                    id: i + 1,
-                    title: format!("Article {}", i + 1),
-                    blocks: texts
-                        .iter()
-                        .map(|t| Block::new(BlockKind::Paragraph, *t))
-                        .collect(),
-                    ..Article::default()
-                })
-                .collect(),
-            ..Issue::default()
-        }
+        Issue::of_paragraphs(blocks)
     }
 
     #[test]

@@ -263,25 +263,9 @@ fn rank_by_article(articles: usize, mentions: &[(Position, EntityId)]) -> Vec<Ve
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Article, Block, BlockKind};
 
     fn issue(articles: &[&[&str]]) -> Issue {
-        Issue {
-            articles: articles
-                .iter()
-                .enumerate()
-                .map(|(i, blocks)| Article {
-                    id: i + 1,
-                    title: format!("Article {}", i + 1),
-                    blocks: blocks
-                        .iter()
-                        .map(|t| Block::new(BlockKind::Paragraph, *t))
-                        .collect(),
-                    ..Article::default()
-                })
-                .collect(),
-            ..Issue::default()
-        }
+        Issue::of_paragraphs(articles)
     }
 
     fn named<'a>(e: &'a Entities, name: &str) -> &'a Entity {
