@@ -14,20 +14,7 @@ use ratatui::style::Modifier;
 
 const SIZES: [(u16, u16); 3] = [(120, 40), (80, 24), (40, 12)];
 
-fn state(w: u16, h: u16) -> State {
-    let mut s = State::new(common::library());
-    update(&mut s, Action::Resize(w, h));
-    s
-}
-
-fn keys(s: &mut State, names: &str) {
-    for name in names.split(' ').filter(|n| !n.is_empty()) {
-        let key: Key = name.parse().expect("valid key name");
-        if let Some(action) = s.action_for(key) {
-            update(s, action);
-        }
-    }
-}
+use common::{keys, state};
 
 fn type_text(s: &mut State, text: &str) {
     for c in text.chars() {

@@ -11,21 +11,7 @@ use broker_reader::tui::action::{Action, LibraryHandle, Mouse, MouseKind};
 use broker_reader::tui::app::{Overlay, Pane, STATE_FILE, Saved, State, update};
 use broker_reader::tui::keymap::Key;
 
-fn state(w: u16, h: u16) -> State {
-    let mut s = State::new(common::library());
-    update(&mut s, Action::Resize(w, h));
-    s
-}
-
-/// Presses keys given as space-separated names (`"/ M R C enter"`).
-fn keys(s: &mut State, names: &str) {
-    for name in names.split(' ').filter(|n| !n.is_empty()) {
-        let key: Key = name.parse().expect("valid key name");
-        if let Some(action) = s.action_for(key) {
-            update(s, action);
-        }
-    }
-}
+use common::{keys, state};
 
 fn type_text(s: &mut State, text: &str) {
     for c in text.chars() {

@@ -8,6 +8,9 @@ use std::sync::Arc;
 use broker_reader::Library;
 use broker_reader::entities::{Entities, Entity, EntityKind};
 use broker_reader::model::{Article, Block, BlockKind, Issue, Position};
+use broker_reader::tui::action::Action;
+use broker_reader::tui::app::{State, update};
+use broker_reader::tui::keymap::Key;
 
 fn para(text: &str) -> Block {
     Block::new(BlockKind::Paragraph, text)
@@ -207,4 +210,21 @@ pub fn library() -> Arc<Library> {
     let mut library = Library::from_issue("test-issue.txt", issue);
     library.entities = entities(&library.issue);
     Arc::new(library)
+}
+
+/// A reader on [`library`] with a screen of `w`×`h`.
+pub fn state(w: u16, h: u16) -> State {
+    let mut s = State::new(library());
+    update(&mut s, Action::Resize(w, h));
+    s
+}
+
+/// Presses keys given as space-separated names (`"/ M R C enter"`).
+pub fn keys(s: &mut State, names: &str) {
+    for name in names.split(' ').filter(|n| !n.is_empty()) {
+        let key: Key = name.parse().expect("valid key name");
+        if let Some(action) = s.action_for(key) {
+            update(s, action);
+        }
+    }
 }
