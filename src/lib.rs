@@ -2,23 +2,19 @@
 //!
 //! Data flows one way: bytes ([`source`]) → clean text → parsed [`model::Issue`] ([`parse`])
 //! → [`entities`] and a [`search`] index, gathered in a [`Library`] that the command line
-//! ([`cli`]) and the terminal reader ([`tui`]) only read. The domain modules never import the
-//! terminal crates.
+//! ([`cli`]) and the terminal reader ([`tui`]) only read. The domain modules live in the
+//! `broker-core` crate, which has no terminal crates among its dependencies, and are
+//! re-exported here under their own names.
 
 #![forbid(unsafe_code)]
 
 pub mod cli;
 pub mod config;
-pub mod entities;
-pub mod error;
-pub mod lexicon;
 pub mod load;
-pub mod model;
-pub mod parse;
-pub mod search;
-pub mod source;
 pub mod store;
 pub mod tui;
+
+pub use broker_core::{entities, error, lexicon, model, parse, search, source};
 
 use std::path::Path;
 

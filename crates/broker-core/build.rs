@@ -5,7 +5,7 @@ use std::fs;
 use std::path::PathBuf;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let source = "assets/words/english.txt";
+    let source = "../../assets/words/english.txt";
     println!("cargo:rerun-if-changed={source}");
     let text = fs::read_to_string(source)?;
     let mut common: Vec<String> = Vec::new();

@@ -6,7 +6,10 @@ use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
-static PLACES: &str = include_str!("../../assets/gazetteer/places.tsv");
+static PLACES: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../assets/gazetteer/places.tsv"
+));
 
 /// A place name found in a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
