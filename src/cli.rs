@@ -227,8 +227,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         }
         .map(|()| Outcome::Success);
     };
-    // Finding entities costs more than parsing (most of it building the gazetteer's
-    // automaton), so commands that never show them skip it.
+    // In a file, finding entities costs more than parsing (most of it building the
+    // gazetteer's automaton), so commands that never show them skip it. The embedded issue
+    // comes with its entities found at build time.
     let needs_entities = matches!(
         command,
         Command::Entities { .. }
@@ -238,9 +239,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             }
     );
     let library = match cli.file.as_deref() {
-        _ if needs_entities => load(cli.file.as_deref())?,
-        Some(path) => Library::open_without_entities(path)?,
-        None => Library::embedded_without_entities()?,
+        Some(path) if !needs_entities => Library::open_without_entities(path)?,
+        file => load(file)?,
     };
     let styled = cli.color.resolve(tty, no_color.as_deref());
     let outcome = execute_styled(&library, command, &mut out, styled)?;

@@ -28,6 +28,10 @@ use model::Issue;
 /// The issue this reader ships with, byte for byte as extracted; repaired in code.
 pub const EMBEDDED_ISSUE: &str = include_str!("../assets/the-broker-issue-1.txt");
 
+/// [`EMBEDDED_ISSUE`] parsed, with its entities, by build.rs with this same code: a postcard
+/// encoding of `(Issue, Entities)`.
+const EMBEDDED_PARSED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/embedded.postcard"));
+
 /// Name shown for the embedded issue where a file name would be.
 pub const EMBEDDED_NAME: &str = "the-broker-issue-1.txt (embedded)";
 
@@ -51,19 +55,32 @@ pub struct Export {
 }
 
 impl Library {
-    /// The embedded issue.
+    /// The embedded issue, with its entities: decoded from the copy the build parsed, which
+    /// takes microseconds where parsing and finding entities take milliseconds (most of it
+    /// compiling patterns and building the gazetteer's automaton).
     pub fn embedded() -> Result<Self> {
-        Self::from_text(EMBEDDED_NAME, EMBEDDED_ISSUE)
+        match Self::decode_parsed(EMBEDDED_PARSED) {
+            Some(library) => Ok(library),
+            // Only a broken build gets here; the text is in the binary too, so parse it.
+            None => Self::from_text(EMBEDDED_NAME, EMBEDDED_ISSUE),
+        }
     }
 
-    /// The embedded issue with its text and search index but no entities, for commands that
-    /// never show them.
-    pub fn embedded_without_entities() -> Result<Self> {
-        let text = source::sanitize(EMBEDDED_ISSUE);
-        let issue = parse::parse(&text).map_err(|_| Error::NoPages {
-            path: EMBEDDED_NAME.into(),
-        })?;
-        Ok(Self::without_entities(EMBEDDED_NAME, issue))
+    /// The embedded issue from bytes written by build.rs, or `None` if they do not decode
+    /// exactly (bytes left over mean the two ends disagree on the layout).
+    fn decode_parsed(bytes: &[u8]) -> Option<Self> {
+        let ((issue, entities), rest): ((Issue, Entities), _) =
+            postcard::take_from_bytes(bytes).ok()?;
+        if !rest.is_empty() {
+            return None;
+        }
+        let index = search::Index::build(&issue);
+        Some(Self {
+            source_name: EMBEDDED_NAME.to_string(),
+            issue,
+            entities,
+            index,
+        })
     }
 
     /// An issue that can be read and searched while (or instead of) finding its entities.
@@ -193,4 +210,36 @@ fn clean_imported(mut issue: Issue) -> Issue {
         article.blocks.retain(|b| !b.text.is_empty());
     }
     issue
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_embedded_issue_is_what_the_code_parses_today() {
+        let shipped = Library::decode_parsed(EMBEDDED_PARSED).expect("the build's copy decodes");
+        let fresh = Library::from_text(EMBEDDED_NAME, EMBEDDED_ISSUE).expect("it parses");
+        assert_eq!(shipped.issue, fresh.issue);
+        assert_eq!(shipped.entities, fresh.entities);
+        assert_eq!(shipped.source_name, fresh.source_name);
+        assert!(!shipped.entities.list.is_empty());
+        assert_eq!(shipped.search("broker"), fresh.search("broker"));
+    }
+
+    #[test]
+    fn a_damaged_shipped_copy_is_refused_not_trusted() {
+        let bytes = EMBEDDED_PARSED;
+        for cut in [0, 1, bytes.len() / 2, bytes.len() - 1] {
+            assert!(
+                Library::decode_parsed(&bytes[..cut]).is_none(),
+                "cut at {cut}"
+            );
+        }
+        let mut longer = bytes.to_vec();
+        longer.push(0);
+        assert!(Library::decode_parsed(&longer).is_none());
+        let other = postcard::to_allocvec(&("a title", 3_u32)).expect("encodes");
+        assert!(Library::decode_parsed(&other).is_none());
+    }
 }

@@ -8,7 +8,8 @@
 //! the caller waits, and a thread then builds the full library and reports each stage, ending
 //! with the library itself. The caller swaps it in when it arrives. Entity extraction (which
 //! also builds its gazetteer automaton and patterns on first use) is left to that thread even
-//! for a small file or the embedded issue, where it is most of the start-up time.
+//! for a small file, where it is most of the start-up time. (The embedded issue needs none of
+//! this: the build parsed it, see [`Library::embedded`].)
 //!
 //! JSON exports, which cannot be cut anywhere, are loaded whole at once.
 
@@ -175,20 +176,6 @@ pub fn open_progressive_with(
     })
 }
 
-/// The embedded issue the same way: its text at once, its entities from a thread.
-pub fn embedded_progressive_with(sink: impl FnMut(LoadEvent) + Send + 'static) -> Result<Opened> {
-    let name = Path::new(crate::EMBEDDED_NAME);
-    let text = source::sanitize(crate::EMBEDDED_ISSUE);
-    let issue = parse::parse(&text).map_err(|_| Error::NoPages { path: name.into() })?;
-    let first = Library::without_entities(crate::EMBEDDED_NAME, issue);
-    let thread = spawn_loader(name, |_| Library::embedded(), sink)?;
-    Ok(Opened {
-        first,
-        thread: Some(thread),
-        partial: false,
-    })
-}
-
 /// Runs `build` on a new thread, reporting its stages and then its outcome to `sink`.
 fn spawn_loader(
     path: &Path,
@@ -309,23 +296,6 @@ mod tests {
         let full = loading.wait().expect("background load finishes");
         assert_eq!(full.entities, whole.entities);
         assert!(!full.entities.list.is_empty());
-    }
-
-    #[test]
-    fn the_embedded_issue_shows_its_text_first_then_entities() {
-        let (tx, rx) = mpsc::channel();
-        let opened = embedded_progressive_with(move |e| {
-            let _ = tx.send(e);
-        })
-        .expect("the embedded issue parses");
-        let whole = Library::embedded().expect("the embedded issue parses");
-        assert_eq!(opened.first.issue, whole.issue);
-        assert!(!opened.partial);
-        let done = rx.iter().find_map(|e| match e {
-            LoadEvent::Done(library, _) => Some(library),
-            _ => None,
-        });
-        assert_eq!(done.map(|l| l.entities), Some(whole.entities));
     }
 
     #[test]

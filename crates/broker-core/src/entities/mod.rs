@@ -77,7 +77,9 @@ pub struct Entity {
 }
 
 /// All entities of an issue, with look-ups the front ends need.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// Serialisable so the reader's build can ship the embedded issue's entities ready made.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entities {
     pub list: Vec<Entity>,
     /// For each article, the entities mentioned in it, most mentioned first.
