@@ -8,12 +8,48 @@ use super::EntityKind;
 use super::names::{Candidate, Role};
 use crate::model::Position;
 
-/// A candidate placed in the issue.
-#[derive(Debug, Clone)]
-pub struct Placed {
-    pub article: usize,
-    pub block: usize,
-    pub candidate: Candidate,
+/// A candidate without a sure kind, kept until every sure one is linked. Only what steps 3
+/// and 4 read is kept, and the name is interned: a large archive has a hundred thousand of
+/// these but few distinct names, and they are the biggest thing extraction holds.
+#[derive(Debug, Clone, Copy)]
+struct Weak {
+    at: Position,
+    name: u32,
+    role: WeakRole,
+    hint: Option<EntityKind>,
+    modifier: bool,
+}
+
+/// The roles steps 3 and 4 tell apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WeakRole {
+    Acronym,
+    Anaphor,
+    Other,
+}
+
+/// One copy of each distinct name, looked up by number.
+#[derive(Debug, Default)]
+struct Names {
+    list: Vec<String>,
+    index: HashMap<String, u32>,
+}
+
+impl Names {
+    /// The name's number, or `None` past `u32::MAX` distinct names.
+    fn intern(&mut self, name: String) -> Option<u32> {
+        if let Some(&n) = self.index.get(&name) {
+            return Some(n);
+        }
+        let n = u32::try_from(self.list.len()).ok()?;
+        self.list.push(name.clone());
+        self.index.insert(name, n);
+        Some(n)
+    }
+
+    fn get(&self, n: u32) -> &str {
+        self.list.get(n as usize).map_or("", String::as_str)
+    }
 }
 
 /// An entity under construction.
@@ -152,16 +188,10 @@ impl Linker {
         id
     }
 
-    fn attach(&mut self, id: usize, p: &Placed, kind: Option<EntityKind>, form: Option<&str>) {
+    fn attach(&mut self, id: usize, at: Position, kind: Option<EntityKind>, form: Option<&str>) {
         let id = self.resolve(id);
-        let c = &p.candidate;
         let d = &mut self.drafts[id];
-        d.mentions.push(Position::new(
-            p.article,
-            p.block,
-            c.range.start,
-            c.range.end,
-        ));
+        d.mentions.push(at);
         if let Some(k) = kind {
             d.vote(k);
         }
@@ -196,39 +226,42 @@ impl Linker {
     }
 }
 
-/// Links candidates (in reading order) into entity drafts.
-pub fn link(candidates: &[Placed]) -> Vec<Draft> {
-    let mut l = Linker::default();
-    let mut weak: Vec<&Placed> = Vec::new();
+/// Links candidates, fed in reading order, into entity drafts.
+///
+/// Candidates with a sure kind are linked as they come, so only the weak ones are held until
+/// [`Linking::finish`]: the result is the same as linking the whole list at once.
+#[derive(Default)]
+pub struct Linking {
+    l: Linker,
+    weak: Vec<Weak>,
+    names: Names,
+}
 
-    // 1. Sure kinds.
-    for p in candidates {
-        let c = &p.candidate;
+impl Linking {
+    /// Step 1 for a candidate with a sure kind; the others wait for [`Linking::finish`].
+    pub fn add(&mut self, article: usize, block: usize, c: Candidate) {
+        let at = Position::new(article, block, c.range.start, c.range.end);
+        let l = &mut self.l;
         match (&c.role, c.kind) {
             (Role::Definition { short }, kind) => {
                 let id = l.find_or_create(&[&c.name, short]);
-                l.attach(id, p, kind, Some(&c.name));
+                l.attach(id, at, kind, Some(&c.name));
                 let d = &mut l.drafts[id];
                 d.add_form(short);
                 d.acronym.get_or_insert_with(|| short.clone());
-                d.definition.get_or_insert(Position::new(
-                    p.article,
-                    p.block,
-                    c.range.start,
-                    c.range.end,
-                ));
+                d.definition.get_or_insert(at);
                 d.place = d.place.or(c.place);
             }
             (Role::Short { long }, _) => {
                 let id = l.find_or_create(&[long, &c.name]);
-                l.attach(id, p, None, Some(&c.name));
+                l.attach(id, at, None, Some(&c.name));
             }
             (role, Some(kind)) => {
                 let id = match c.place {
                     Some(place) => l.find_or_create(&[place, &c.name]),
                     None => l.find_or_create(&[&c.name]),
                 };
-                l.attach(id, p, Some(kind), Some(&c.name));
+                l.attach(id, at, Some(kind), Some(&c.name));
                 let d = &mut l.drafts[id];
                 d.place = d.place.or(c.place);
                 match role {
@@ -244,97 +277,121 @@ pub fn link(candidates: &[Placed]) -> Vec<Draft> {
                     _ => {}
                 }
             }
-            (_, None) => weak.push(p),
-        }
-    }
-
-    // 2. A person named by surname alone (`President Bush`) is the one full name ending so.
-    merge_surnames(&mut l);
-
-    // 3. Phrases without a sure kind: known forms, then people by first name, else topics.
-    let (phrases, words): (Vec<&Placed>, Vec<&Placed>) = weak
-        .into_iter()
-        .partition(|p| p.candidate.name.contains(' '));
-    for p in phrases {
-        let c = &p.candidate;
-        if let Some(id) = l.find(&c.name) {
-            let hint = c.hint.filter(|_| l.drafts[id].kind() == EntityKind::Topic);
-            l.attach(id, p, hint, Some(&c.name));
-        } else if c.hint.is_some() || !c.modifier {
-            let id = l.find_or_create(&[&c.name]);
-            l.attach(
-                id,
-                p,
-                Some(c.hint.unwrap_or(EntityKind::Topic)),
-                Some(&c.name),
-            );
-        }
-    }
-    merge_surnames(&mut l);
-
-    // 4. Single words: known forms, acronyms by initials, surnames, head words in the article.
-    let initials_index = index_initials(&l);
-    let surnames = index_surnames(&l);
-    let mut per_article: HashMap<usize, Vec<usize>> = HashMap::new();
-    for id in l.live() {
-        for m in &l.drafts[id].mentions {
-            let ids = per_article.entry(m.article).or_default();
-            if !ids.contains(&id) {
-                ids.push(id);
-            }
-        }
-    }
-    for p in words {
-        let c = &p.candidate;
-        if let Some(id) = l.find(&c.name) {
-            let hint = c.hint.filter(|_| l.drafts[id].kind() == EntityKind::Topic);
-            l.attach(id, p, hint, Some(&c.name));
-            continue;
-        }
-        match c.role {
-            Role::Acronym => {
-                if let Some(&Some(id)) = initials_index.get(&c.name) {
-                    let id = l.resolve(id);
-                    l.register(&c.name, id);
-                    l.attach(id, p, None, Some(&c.name));
-                } else {
-                    // Undefined acronyms are as often terms (`GDP`, `HIV`) as bodies.
-                    let id = l.find_or_create(&[&c.name]);
-                    l.attach(id, p, Some(EntityKind::Topic), Some(&c.name));
-                }
-            }
-            Role::Anaphor => {
-                let in_article = per_article.get(&p.article).map_or(&[][..], Vec::as_slice);
-                let mut matching = in_article.iter().map(|&id| l.resolve(id)).filter(|&id| {
-                    let name = l.drafts[id].name();
-                    name.contains(' ') && last_word(&name) == c.name
-                });
-                if let (Some(id), None) = (matching.next(), matching.next()) {
-                    l.attach(id, p, None, None);
-                }
-            }
-            _ => {
-                if let Some(&Some(id)) = surnames.get(&c.name) {
-                    l.attach(id, p, None, None);
-                } else if c.hint.is_some() || !c.modifier {
-                    let id = l.find_or_create(&[&c.name]);
-                    l.attach(
-                        id,
-                        p,
-                        Some(c.hint.unwrap_or(EntityKind::Topic)),
-                        Some(&c.name),
-                    );
+            (role, None) => {
+                let role = match role {
+                    Role::Acronym => WeakRole::Acronym,
+                    Role::Anaphor => WeakRole::Anaphor,
+                    _ => WeakRole::Other,
+                };
+                // Past four billion distinct names the rest are dropped rather than mislinked.
+                if let Some(name) = self.names.intern(c.name) {
+                    self.weak.push(Weak {
+                        at,
+                        name,
+                        role,
+                        hint: c.hint,
+                        modifier: c.modifier,
+                    });
                 }
             }
         }
     }
 
-    let live: Vec<usize> = l.live().collect();
-    let mut drafts = l.drafts;
-    live.into_iter()
-        .map(|id| std::mem::take(&mut drafts[id]))
-        .filter(|d| !d.mentions.is_empty())
-        .collect()
+    /// Steps 2 to 4, once every candidate has been added.
+    pub fn finish(self) -> Vec<Draft> {
+        let Linking { mut l, weak, names } = self;
+
+        // 2. A person named by surname alone (`President Bush`) is the one full name ending so.
+        merge_surnames(&mut l);
+
+        // 3. Phrases without a sure kind: known forms, then people by first name, else topics.
+        let (phrases, words): (Vec<Weak>, Vec<Weak>) = weak
+            .into_iter()
+            .partition(|w| names.get(w.name).contains(' '));
+        for w in phrases {
+            let name = names.get(w.name);
+            if let Some(id) = l.find(name) {
+                let hint = w.hint.filter(|_| l.drafts[id].kind() == EntityKind::Topic);
+                l.attach(id, w.at, hint, Some(name));
+            } else if w.hint.is_some() || !w.modifier {
+                let id = l.find_or_create(&[name]);
+                l.attach(
+                    id,
+                    w.at,
+                    Some(w.hint.unwrap_or(EntityKind::Topic)),
+                    Some(name),
+                );
+            }
+        }
+        merge_surnames(&mut l);
+
+        // 4. Single words: known forms, acronyms by initials, surnames, head words in the
+        // article.
+        let initials_index = index_initials(&l);
+        let surnames = index_surnames(&l);
+        let mut per_article: HashMap<usize, Vec<usize>> = HashMap::new();
+        for id in l.live() {
+            for m in &l.drafts[id].mentions {
+                let ids = per_article.entry(m.article).or_default();
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+        for w in words {
+            let name = names.get(w.name);
+            if let Some(id) = l.find(name) {
+                let hint = w.hint.filter(|_| l.drafts[id].kind() == EntityKind::Topic);
+                l.attach(id, w.at, hint, Some(name));
+                continue;
+            }
+            match w.role {
+                WeakRole::Acronym => {
+                    if let Some(&Some(id)) = initials_index.get(name) {
+                        let id = l.resolve(id);
+                        l.register(name, id);
+                        l.attach(id, w.at, None, Some(name));
+                    } else {
+                        // Undefined acronyms are as often terms (`GDP`, `HIV`) as bodies.
+                        let id = l.find_or_create(&[name]);
+                        l.attach(id, w.at, Some(EntityKind::Topic), Some(name));
+                    }
+                }
+                WeakRole::Anaphor => {
+                    let in_article = per_article
+                        .get(&w.at.article)
+                        .map_or(&[][..], Vec::as_slice);
+                    let mut matching = in_article.iter().map(|&id| l.resolve(id)).filter(|&id| {
+                        let full = l.drafts[id].name();
+                        full.contains(' ') && last_word(&full) == name
+                    });
+                    if let (Some(id), None) = (matching.next(), matching.next()) {
+                        l.attach(id, w.at, None, None);
+                    }
+                }
+                WeakRole::Other => {
+                    if let Some(&Some(id)) = surnames.get(name) {
+                        l.attach(id, w.at, None, None);
+                    } else if w.hint.is_some() || !w.modifier {
+                        let id = l.find_or_create(&[name]);
+                        l.attach(
+                            id,
+                            w.at,
+                            Some(w.hint.unwrap_or(EntityKind::Topic)),
+                            Some(name),
+                        );
+                    }
+                }
+            }
+        }
+
+        let live: Vec<usize> = l.live().collect();
+        let mut drafts = l.drafts;
+        live.into_iter()
+            .map(|id| std::mem::take(&mut drafts[id]))
+            .filter(|d| !d.mentions.is_empty())
+            .collect()
+    }
 }
 
 /// Maps initials to the one multi-word name that has them (`None` when several do).

@@ -15,7 +15,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Issue, Position};
 
-use link::Placed;
 use names::Evidence;
 
 /// How many related entities each entity lists.
@@ -116,23 +115,20 @@ pub fn extract(issue: &Issue) -> Entities {
     for block in issue.articles.iter().flat_map(|a| &a.blocks) {
         evidence.add_block(&block.text, block.kind);
     }
-    let mut placed = Vec::new();
+    let mut linking = link::Linking::default();
     for (a, article) in issue.articles.iter().enumerate() {
         for (b, block) in article.blocks.iter().enumerate() {
-            let found = names::candidates(&block.text, block.kind, &article.authors, &evidence);
-            placed.extend(found.into_iter().map(|candidate| Placed {
-                article: a,
-                block: b,
-                candidate,
-            }));
+            for c in names::candidates(&block.text, block.kind, &article.authors, &evidence) {
+                linking.add(a, b, c);
+            }
         }
     }
-    let mut drafts = link::link(&placed);
-    // Every candidate of a large archive at once is the biggest thing extraction holds.
-    drop(placed);
+    let mut drafts = linking.finish();
     for d in &mut drafts {
         d.mentions.sort_unstable();
         d.mentions.dedup();
+        // The mentions move into the entity for good: drop the slack pushing left.
+        d.mentions.shrink_to_fit();
     }
     drafts.sort_by_key(|d| d.mentions.first().copied());
 
@@ -151,10 +147,13 @@ pub fn extract(issue: &Issue) -> Entities {
         })
         .collect();
 
-    let mut mentions: Vec<(Position, EntityId)> = list
-        .iter()
-        .flat_map(|e| e.mentions.iter().map(move |&m| (m, e.id)))
-        .collect();
+    // Sized up front: collecting from `flat_map` would grow by doubling, up to twice the size.
+    let mut mentions: Vec<(Position, EntityId)> =
+        Vec::with_capacity(list.iter().map(|e| e.mentions.len()).sum());
+    mentions.extend(
+        list.iter()
+            .flat_map(|e| e.mentions.iter().map(move |&m| (m, e.id))),
+    );
     mentions.sort_unstable();
 
     relate(&mut list, &mentions);
