@@ -144,8 +144,7 @@ pub fn locate(flag: Option<&Path>, env: Option<&std::ffi::OsStr>) -> (Option<Pat
     if let Some(path) = env.filter(|p| !p.is_empty()) {
         return (Some(PathBuf::from(path)), true);
     }
-    let (store, _) = crate::store::Store::open();
-    (store.config_path(), false)
+    (crate::store::Store::standard_config_path(), false)
 }
 
 /// Loads the configuration from `path`. Never fails: a missing optional file gives defaults

@@ -86,7 +86,7 @@ impl Store {
     /// The store in the user's standard directories. The warnings (at most one) say why state
     /// will not be saved this session.
     pub fn open() -> (Store, Vec<String>) {
-        let Some(dirs) = directories::ProjectDirs::from("", "", "broker-reader") else {
+        let Some(dirs) = project_dirs() else {
             let store = Store {
                 state_dir: None,
                 config_dir: None,
@@ -102,6 +102,13 @@ impl Store {
             .unwrap_or_else(|| dirs.data_local_dir())
             .to_path_buf();
         Self::with_dirs(state, dirs.config_dir().to_path_buf())
+    }
+
+    /// Where [`Store::open`]'s store would look for the configuration file, without opening
+    /// it: opening creates the state directory and probes it with a write, which every
+    /// command would otherwise pay for before its configuration is even read.
+    pub fn standard_config_path() -> Option<PathBuf> {
+        project_dirs().map(|dirs| dirs.config_dir().join(CONFIG_FILE))
     }
 
     /// A store rooted at `root` for both state and config (tests, portable setups).
@@ -258,6 +265,10 @@ impl Store {
 
 /// Creates the directory if needed and proves a file can be created in it; permissions alone
 /// do not say (root ignores them, read-only mounts override them).
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "broker-reader")
+}
+
 fn ensure_writable(dir: &Path) -> io::Result<()> {
     fs::create_dir_all(dir)?;
     let probe = tempfile::Builder::new()

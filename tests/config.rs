@@ -249,6 +249,9 @@ fn config_command_prints_the_file_it_would_read() {
         String::from_utf8_lossy(&out.stdout).trim(),
         standard.display().to_string()
     );
+    // Finding the file is not opening the store: nothing is created on disk.
+    assert!(!home.path().join("state").exists());
+    assert!(!standard.parent().expect("has a parent").exists());
     std::fs::create_dir_all(standard.parent().expect("has a parent")).expect("mkdir");
     std::fs::write(&standard, "[keys]\nquit = \"x\"\n").expect("write");
     let out = cmd(home.path()).arg("config").output().expect("runs");
