@@ -44,6 +44,29 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+impl Cli {
+    /// This process's arguments. With none at all, the usual way to open the reader, clap is
+    /// not consulted: it builds its whole command tree, help text included, before looking at
+    /// the arguments, a noticeable share of the time before the reader's first frame with
+    /// nothing to parse.
+    pub fn from_env() -> Self {
+        if std::env::args_os().len() <= 1 {
+            return Self::without_arguments();
+        }
+        Self::parse()
+    }
+
+    /// What clap makes of no arguments (a test holds the two together).
+    fn without_arguments() -> Self {
+        Cli {
+            file: None,
+            color: ColorChoice::Auto,
+            config: None,
+            command: None,
+        }
+    }
+}
+
 /// The `--color` choice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum ColorChoice {
@@ -822,6 +845,16 @@ fn roff(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::markdown_text;
+
+    #[test]
+    fn no_arguments_mean_what_clap_says_they_mean() {
+        use clap::Parser;
+        let parsed = super::Cli::try_parse_from(["broker-reader"]).expect("no arguments parse");
+        assert_eq!(
+            format!("{:?}", super::Cli::without_arguments()),
+            format!("{parsed:?}")
+        );
+    }
 
     #[test]
     fn markdown_block_markers_are_escaped() {

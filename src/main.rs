@@ -3,12 +3,10 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use broker_reader::cli::{self, Cli, Outcome};
 
 fn main() -> ExitCode {
-    let args = Cli::parse();
+    let args = Cli::from_env();
     match cli::run(args) {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::NothingFound) => ExitCode::from(1),
