@@ -164,6 +164,11 @@ fn run_full(
     updates: Option<Receiver<Action>>,
 ) -> anyhow::Result<()> {
     let mut state = State::new(library);
+    // Known now, the real size lets setting up and restoring the place lay the article out
+    // once, at the width the first frame uses, rather than first at a default size.
+    if let Ok(size) = ratatui::crossterm::terminal::size() {
+        state.size = size;
+    }
     state.configure(settings.keymap, settings.theme, settings.layout);
     let (saved, warning) = store.load::<Saved>(STATE_FILE);
     warnings.extend(warning);
