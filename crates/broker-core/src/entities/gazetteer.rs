@@ -1,15 +1,17 @@
 //! Place names from `assets/gazetteer/places.tsv` (countries, capitals, large cities, regions;
-//! see its README for source and licence), found in one pass with a single Aho-Corasick
-//! automaton built on first use.
+//! see its README for source and licence), found by walking a finite-state map from each word
+//! start. The map (alias → canonical name) is built by build.rs, so finding places costs no
+//! set-up at run time: no automaton to build, nothing allocated but the hits.
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use fst::Map;
+use fst::raw::Output;
 
-static PLACES: &str = include_str!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../assets/gazetteer/places.tsv"
-));
+static ALIASES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/places.fst"));
+
+// `CANONICAL: &[&str]`, indexed by the map's values.
+include!(concat!(env!("OUT_DIR"), "/places.rs"));
 
 /// A place name found in a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,69 +22,78 @@ pub struct Hit {
     pub canonical: &'static str,
 }
 
-struct Gazetteer {
-    automaton: Option<AhoCorasick>,
-    canonical: Vec<&'static str>,
-}
-
-fn gazetteer() -> &'static Gazetteer {
-    static CELL: OnceLock<Gazetteer> = OnceLock::new();
-    CELL.get_or_init(|| {
-        let mut aliases = Vec::new();
-        let mut canonical = Vec::new();
-        for line in PLACES.lines().filter(|l| !l.starts_with('#')) {
-            let mut fields = line.split('\t');
-            if let (Some(alias), Some(name)) = (fields.next(), fields.next())
-                && !alias.is_empty()
-            {
-                aliases.push(alias);
-                canonical.push(name);
-            }
-        }
-        // Leftmost-longest so `New York City` wins over `New York` and `York`.
-        let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&aliases)
-            .ok();
-        Gazetteer {
-            automaton,
-            canonical,
-        }
-    })
+fn aliases() -> Option<&'static Map<&'static [u8]>> {
+    static CELL: OnceLock<Option<Map<&'static [u8]>>> = OnceLock::new();
+    // `Map::new` only checks the header: nothing is built or copied.
+    CELL.get_or_init(|| Map::new(ALIASES).ok()).as_ref()
 }
 
 fn boundary(c: Option<char>) -> bool {
     c.is_none_or(|c| !c.is_alphanumeric())
 }
 
-/// Every place name in `text` that stands as whole words, case as written in the gazetteer.
+/// The longest alias starting at `start` that ends on a word boundary, as `(end, canonical)`.
+/// A longer alias cut mid-word (`United States of Americans`) leaves the shorter one (`United States`).
+fn longest_at(map: &Map<&[u8]>, text: &str, start: usize) -> Option<(usize, &'static str)> {
+    let fst = map.as_fst();
+    let bytes = text.as_bytes().get(start..)?;
+    let mut node = fst.root();
+    let mut out = Output::zero();
+    let mut best = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        let Some(t) = node.find_input(b).map(|k| node.transition(k)) else {
+            break;
+        };
+        out = out.cat(t.out);
+        node = fst.node(t.addr);
+        let end = start + i + 1;
+        // Aliases are whole UTF-8 strings, so a final state is always on a char boundary;
+        // `get` keeps that an assumption checked rather than a panic.
+        if node.is_final()
+            && text
+                .get(end..)
+                .is_some_and(|rest| boundary(rest.chars().next()))
+        {
+            let index = out.cat(node.final_output()).value();
+            if let Some(&canonical) = usize::try_from(index).ok().and_then(|i| CANONICAL.get(i)) {
+                best = Some((end, canonical));
+            }
+        }
+    }
+    best
+}
+
+/// Every place name in `text` that stands as whole words, case as written in the gazetteer:
+/// from each word start the longest such name, and the search goes on after it.
 pub fn find(text: &str) -> Vec<Hit> {
-    let g = gazetteer();
-    let Some(automaton) = &g.automaton else {
+    let Some(map) = aliases() else {
         return Vec::new();
     };
-    automaton
-        .find_iter(text)
-        .filter(|m| {
-            boundary(text[..m.start()].chars().next_back())
-                && boundary(text[m.end()..].chars().next())
-        })
-        .filter_map(|m| {
-            Some(Hit {
-                start: m.start(),
-                end: m.end(),
-                canonical: g.canonical.get(m.pattern().as_usize())?,
-            })
-        })
-        .collect()
+    let mut hits = Vec::new();
+    let mut resume = 0;
+    let mut prev: Option<char> = None;
+    for (start, c) in text.char_indices() {
+        let word_start = boundary(prev);
+        prev = Some(c);
+        if start < resume || !word_start {
+            continue;
+        }
+        if let Some((end, canonical)) = longest_at(map, text, start) {
+            hits.push(Hit {
+                start,
+                end,
+                canonical,
+            });
+            resume = end;
+        }
+    }
+    hits
 }
 
 /// The canonical name when the whole of `name` is a place name.
 pub fn lookup(name: &str) -> Option<&'static str> {
-    find(name)
-        .first()
-        .filter(|h| h.start == 0 && h.end == name.len())
-        .map(|h| h.canonical)
+    let index = aliases()?.get(name)?;
+    CANONICAL.get(usize::try_from(index).ok()?).copied()
 }
 
 #[cfg(test)]
@@ -121,5 +132,42 @@ mod tests {
         assert_eq!(lookup("Herāt"), Some("Herat"));
         assert_eq!(lookup("Kenya"), Some("Kenya"));
         assert_eq!(lookup("Kenya Airways"), None);
+        assert_eq!(lookup("Keny"), None);
+        assert_eq!(lookup(""), None);
+    }
+
+    #[test]
+    fn the_longest_name_at_a_word_start_wins() {
+        assert_eq!(
+            names("flights to the United States of America and United States"),
+            [
+                ("United States of America", "United States"),
+                ("United States", "United States"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_name_needs_a_word_boundary_on_both_sides() {
+        assert!(names("Kenyan and Ukenya and Kenya2").is_empty());
+        assert_eq!(names("(Kenya)"), [("Kenya", "Kenya")]);
+    }
+
+    #[test]
+    fn a_shorter_name_is_found_when_the_longer_one_is_cut_mid_word() {
+        // `United States of America` is an alias, but `Americans` is not a whole word of it.
+        assert_eq!(
+            names("the United States of Americans"),
+            [("United States", "United States")]
+        );
+    }
+
+    #[test]
+    fn names_starting_or_ending_with_punctuation_are_found() {
+        assert_eq!(names("the U.S. and"), [("U.S.", "United States")]);
+        assert_eq!(
+            names("in 's-Hertogenbosch"),
+            [("'s-Hertogenbosch", "'s-Hertogenbosch")]
+        );
     }
 }
