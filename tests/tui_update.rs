@@ -482,3 +482,113 @@ fn clicking_a_mention_in_the_text_opens_its_entity() {
     assert_eq!(t.focus, Pane::Body);
     assert_eq!(t.sidebar.detail, None);
 }
+
+/// The fixture issue's articles repeated, so entities have many mentions across many articles.
+fn large_state() -> State {
+    let mut issue = common::issue();
+    let articles = issue.articles.clone();
+    for _ in 0..40 {
+        issue.articles.extend(articles.iter().cloned());
+    }
+    for (i, article) in issue.articles.iter_mut().enumerate() {
+        article.id = i + 1;
+    }
+    let mut s = State::new(Arc::new(Library::from_issue("large.txt", issue)));
+    update(&mut s, Action::Resize(120, 40));
+    s
+}
+
+#[test]
+fn mention_strips_mark_exactly_the_cells_of_the_mentions() {
+    use broker_reader::tui::view::sidebar::strip;
+    for s in [state(120, 40), large_state()] {
+        let total = s.block_total();
+        assert!(!s.library.entities.list.is_empty());
+        for entity in &s.library.entities.list {
+            for cells in [1, 2, 3, 7, 10, 33, 64] {
+                let mut expected = vec!['·'; cells];
+                for &m in &entity.mentions {
+                    expected[s.block_ordinal(m) * cells / total] = '▮';
+                }
+                let expected: String = expected.into_iter().collect();
+                assert_eq!(
+                    strip(&s, entity, cells),
+                    expected,
+                    "{} at {cells}",
+                    entity.name
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_list_strips_follow_the_library() {
+    use broker_reader::tui::view::sidebar::{STRIP, strip};
+    let mut s = state(120, 40);
+    let large = large_state().library;
+    let small = Arc::clone(&s.library);
+    update(
+        &mut s,
+        Action::LibraryUpdated(LibraryHandle(Arc::clone(&large))),
+    );
+    for library in [large, small] {
+        update(
+            &mut s,
+            Action::LibraryUpdated(LibraryHandle(Arc::clone(&library))),
+        );
+        for entity in &library.entities.list {
+            let drawn = strip(&s, entity, STRIP);
+            assert_eq!(
+                s.list_strip(entity.id),
+                Some(drawn.as_str()),
+                "{}",
+                entity.name
+            );
+        }
+        assert_eq!(s.list_strip(library.entities.list.len()), None);
+    }
+}
+
+#[test]
+fn the_detail_of_a_much_mentioned_entity_maps_rows_and_items_both_ways() {
+    use broker_reader::tui::view::sidebar::detail_layout;
+    let s = large_state();
+    let entity = s
+        .library
+        .entities
+        .list
+        .iter()
+        .max_by_key(|e| e.mentions.len())
+        .expect("entities");
+    assert!(entity.mentions.len() > 40, "{}", entity.mentions.len());
+    let layout = detail_layout(&s, entity.id, 40).expect("layout");
+    assert_eq!(layout.items(), entity.mentions.len() + entity.related.len());
+    let mut rows = Vec::new();
+    for item in 0..layout.items() {
+        let row = layout.item_row(item).expect("row");
+        assert_eq!(layout.item_at_row(row), Some(item));
+        rows.push(row);
+    }
+    assert!(rows.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(layout.item_row(layout.items()), None);
+    assert!(rows.last().is_some_and(|&r| r < layout.rows()));
+    // Rows that are not items (the head, the blank row and heading before related) select
+    // nothing.
+    assert_eq!(layout.item_at_row(0), None);
+    assert_eq!(layout.item_at_row(layout.rows()), None);
+    let last_mention = entity.mentions.len() - 1;
+    let pos = entity.mentions[last_mention];
+    let text = &s.library.issue.articles[pos.article].blocks[pos.block].text[pos.start..pos.end];
+    let drawn: String = layout
+        .line(&s, rows[last_mention])
+        .spans
+        .iter()
+        .map(|span| span.content.as_ref())
+        .collect();
+    assert!(drawn.contains(text), "{drawn:?} lacks {text:?}");
+    assert!(
+        drawn.starts_with(&format!("{:>2} ", pos.article + 1)),
+        "{drawn:?}"
+    );
+}
