@@ -16,16 +16,18 @@ pub mod theme;
 pub mod view;
 pub mod wrap;
 
-use std::io::{IsTerminal, stdout};
+use std::io::{BufWriter, IsTerminal, Stdout, stdout};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::Duration;
 
 use anyhow::Context as _;
-use ratatui::DefaultTerminal;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{self as ct, DisableMouseCapture, EnableMouseCapture};
 use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{EnterAlternateScreen, enable_raw_mode};
 
 use crate::Library;
 use crate::load::LoadEvent;
@@ -184,14 +186,7 @@ fn run_full(
             .context("cannot install signal handlers")?;
     }
 
-    // ratatui's hook (installed by init) restores the screen and then calls this one, which
-    // releases the mouse before the panic message is printed.
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(stdout(), DisableMouseCapture);
-        previous(info);
-    }));
-    let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
+    let mut terminal = open_screen().context("cannot set up the terminal")?;
     let guard = Restore;
     let _ = execute!(stdout(), EnableMouseCapture);
     let result = event_loop(&mut terminal, &mut state, &stop, updates.as_ref());
@@ -209,6 +204,33 @@ fn run_full(
     result
 }
 
+/// The terminal as the reader draws on it. Frames go through a buffer large enough for a
+/// whole frame, so each redraw leaves in one write rather than a write per kilobyte (the
+/// standard output's own buffer), which is what a key press costs the terminal.
+type Screen = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+
+/// Room for a full redraw of a large window with colours, in bytes.
+const FRAME_BUFFER: usize = 1 << 17;
+
+/// Raw mode, the alternate screen, and a panic hook that puts both back (and releases the
+/// mouse) before the panic message is printed. Not `ratatui::try_init`: its terminal writes
+/// straight to the unbuffered standard output, and its hook reports a failed restore with
+/// `eprintln!`, which panics again on a terminal that has hung up.
+fn open_screen() -> std::io::Result<Screen> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(stdout(), DisableMouseCapture);
+        let _ = ratatui::try_restore();
+        previous(info);
+    }));
+    enable_raw_mode()?;
+    execute!(stdout(), EnterAlternateScreen)?;
+    Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
+        FRAME_BUFFER,
+        stdout(),
+    )))
+}
+
 /// Puts the terminal back however the loop ends.
 struct Restore;
 
@@ -222,7 +244,7 @@ impl Drop for Restore {
 }
 
 fn event_loop(
-    terminal: &mut DefaultTerminal,
+    terminal: &mut Screen,
     state: &mut State,
     stop: &AtomicBool,
     updates: Option<&Receiver<Action>>,
