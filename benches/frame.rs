@@ -1,6 +1,8 @@
 //! Key to redraw at 200×60: one action through `update` and one full frame drawn on a test
 //! terminal. The bar is well under a millisecond, independent of the article's length.
 
+mod common;
+
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;
@@ -74,6 +76,10 @@ fn bench_frame(c: &mut Criterion) {
         bench_library(c, "embedded", Arc::new(embedded));
     }
     bench_library(c, "long", long_library());
+    // The 9 MB archive: a frame must cost the same whatever the size of the issue.
+    if let Ok(archive) = Library::from_text("archive", &common::archive()) {
+        bench_library(c, "archive", Arc::new(archive));
+    }
 }
 
 fn bench_library(c: &mut Criterion, name: &str, library: Arc<Library>) {

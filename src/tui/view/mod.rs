@@ -12,6 +12,7 @@ pub mod sidebar;
 pub mod status;
 
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::Line;
@@ -154,7 +155,35 @@ pub fn draw_lines<'a>(frame: &mut Frame, area: Rect, lines: impl IntoIterator<It
         if line.style != Style::default() {
             buf.set_style(Rect::new(area.x, y, area.width, 1), line.style);
         }
-        buf.set_line(area.x, y, &line, area.width);
+        set_line(buf, area.x, y, &line, area.width);
+    }
+}
+
+/// What `Buffer::set_line` does, with a shortcut for ASCII spans: there every byte is one
+/// cell, so the grapheme segmentation and width look-ups that dominate a frame's cost can be
+/// skipped. Control characters are dropped, as `set_line` drops them.
+pub fn set_line(buf: &mut Buffer, x: u16, y: u16, line: &Line<'_>, max_width: u16) {
+    let right = x.saturating_add(max_width).min(buf.area.right());
+    let mut x = x;
+    for span in line {
+        if x >= right {
+            break;
+        }
+        let style = line.style.patch(span.style);
+        let text = span.content.as_ref();
+        if text.is_ascii() {
+            for byte in text.bytes().filter(|b| !b.is_ascii_control()) {
+                if x >= right {
+                    break;
+                }
+                if let Some(cell) = buf.cell_mut((x, y)) {
+                    cell.set_char(char::from(byte)).set_style(style);
+                }
+                x += 1;
+            }
+        } else {
+            (x, _) = buf.set_stringn(x, y, text, usize::from(right - x), style);
+        }
     }
 }
 
@@ -187,6 +216,44 @@ pub fn view(frame: &mut Frame, state: &State) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use ratatui::style::{Color, Modifier};
+    use ratatui::text::Span;
+
+    fn span_strategy() -> impl Strategy<Value = Span<'static>> {
+        let text = prop_oneof![
+            "[ -~]{0,12}",
+            "[a-z \\t\\r\\n\\x1b\\x7f]{0,12}",
+            "[a-zé中😀\\u{301} ]{0,8}",
+        ];
+        let style = prop_oneof![
+            Just(Style::default()),
+            Just(Style::new().fg(Color::Red)),
+            Just(Style::new().add_modifier(Modifier::BOLD).bg(Color::Blue)),
+        ];
+        (text, style).prop_map(|(t, s)| Span::styled(t, s))
+    }
+
+    proptest! {
+        #[test]
+        fn set_line_draws_what_ratatui_draws(
+            spans in proptest::collection::vec(span_strategy(), 0..5),
+            x in 0u16..12,
+            max_width in 0u16..40,
+            underline in any::<bool>(),
+        ) {
+            let mut line = Line::from(spans);
+            if underline {
+                line = line.style(Style::new().add_modifier(Modifier::UNDERLINED));
+            }
+            let area = Rect::new(0, 0, 30, 1);
+            let mut ours = Buffer::empty(area);
+            let mut theirs = Buffer::empty(area);
+            set_line(&mut ours, x, 0, &line, max_width);
+            theirs.set_line(x, 0, &line, max_width);
+            prop_assert_eq!(ours, theirs);
+        }
+    }
 
     #[test]
     fn panes_collapse_and_never_overflow() {
