@@ -61,13 +61,23 @@ pub fn header(line: &str) -> Option<Header> {
 /// The magazine, issue number and date come from the first page header. A page without a
 /// printed number is taken to follow the previous one.
 pub fn parse(text: &str) -> Result<Issue, ParseError> {
-    let lines: Vec<&str> = text.lines().collect();
-    let headers: Vec<(usize, Header)> = lines
-        .iter()
-        .enumerate()
-        .filter_map(|(i, line)| header(line).map(|h| (i, h)))
-        .collect();
-    let Some((_, first)) = headers.first() else {
+    // Each header with where its line starts and where the next line starts. Only a page's
+    // own lines are collected, one page at a time: a list of every line of a 9 MB archive
+    // would be the largest thing parsing holds besides the text itself.
+    let mut headers: Vec<(usize, usize, Header)> = Vec::new();
+    let mut offset = 0;
+    // `split_inclusive` with the ends stripped is how `str::lines` is defined; the offsets
+    // come for free.
+    for raw in text.split_inclusive('\n') {
+        let line = raw
+            .strip_suffix('\n')
+            .map_or(raw, |l| l.strip_suffix('\r').unwrap_or(l));
+        if let Some(h) = header(line) {
+            headers.push((offset, offset + raw.len(), h));
+        }
+        offset += raw.len();
+    }
+    let Some((_, _, first)) = headers.first() else {
         return Err(ParseError::NoPages);
     };
     let evidence = repair::Evidence::from_text(text);
@@ -79,16 +89,19 @@ pub fn parse(text: &str) -> Result<Issue, ParseError> {
         articles: Vec::new(),
     };
     let mut previous: Option<u32> = None;
-    for (n, (at, header)) in headers.iter().enumerate() {
-        let end = headers.get(n + 1).map_or(lines.len(), |(next, _)| *next);
+    let mut lines: Vec<&str> = Vec::new();
+    for (n, (_, body_start, header)) in headers.iter().enumerate() {
+        let body_end = headers.get(n + 1).map_or(text.len(), |(next, _, _)| *next);
         let page = header
             .page
             .unwrap_or_else(|| previous.map_or(1, |p| p.saturating_add(1)));
         previous = Some(page);
         issue.pages.push(page);
+        lines.clear();
+        lines.extend(text.get(*body_start..body_end).unwrap_or_default().lines());
         issue
             .articles
-            .extend(layout::page_articles(&lines[at + 1..end], page, &evidence));
+            .extend(layout::page_articles(&lines, page, &evidence));
     }
     for (i, article) in issue.articles.iter_mut().enumerate() {
         article.id = i + 1;
