@@ -4,6 +4,9 @@
 //! text the way the reader does. `total/issue/shipped` is what start-up costs on the embedded
 //! issue, which the build has already parsed: decoding that copy and indexing it.
 //!
+//! `scaling/*` runs the whole pipeline on archives of 125 to 1000 pages: its throughput must
+//! not fall as they grow.
+//!
 //! `cargo bench --bench pipeline -- --warm-up-time 1 --measurement-time 3`
 
 mod common;
@@ -165,5 +168,24 @@ fn wrap_article(article: &broker_reader::model::Article) -> usize {
         .sum()
 }
 
-criterion_group!(benches, pipeline);
+/// The whole pipeline on archives of growing size. Bytes per second must stay flat as the
+/// archive grows: any cost that grows faster than the input (in articles, entities or
+/// mentions) shows as a falling throughput.
+fn scaling(c: &mut Criterion) {
+    let mut group = c.benchmark_group("scaling");
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_millis(500));
+    for pages in [125, 250, 500, 1000] {
+        let text = common::archive_from(EMBEDDED_ISSUE, pages);
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(format!("decode+parse+entities+index/{pages}-pages"), |b| {
+            b.iter(|| {
+                Library::from_text("archive", black_box(&text)).map(|l| l.entities.list.len())
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, pipeline, scaling);
 criterion_main!(benches);
