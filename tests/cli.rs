@@ -304,3 +304,22 @@ fn file_errors_name_the_file_and_exit_2() {
         &["no-header.txt", "no page header"],
     );
 }
+
+#[test]
+fn the_embedded_issue_reads_the_same_as_its_text_opened_as_a_file() {
+    // The embedded issue comes from a copy the build parsed; the asset opened with `--file` is
+    // parsed now. Every command must see the same issue and the same entities.
+    let asset = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/the-broker-issue-1.txt");
+    for args in [
+        &["list", "--json"][..],
+        &["entities", "--json"],
+        &["search", "cluster"],
+        &["export", "--format", "json"],
+        &["export", "--format", "markdown"],
+    ] {
+        let embedded = stdout_ok(&run(args));
+        let file = stdout_ok(&run_file(&asset, args));
+        assert!(!embedded.trim().is_empty(), "{args:?} printed nothing");
+        assert_eq!(embedded, file, "{args:?}");
+    }
+}
