@@ -141,11 +141,11 @@ impl Library {
             return Self::from_json(path, &bytes);
         }
         let text = source::decode_owned(bytes);
-        let issue = parse::parse(&text).map_err(|_| Error::NoPages {
+        // The text is given up page by page as the issue is built: holding both whole would
+        // nearly double peak memory.
+        let issue = parse::parse_owned(text).map_err(|_| Error::NoPages {
             path: path.to_path_buf(),
         })?;
-        // The issue holds its own copy of the text; keeping both would double peak memory.
-        drop(text);
         if !with_entities {
             return Ok(Self::without_entities(&name, issue));
         }

@@ -234,17 +234,17 @@ fn drop_last_page(issue: &mut crate::model::Issue) {
 }
 
 /// The background half for a file: the whole file, stage by stage, holding as little at once
-/// as it can (the raw bytes become the text in place; the text is dropped once parsed).
+/// as it can (the raw bytes become the text in place; the text is given up page by page as
+/// it is parsed).
 fn build_file(path: &Path, sink: &mut dyn FnMut(LoadEvent)) -> Result<Library> {
     sink(LoadEvent::Progress(Stage::Reading));
     let bytes = source::read_file(path)?;
     sink(LoadEvent::Progress(Stage::Decoding));
     let text = source::decode_owned(bytes);
     sink(LoadEvent::Progress(Stage::Parsing));
-    let issue = parse::parse(&text).map_err(|_| Error::NoPages {
+    let issue = parse::parse_owned(text).map_err(|_| Error::NoPages {
         path: path.to_path_buf(),
     })?;
-    drop(text);
     let articles = issue.articles.len();
     sink(LoadEvent::Progress(Stage::Entities { articles }));
     let entities = entities::extract(&issue);

@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::model::Issue;
+use crate::model::{Article, Issue};
 
 /// Why a text could not be parsed as pages of the magazine.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -61,52 +61,130 @@ pub fn header(line: &str) -> Option<Header> {
 /// The magazine, issue number and date come from the first page header. A page without a
 /// printed number is taken to follow the previous one.
 pub fn parse(text: &str) -> Result<Issue, ParseError> {
-    // Each header with where its line starts and where the next line starts. Only a page's
-    // own lines are collected, one page at a time: a list of every line of a 9 MB archive
-    // would be the largest thing parsing holds besides the text itself.
-    let mut headers: Vec<(usize, usize, Header)> = Vec::new();
-    let mut offset = 0;
-    // `split_inclusive` with the ends stripped is how `str::lines` is defined; the offsets
-    // come for free.
-    for raw in text.split_inclusive('\n') {
-        let line = raw
-            .strip_suffix('\n')
-            .map_or(raw, |l| l.strip_suffix('\r').unwrap_or(l));
-        if let Some(h) = header(line) {
-            headers.push((offset, offset + raw.len(), h));
-        }
-        offset += raw.len();
-    }
-    let Some((_, _, first)) = headers.first() else {
-        return Err(ParseError::NoPages);
-    };
+    let pages = Pages::find(text)?;
     let evidence = repair::Evidence::from_text(text);
-    let mut issue = Issue {
-        magazine: first.magazine.clone(),
-        issue: first.issue,
-        date: Some(first.date.clone()),
-        pages: Vec::with_capacity(headers.len()),
-        articles: Vec::new(),
-    };
-    let mut previous: Option<u32> = None;
+    let mut issue = pages.issue();
     let mut lines: Vec<&str> = Vec::new();
-    for (n, (_, body_start, header)) in headers.iter().enumerate() {
-        let body_end = headers.get(n + 1).map_or(text.len(), |(next, _, _)| *next);
-        let page = header
-            .page
-            .unwrap_or_else(|| previous.map_or(1, |p| p.saturating_add(1)));
-        previous = Some(page);
-        issue.pages.push(page);
-        lines.clear();
-        lines.extend(text.get(*body_start..body_end).unwrap_or_default().lines());
+    for n in 0..pages.len() {
         issue
             .articles
-            .extend(layout::page_articles(&lines, page, &evidence));
+            .extend(pages.articles(n, text, &evidence, &mut lines));
     }
+    number_articles(&mut issue);
+    Ok(issue)
+}
+
+/// [`parse`] for text the caller no longer needs, with the same result. Pages are read from
+/// the last to the first and the text is cut as they are done, so the text and the issue
+/// built from it are never both whole in memory: on a large archive that is most of the peak.
+pub fn parse_owned(mut text: String) -> Result<Issue, ParseError> {
+    let pages = Pages::find(&text)?;
+    let evidence = repair::Evidence::from_text(&text);
+    let mut issue = pages.issue();
+    let mut last_first: Vec<Vec<Article>> = Vec::with_capacity(pages.len());
+    for n in (0..pages.len()).rev() {
+        let mut lines: Vec<&str> = Vec::new();
+        last_first.push(pages.articles(n, &text, &evidence, &mut lines));
+        text.truncate(pages.headers[n].0);
+        // Giving memory back only once a quarter of it is unused keeps the copies an allocator
+        // may make linear in all (a geometric series), where shrinking after every page could
+        // copy the rest of the text a thousand times.
+        if text.len() <= text.capacity() / 4 * 3 {
+            text.shrink_to_fit();
+        }
+    }
+    drop(text);
+    issue.articles = Vec::with_capacity(last_first.iter().map(Vec::len).sum());
+    for page in last_first.into_iter().rev() {
+        issue.articles.extend(page);
+    }
+    number_articles(&mut issue);
+    Ok(issue)
+}
+
+/// Where the pages of a text are: each header with the offsets where its line starts and where
+/// the next line starts, and the page number it stands for.
+struct Pages {
+    headers: Vec<(usize, usize, Header)>,
+    numbers: Vec<u32>,
+}
+
+impl Pages {
+    fn find(text: &str) -> Result<Self, ParseError> {
+        let mut headers: Vec<(usize, usize, Header)> = Vec::new();
+        let mut offset = 0;
+        // `split_inclusive` with the ends stripped is how `str::lines` is defined; the offsets
+        // come for free. Only a page's own lines are ever collected: a list of every line of
+        // a 9 MB archive would be the largest thing parsing holds besides the text itself.
+        for raw in text.split_inclusive('\n') {
+            let line = raw
+                .strip_suffix('\n')
+                .map_or(raw, |l| l.strip_suffix('\r').unwrap_or(l));
+            if let Some(h) = header(line) {
+                headers.push((offset, offset + raw.len(), h));
+            }
+            offset += raw.len();
+        }
+        if headers.is_empty() {
+            return Err(ParseError::NoPages);
+        }
+        let mut previous: Option<u32> = None;
+        let numbers = headers
+            .iter()
+            .map(|(_, _, header)| {
+                let page = header
+                    .page
+                    .unwrap_or_else(|| previous.map_or(1, |p| p.saturating_add(1)));
+                previous = Some(page);
+                page
+            })
+            .collect();
+        Ok(Self { headers, numbers })
+    }
+
+    fn len(&self) -> usize {
+        self.headers.len()
+    }
+
+    /// An issue with the first header's facts and every page, but no articles yet.
+    fn issue(&self) -> Issue {
+        let first = self.headers.first().map(|(_, _, h)| h);
+        Issue {
+            magazine: first.map(|h| h.magazine.clone()).unwrap_or_default(),
+            issue: first.and_then(|h| h.issue),
+            date: first.map(|h| h.date.clone()),
+            pages: self.numbers.clone(),
+            articles: Vec::new(),
+        }
+    }
+
+    /// The articles of page `n`. `text` must still hold the page: whole, or cut at a later
+    /// header. `lines` is scratch space, reused across pages.
+    fn articles<'t>(
+        &self,
+        n: usize,
+        text: &'t str,
+        evidence: &repair::Evidence,
+        lines: &mut Vec<&'t str>,
+    ) -> Vec<Article> {
+        let (Some(&(_, start, _)), Some(&page)) = (self.headers.get(n), self.numbers.get(n)) else {
+            return Vec::new();
+        };
+        let end = self
+            .headers
+            .get(n + 1)
+            .map_or(text.len(), |&(next, _, _)| next)
+            .min(text.len());
+        lines.clear();
+        lines.extend(text.get(start..end).unwrap_or_default().lines());
+        layout::page_articles(lines, page, evidence)
+    }
+}
+
+fn number_articles(issue: &mut Issue) {
     for (i, article) in issue.articles.iter_mut().enumerate() {
         article.id = i + 1;
     }
-    Ok(issue)
 }
 
 #[cfg(test)]
@@ -158,6 +236,21 @@ mod tests {
         assert_eq!(issue.articles.len(), 2);
         assert_eq!(issue.articles[1].page, 8);
         assert_eq!(issue.articles[1].id, 2);
+    }
+
+    #[test]
+    fn parsing_owned_text_gives_the_same_issue() {
+        let small = "Before the first page\n3The Broker  issue 1  April 2007\nA title\n\nSome text \
+                     here.\nThe Broker  issue 1  April 2007\nB\n\nC\n\n12The Broker  issue 1  April \
+                     2007\nLast\n\nno newline at the end";
+        let fixture = include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/fixtures/other-pages.txt"
+        ));
+        for text in [small, fixture, "1The Broker  issue 1  April 2007", ""] {
+            assert_eq!(parse_owned(text.to_string()), parse(text), "{text:.40}");
+        }
+        assert!(parse(fixture).is_ok_and(|i| i.articles.len() > 3));
     }
 
     #[test]
