@@ -245,20 +245,35 @@ fn relate(list: &mut [Entity], mentions: &[(Position, EntityId)]) {
 
 /// For each article, its entities, most mentioned first, ties in order of first mention.
 fn rank_by_article(articles: usize, mentions: &[(Position, EntityId)]) -> Vec<Vec<EntityId>> {
-    let mut counts: Vec<HashMap<EntityId, usize>> = vec![HashMap::new(); articles];
-    for (pos, id) in mentions {
-        if let Some(c) = counts.get_mut(pos.article) {
-            *c.entry(*id).or_default() += 1;
+    // `mentions` is sorted by position, so each article's mentions are one run: counting them
+    // in one reused buffer holds no map per article (a megabyte and more on a large archive,
+    // alive at extraction's peak).
+    let mut ranked = Vec::with_capacity(articles);
+    let mut ids: Vec<EntityId> = Vec::new();
+    let mut counted: Vec<(usize, EntityId)> = Vec::new();
+    let mut rest = mentions;
+    for article in 0..articles {
+        let end = rest.partition_point(|(p, _)| p.article <= article);
+        let (here, after) = rest.split_at(end);
+        rest = after;
+        ids.clear();
+        ids.extend(
+            here.iter()
+                .filter(|(p, _)| p.article == article)
+                .map(|&(_, id)| id),
+        );
+        ids.sort_unstable();
+        counted.clear();
+        for &id in &ids {
+            match counted.last_mut() {
+                Some((n, last)) if *last == id => *n += 1,
+                _ => counted.push((1, id)),
+            }
         }
+        counted.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+        ranked.push(counted.iter().map(|&(_, id)| id).collect());
     }
-    counts
-        .into_iter()
-        .map(|c| {
-            let mut ids: Vec<(usize, EntityId)> = c.into_iter().map(|(id, n)| (n, id)).collect();
-            ids.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
-            ids.into_iter().map(|(_, id)| id).collect()
-        })
-        .collect()
+    ranked
 }
 
 #[cfg(test)]
@@ -346,6 +361,31 @@ mod tests {
         ]]));
         let names: Vec<&str> = e.list.iter().map(|x| x.name.as_str()).collect();
         assert_eq!(names, ["Nairobi"]);
+    }
+
+    #[test]
+    fn articles_rank_their_entities_by_mentions_then_first_mention() {
+        let text = include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/fixtures/other-pages.txt"
+        ));
+        let issue = crate::parse::parse(text).expect("the fixture parses");
+        let e = extract(&issue);
+        assert!(e.by_article.iter().any(|ids| ids.len() > 3));
+        assert_eq!(e.by_article.len(), issue.articles.len());
+        for (article, ids) in e.by_article.iter().enumerate() {
+            let mut counts: HashMap<EntityId, usize> = HashMap::new();
+            for (p, id) in &e.mentions {
+                if p.article == article {
+                    *counts.entry(*id).or_default() += 1;
+                }
+            }
+            let mut expected: Vec<(usize, EntityId)> =
+                counts.into_iter().map(|(id, n)| (n, id)).collect();
+            expected.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+            let expected: Vec<EntityId> = expected.into_iter().map(|(_, id)| id).collect();
+            assert_eq!(ids, &expected, "article {article}");
+        }
     }
 
     #[test]
