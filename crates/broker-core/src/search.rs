@@ -64,8 +64,7 @@ impl Index {
     }
 
     pub fn search_with(&self, issue: &Issue, query: &str, case: CaseMode) -> Vec<Position> {
-        let query = normalize_query(query);
-        let Some(matcher) = Matcher::new(&query, case) else {
+        let Some(matcher) = Matcher::for_query(query, case) else {
             return Vec::new();
         };
         let mut hits = Vec::with_capacity(self.blocks.min(1024));
@@ -74,9 +73,9 @@ impl Index {
                 let mut hit = |start, end| hits.push(Position::new(a, b, start, end));
                 if self.with_newline.binary_search(&(a, b)).is_ok() {
                     // Blocks are single paragraphs; a stray line break still reads as a space.
-                    matcher.find(&block.text.replace('\n', " "), &mut hit);
+                    matcher.find(block.text.replace('\n', " ").as_bytes(), &mut hit);
                 } else {
-                    matcher.find(&block.text, &mut hit);
+                    matcher.find(block.text.as_bytes(), &mut hit);
                 }
             }
         }
@@ -84,8 +83,19 @@ impl Index {
     }
 }
 
-/// A query prepared once and run over every block.
-enum Matcher {
+/// A query prepared once and run over every block: what [`Index::search_with`] uses, and what
+/// a caller holding the blocks' text elsewhere (the on-disk cache of parsed files) uses to get
+/// exactly the same hits.
+///
+/// It runs over bytes, so text laid end to end can be scanned in one call: as long as the
+/// pieces are separated by a byte no query can contain ([`Matcher::SEPARATOR`]), no match
+/// spans two pieces and the matches within each piece are those a scan of that piece alone
+/// finds.
+pub struct Matcher {
+    kind: MatcherKind,
+}
+
+enum MatcherKind {
     /// Bytes compared exactly, or ignoring ASCII case. Candidates are found by a SIMD search
     /// (`memchr`) for the needle's least common byte, which is cheap to start on each of many
     /// short blocks, unlike a substring searcher or a regex that sets up per call.
@@ -100,25 +110,42 @@ enum Matcher {
         prefix: Option<aho_corasick::packed::Searcher>,
     },
     /// A query with non-ASCII letters, ignoring case: Unicode case folding is the regex
-    /// crate's job.
-    Unicode(regex::Regex),
+    /// crate's job. Its byte-oriented regex, with Unicode on, finds the same matches in UTF-8
+    /// text as the `str` one.
+    Unicode(regex::bytes::Regex),
 }
 
 impl Matcher {
-    fn new(query: &str, case: CaseMode) -> Option<Self> {
+    /// A byte that never occurs in parsed text (sanitising removes it) and so in no query that
+    /// can match; [`Matcher::for_query`] refuses queries holding it.
+    pub const SEPARATOR: u8 = 0;
+
+    /// Prepares `query` (runs of white space read as one space) for `case`; `None` when it
+    /// can match nothing: empty, or holding [`Matcher::SEPARATOR`].
+    pub fn for_query(query: &str, case: CaseMode) -> Option<Self> {
+        let query = normalize_query(query);
+        if query.as_bytes().contains(&Self::SEPARATOR) {
+            return None;
+        }
+        Self::new(&query, case).map(|kind| Matcher { kind })
+    }
+
+    fn new(query: &str, case: CaseMode) -> Option<MatcherKind> {
         if query.is_empty() {
             return None;
         }
         let fold = case == CaseMode::Insensitive;
         if fold && !query.is_ascii() {
             let pattern = format!("(?i){}", regex::escape(query));
-            return regex::Regex::new(&pattern).ok().map(Matcher::Unicode);
+            return regex::bytes::Regex::new(&pattern)
+                .ok()
+                .map(MatcherKind::Unicode);
         }
         let needle = query.as_bytes().to_vec();
         let rarity = |b: u8| commonness(if fold { b.to_ascii_lowercase() } else { b });
         let rare = (0..needle.len()).min_by_key(|&i| rarity(needle[i]))?;
         let prefix = (rarity(needle[rare]) > COMMON).then(|| prefix_searcher(&needle, fold));
-        Some(Matcher::Bytes {
+        Some(MatcherKind::Bytes {
             needle,
             fold,
             rare,
@@ -126,21 +153,20 @@ impl Matcher {
         })
     }
 
-    /// Calls `hit(start, end)` for each leftmost, non-overlapping match in `text`, in order.
-    fn find(&self, text: &str, hit: &mut impl FnMut(usize, usize)) {
-        match self {
-            Matcher::Unicode(re) => {
-                for m in re.find_iter(text) {
+    /// Calls `hit(start, end)` for each leftmost, non-overlapping match in `hay`, in order.
+    pub fn find(&self, hay: &[u8], hit: &mut impl FnMut(usize, usize)) {
+        match &self.kind {
+            MatcherKind::Unicode(re) => {
+                for m in re.find_iter(hay) {
                     hit(m.start(), m.end());
                 }
             }
-            Matcher::Bytes {
+            MatcherKind::Bytes {
                 needle,
                 fold,
                 prefix: Some(prefix),
                 ..
             } => {
-                let hay = text.as_bytes();
                 let n = needle.len();
                 let mut at = 0;
                 while at < hay.len() {
@@ -164,13 +190,12 @@ impl Matcher {
                     }
                 }
             }
-            &Matcher::Bytes {
+            &MatcherKind::Bytes {
                 ref needle,
                 fold,
                 rare,
                 prefix: None,
             } => {
-                let hay = text.as_bytes();
                 let n = needle.len();
                 let Some(last_start) = hay.len().checked_sub(n) else {
                     return;
@@ -398,6 +423,39 @@ mod tests {
                 .map(|p| (p.start, p.end))
                 .collect();
             proptest::prop_assert_eq!(hits, naive(&text, &query, fold));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn one_scan_over_separated_blocks_finds_each_blocks_hits(
+            texts in proptest::collection::vec("[abAB .,zQ’éÉ]{0,30}", 0..6),
+            query in "[abAB.zQéÉ ]{1,4}",
+            fold: bool,
+        ) {
+            let case = if fold { CaseMode::Insensitive } else { CaseMode::Sensitive };
+            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let issue = issue(&[refs.as_slice()]);
+            let expected: Vec<(usize, usize, usize)> = Index::build(&issue)
+                .search_with(&issue, &query, case)
+                .into_iter()
+                .map(|p| (p.block, p.start, p.end))
+                .collect();
+            let mut blob = Vec::new();
+            let mut starts = Vec::new();
+            for text in &texts {
+                starts.push(blob.len());
+                blob.extend_from_slice(text.as_bytes());
+                blob.push(Matcher::SEPARATOR);
+            }
+            let mut found = Vec::new();
+            if let Some(matcher) = Matcher::for_query(&query, case) {
+                matcher.find(&blob, &mut |start, end| {
+                    let block = starts.partition_point(|&s| s <= start) - 1;
+                    found.push((block, start - starts[block], end - starts[block]));
+                });
+            }
+            proptest::prop_assert_eq!(found, expected);
         }
     }
 
