@@ -11,6 +11,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
+use crate::cache::{self, Cache};
 use crate::config::{self, Config};
 use crate::entities::{Entity, EntityKind};
 use crate::model::{Article, BlockKind, Position};
@@ -40,6 +41,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// Neither use nor write the cache of parsed files (also: BROKER_READER_NO_CACHE=1).
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -62,6 +67,7 @@ impl Cli {
             file: None,
             color: ColorChoice::Auto,
             config: None,
+            no_cache: false,
             command: None,
         }
     }
@@ -192,16 +198,22 @@ pub fn load(file: Option<&std::path::Path>) -> crate::Result<Library> {
 
 pub fn run(cli: Cli) -> Result<Outcome> {
     let no_color = std::env::var_os("NO_COLOR");
-    let (config_path, required) = config::locate(
-        cli.config.as_deref(),
-        std::env::var_os(config::CONFIG_ENV).as_deref(),
-    );
+    // Locating the standard config file opens the state store (a directory and a write
+    // probe): only the commands that read the config pay for it.
+    let locate = || {
+        config::locate(
+            cli.config.as_deref(),
+            std::env::var_os(config::CONFIG_ENV).as_deref(),
+        )
+    };
     let stdout = io::stdout();
     let tty = stdout.is_terminal();
-    let mut out = io::BufWriter::new(stdout.lock());
+    // Large enough that a search printing thousands of hits makes few write calls.
+    let mut out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     // These need neither the issue nor the reader.
     match &cli.command {
         Some(Command::Config { path }) => {
+            let (config_path, required) = locate();
             if *path {
                 if let Some(p) = &config_path {
                     writeln!(out, "{}", p.display())?;
@@ -230,6 +242,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     }
     let Some(command) = cli.command else {
         drop(out);
+        let (config_path, required) = locate();
         let loaded = config::load(config_path.as_deref(), required);
         // The reader draws on the terminal itself, so only NO_COLOR and the flag count.
         let colour = cli.color.resolve(true, no_color.as_deref());
@@ -243,6 +256,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             theme: loaded.config.theme(colour, colorfgbg.as_deref()),
             layout: loaded.config.layout,
             warnings: loaded.warning.into_iter().collect(),
+            cache: Cache::standard(cli.no_cache),
         };
         return match cli.file.as_deref() {
             Some(path) => crate::tui::run_file_configured(path, settings),
@@ -261,9 +275,25 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 ..
             }
     );
+    let cache = Cache::standard(cli.no_cache);
+    if let (Some(path), Command::Search { query, json }) = (cli.file.as_deref(), &command)
+        && let Some(key) = cache.key(path)
+        && let Some(mut text) = cache.text(&key)
+    {
+        let mut hits = Hits::new(*json);
+        let searched = text.search(query, search::CaseMode::smart(query), |hit| {
+            hits.add(hit.position, hit.title, hit.kind, hit.text);
+        });
+        // A damaged entry is found out by the end of the search; then the file is parsed.
+        if searched.is_some() {
+            let outcome = hits.finish(&mut out)?;
+            out.flush()?;
+            return Ok(outcome);
+        }
+    }
     let library = match cli.file.as_deref() {
-        Some(path) if !needs_entities => Library::open_without_entities(path)?,
-        file => load(file)?,
+        Some(path) => cache::open_library(&cache, path, needs_entities)?,
+        None => Library::embedded()?,
     };
     let styled = cli.color.resolve(tty, no_color.as_deref());
     let outcome = execute_styled(&library, command, &mut out, styled)?;
@@ -534,53 +564,125 @@ fn render_article_with(article: &Article, width: usize, styled: bool) -> String 
 }
 
 #[derive(Serialize)]
-struct SearchHit<'a> {
+struct SearchHit {
     #[serde(flatten)]
     position: Position,
-    title: &'a str,
+    title: String,
     kind: BlockKind,
     snippet: String,
 }
 
 fn search(library: &Library, query: &str, json: bool, out: &mut dyn Write) -> Result<Outcome> {
-    let hits = library.search(query);
-    let rows: Vec<SearchHit<'_>> = hits
-        .iter()
-        .filter_map(|&position| {
-            let article = library.issue.articles.get(position.article)?;
-            let block = article.blocks.get(position.block)?;
-            let (before, hit, after) =
-                search::snippet(&block.text, position.start, position.end, 70);
-            Some(SearchHit {
-                position,
-                title: &article.title,
-                kind: block.kind,
-                snippet: format!("{before}[{hit}]{after}"),
-            })
-        })
-        .collect();
-    if json {
-        serde_json::to_writer_pretty(&mut *out, &rows)?;
-        writeln!(out)?;
-    } else {
-        for row in &rows {
-            writeln!(
-                out,
-                "{}:{}:{}-{}  {}  {}",
-                row.position.article + 1,
-                row.position.block,
-                row.position.start,
-                row.position.end,
-                row.title,
-                row.snippet
-            )?;
+    let mut hits = Hits::new(json);
+    for position in library.search(query) {
+        if let Some(article) = library.issue.articles.get(position.article)
+            && let Some(block) = article.blocks.get(position.block)
+        {
+            hits.add(position, &article.title, block.kind, &block.text);
         }
     }
-    Ok(if rows.is_empty() {
-        Outcome::NothingFound
-    } else {
-        Outcome::Success
-    })
+    hits.finish(out)
+}
+
+/// What `search` prints, gathered hit by hit, whether the hits come from a parsed issue or
+/// from the cache (which must print exactly the same, and holds its output back until the
+/// entry has proved sound). Text lines go straight into one buffer: a search of a large
+/// archive prints thousands.
+struct Hits {
+    json: bool,
+    rows: Vec<SearchHit>,
+    text: Vec<u8>,
+    count: usize,
+}
+
+impl Hits {
+    fn new(json: bool) -> Self {
+        Hits {
+            json,
+            rows: Vec::new(),
+            text: Vec::new(),
+            count: 0,
+        }
+    }
+
+    /// A hit at `position` in a block of kind `kind` whose whole text is `block`.
+    fn add(&mut self, position: Position, title: &str, kind: BlockKind, block: &str) {
+        self.count += 1;
+        let e = search::Excerpt::new(block, position.start, position.end, 70);
+        if self.json {
+            let mut snippet = String::new();
+            push_excerpt(&mut snippet, &e);
+            self.rows.push(SearchHit {
+                position,
+                title: title.to_string(),
+                kind,
+                snippet,
+            });
+            return;
+        }
+        let line = &mut self.text;
+        for (n, sep) in [
+            (position.article + 1, b':'),
+            (position.block, b':'),
+            (position.start, b'-'),
+        ] {
+            push_number(line, n);
+            line.push(sep);
+        }
+        push_number(line, position.end);
+        line.extend_from_slice(b"  ");
+        line.extend_from_slice(title.as_bytes());
+        line.extend_from_slice(b"  ");
+        let mut snippet = String::new();
+        push_excerpt(&mut snippet, &e);
+        line.extend_from_slice(snippet.as_bytes());
+        line.push(b'\n');
+    }
+
+    /// Prints the hits; a search with none is [`Outcome::NothingFound`].
+    fn finish(self, out: &mut dyn Write) -> Result<Outcome> {
+        if self.json {
+            serde_json::to_writer_pretty(&mut *out, &self.rows)?;
+            writeln!(out)?;
+        } else {
+            out.write_all(&self.text)?;
+        }
+        Ok(if self.count == 0 {
+            Outcome::NothingFound
+        } else {
+            Outcome::Success
+        })
+    }
+}
+
+/// The excerpt as `search` shows it: `…before[hit]after…`.
+fn push_excerpt(line: &mut String, e: &search::Excerpt<'_>) {
+    if e.cut_before {
+        line.push('…');
+    }
+    line.push_str(e.before);
+    line.push('[');
+    line.push_str(e.hit);
+    line.push(']');
+    line.push_str(e.after);
+    if e.cut_after {
+        line.push('…');
+    }
+}
+
+/// `n` in decimal; `write!` costs more than the rest of a hit's line together.
+fn push_number(line: &mut Vec<u8>, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    line.extend_from_slice(&digits[at..]);
 }
 
 #[derive(Serialize)]
@@ -822,6 +924,11 @@ pub fn man(out: &mut dyn Write, keymap: &Keymap) -> io::Result<()> {
         (
             config::CONFIG_ENV,
             "a config file to read instead of the standard one.",
+        ),
+        (
+            cache::DISABLE_ENV,
+            "when set and not empty, the cache of parsed files is neither used nor written \
+             (as --no-cache).",
         ),
     ] {
         writeln!(out, ".TP\n\\fB{}\\fR\n{}", roff(name), roff(what))?;

@@ -19,6 +19,7 @@ use std::sync::mpsc::{self, Receiver};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use crate::cache::{Cache, Key};
 use crate::error::{Error, Result};
 use crate::{Library, entities, parse, search, source};
 
@@ -146,6 +147,64 @@ pub fn open_progressive_with(
     path: &Path,
     sink: impl FnMut(LoadEvent) + Send + 'static,
 ) -> Result<Opened> {
+    open_uncached(path, None, sink)
+}
+
+/// [`open_progressive_with`] through a cache of parsed files. A valid entry with entities is
+/// everything at once, with no thread; one without them gives the text at once and the
+/// entities from a thread. Otherwise the file opens as without a cache, and the loading thread
+/// writes the entry once it has the full library, so the next open is instant.
+pub fn open_cached_with(
+    path: &Path,
+    cache: &Cache,
+    sink: impl FnMut(LoadEvent) + Send + 'static,
+) -> Result<Opened> {
+    let Some(key) = cache.key(path) else {
+        return open_uncached(path, None, sink);
+    };
+    let Some((issue, entities)) = cache.library(&key, true) else {
+        return open_uncached(path, Some((cache.clone(), key)), sink);
+    };
+    let name = path.display().to_string();
+    if let Some(entities) = entities {
+        let first = Library {
+            source_name: name,
+            index: search::Index::build(&issue),
+            issue,
+            entities,
+        };
+        return Ok(Opened {
+            first,
+            thread: None,
+            partial: false,
+        });
+    }
+    // The thread needs the issue too; a copy costs less than decoding the entry again.
+    let first = Library::without_entities(&name, issue.clone());
+    let cache = cache.clone();
+    let build = move |sink: &mut dyn FnMut(LoadEvent)| {
+        let articles = issue.articles.len();
+        sink(LoadEvent::Progress(Stage::Entities { articles }));
+        let library = Library::from_issue(&name, issue);
+        // Only ever a shortcut for next time: a failed write changes nothing now.
+        let _ = cache.store(&key, &library.issue, Some(&library.entities));
+        Ok(library)
+    };
+    let thread = spawn_loader(path, build, sink)?;
+    Ok(Opened {
+        first,
+        thread: Some(thread),
+        partial: false,
+    })
+}
+
+/// Opens `path` by parsing it; with `cache`, the loading thread writes the entry for `key`
+/// when it has built the full library.
+fn open_uncached(
+    path: &Path,
+    cache: Option<(Cache, Key)>,
+    sink: impl FnMut(LoadEvent) + Send + 'static,
+) -> Result<Opened> {
     let size = source::check_file(path)?;
     let head = read_head(path)?;
     let whole = |path: &Path| {
@@ -168,7 +227,16 @@ pub fn open_progressive_with(
     }
     let first = Library::without_entities(&path.display().to_string(), issue);
     let owned = path.to_path_buf();
-    let thread = spawn_loader(path, move |sink| build_file(&owned, sink), sink)?;
+    let build = move |sink: &mut dyn FnMut(LoadEvent)| {
+        let library = build_file(&owned, sink)?;
+        if let Some((cache, key)) = &cache {
+            // Written before the library is handed over, as writing needs it; this is the
+            // loading thread, so the reader is not kept waiting.
+            let _ = cache.store(key, &library.issue, Some(&library.entities));
+        }
+        Ok(library)
+    };
+    let thread = spawn_loader(path, build, sink)?;
     Ok(Opened {
         first,
         thread: Some(thread),

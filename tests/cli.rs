@@ -16,15 +16,25 @@ fn fixture() -> PathBuf {
 }
 
 fn run(args: &[&str]) -> Output {
+    let cache = tempfile::tempdir().expect("temporary directory");
     cargo_bin_cmd!("broker-reader")
+        .env("XDG_CACHE_HOME", cache.path())
         .args(args)
         .timeout(GUARD)
         .output()
         .expect("run broker-reader")
 }
 
+/// The binary on a file, with a cache of its own that goes away afterwards (never the user's).
 fn run_file(file: &Path, args: &[&str]) -> Output {
+    let cache = tempfile::tempdir().expect("temporary directory");
+    run_file_cached(file, args, cache.path())
+}
+
+fn run_file_cached(file: &Path, args: &[&str], cache_home: &Path) -> Output {
     cargo_bin_cmd!("broker-reader")
+        .env("XDG_CACHE_HOME", cache_home)
+        .env_remove("BROKER_READER_NO_CACHE")
         .arg("--file")
         .arg(file)
         .args(args)
@@ -322,4 +332,170 @@ fn the_embedded_issue_reads_the_same_as_its_text_opened_as_a_file() {
         assert!(!embedded.trim().is_empty(), "{args:?} printed nothing");
         assert_eq!(embedded, file, "{args:?}");
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// The cache of parsed files
+
+/// A copy of a fixture last modified a minute ago: a source that new, or newer, gets no cache
+/// entry (see `cache::RACY`).
+fn settled_copy(dir: &Path, name: &str) -> PathBuf {
+    let path = dir.join(name);
+    fs::copy(fixture().with_file_name(name), &path).expect("fixture copied");
+    age(&path, 60);
+    path
+}
+
+fn age(path: &Path, seconds: u64) {
+    fs::File::options()
+        .write(true)
+        .open(path)
+        .expect("file opens")
+        .set_modified(std::time::SystemTime::now() - Duration::from_secs(seconds))
+        .expect("modification time set");
+}
+
+fn cache_entries(cache_home: &Path) -> Vec<PathBuf> {
+    match fs::read_dir(cache_home.join("broker-reader/parsed")) {
+        Ok(listing) => listing.map(|e| e.expect("entry").path()).collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+#[test]
+fn commands_print_the_same_with_and_without_the_cache() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let cache = dir.path().join("cache");
+    for name in ["other-pages.txt", "more-pages.txt", "entity-pages.txt"] {
+        let source = settled_copy(dir.path(), name);
+        let commands: &[&[&str]] = &[
+            &["search", "the"],
+            &["search", "The"],
+            &["search", "water", "--json"],
+            &["search", "été"],
+            &["search", "no such words here"],
+            &["list", "--json"],
+            &["show", "2"],
+            &["entities", "--json"],
+            &["export", "--format", "json"],
+            &["export", "--format", "markdown"],
+        ];
+        for args in commands {
+            let uncached = run_file(&source, &[&["--no-cache"], *args].concat());
+            // Twice: the first run may write the entry, the second reads it.
+            for round in ["cold", "warm"] {
+                let cached = run_file_cached(&source, args, &cache);
+                assert_eq!(
+                    cached.status.code(),
+                    uncached.status.code(),
+                    "{name} {args:?}"
+                );
+                assert_eq!(
+                    String::from_utf8_lossy(&cached.stdout),
+                    String::from_utf8_lossy(&uncached.stdout),
+                    "{name} {args:?} {round}"
+                );
+                assert!(cached.stderr.is_empty(), "{name} {args:?}");
+            }
+        }
+    }
+    assert_eq!(cache_entries(&cache).len(), 3);
+}
+
+#[test]
+fn the_cache_follows_changes_to_the_file() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let cache = dir.path().join("cache");
+    let source = settled_copy(dir.path(), "other-pages.txt");
+    let before = stdout_ok(&run_file_cached(&source, &["search", "water"], &cache));
+    let entry = cache_entries(&cache).pop().expect("an entry was written");
+    let written = fs::metadata(&entry)
+        .and_then(|m| m.modified())
+        .expect("entry time");
+    // A second search reads the entry and leaves it as it is.
+    assert_eq!(
+        stdout_ok(&run_file_cached(&source, &["search", "water"], &cache)),
+        before
+    );
+    assert_eq!(
+        fs::metadata(&entry)
+            .and_then(|m| m.modified())
+            .expect("entry time"),
+        written
+    );
+    // The file changes: the search sees the new text, not the entry.
+    let text = fs::read_to_string(&source).expect("source");
+    fs::write(&source, text.replacen("water charter", "wine charter", 1))
+        .expect("source rewritten");
+    age(&source, 60);
+    let after = stdout_ok(&run_file_cached(&source, &["search", "water"], &cache));
+    assert_ne!(after, before);
+    assert_eq!(
+        after,
+        stdout_ok(&run_file(&source, &["--no-cache", "search", "water"]))
+    );
+    // Touched only (same bytes, another time): still right, and the entry is written anew.
+    let entry_before = fs::read(&entry).expect("entry");
+    age(&source, 30);
+    assert_eq!(
+        stdout_ok(&run_file_cached(&source, &["search", "water"], &cache)),
+        after
+    );
+    assert_ne!(fs::read(&entry).expect("entry"), entry_before);
+}
+
+#[test]
+fn a_damaged_entry_is_replaced_without_a_word() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let cache = dir.path().join("cache");
+    let source = settled_copy(dir.path(), "more-pages.txt");
+    let right = stdout_ok(&run_file_cached(&source, &["search", "the"], &cache));
+    let entry = cache_entries(&cache).pop().expect("an entry was written");
+    let good = fs::read(&entry).expect("entry");
+    let mut bad = good.clone();
+    let middle = bad.len() / 2;
+    bad[middle] ^= 0x01;
+    for damaged in [bad, good[..good.len() / 3].to_vec(), b"rubbish".to_vec()] {
+        fs::write(&entry, &damaged).expect("entry damaged");
+        assert_eq!(
+            stdout_ok(&run_file_cached(&source, &["search", "the"], &cache)),
+            right
+        );
+        assert_eq!(fs::read(&entry).expect("entry"), good, "entry rewritten");
+    }
+}
+
+#[test]
+fn no_cache_flag_and_variable_write_nothing() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let cache = dir.path().join("cache");
+    let source = settled_copy(dir.path(), "other-pages.txt");
+    stdout_ok(&run_file_cached(
+        &source,
+        &["--no-cache", "search", "water"],
+        &cache,
+    ));
+    let out = assert_cmd::cargo::cargo_bin_cmd!("broker-reader")
+        .env("XDG_CACHE_HOME", &cache)
+        .env("BROKER_READER_NO_CACHE", "1")
+        .arg("--file")
+        .arg(&source)
+        .args(["list"])
+        .timeout(GUARD)
+        .output()
+        .expect("runs");
+    stdout_ok(&out);
+    assert!(cache_entries(&cache).is_empty());
+}
+
+#[test]
+fn an_unwritable_cache_is_not_mentioned() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    // A file where the cache directory should be.
+    let blocker = dir.path().join("blocker");
+    fs::write(&blocker, "").expect("blocker written");
+    let source = settled_copy(dir.path(), "other-pages.txt");
+    let out = run_file_cached(&source, &["search", "water"], &blocker);
+    let expected = run_file(&source, &["--no-cache", "search", "water"]);
+    assert_eq!(stdout_ok(&out), stdout_ok(&expected));
 }

@@ -230,6 +230,7 @@ fn cmd(config_home: &Path) -> assert_cmd::Command {
     let mut cmd = cargo_bin_cmd!("broker-reader");
     cmd.env("XDG_CONFIG_HOME", config_home)
         .env("XDG_STATE_HOME", config_home.join("state"))
+        .env("XDG_CACHE_HOME", config_home.join("cache"))
         .env("HOME", config_home)
         .env_remove(config::CONFIG_ENV)
         .env_remove("NO_COLOR");

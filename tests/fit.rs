@@ -14,6 +14,7 @@ fn run(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = cargo_bin_cmd!("broker-reader");
     cmd.env("XDG_CONFIG_HOME", home)
         .env("XDG_STATE_HOME", home)
+        .env("XDG_CACHE_HOME", home)
         .env("HOME", home)
         .env_remove("NO_COLOR")
         .env_remove("BROKER_READER_CONFIG")
@@ -201,6 +202,7 @@ fn broken_pipes_exit_quietly() {
             .arg(bin)
             .env("XDG_CONFIG_HOME", home.path())
             .env("XDG_STATE_HOME", home.path())
+            .env("XDG_CACHE_HOME", home.path())
             .env("HOME", home.path())
             .output()
             .expect("bash runs");

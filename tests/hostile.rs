@@ -67,7 +67,10 @@ fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
 }
 
 fn run(file: &Path, args: &[&str]) -> std::process::Output {
+    // A cache of its own, never the user's; hostile files must not be kept in it either way.
+    let cache = tempfile::tempdir().expect("temporary directory");
     cargo_bin_cmd!("broker-reader")
+        .env("XDG_CACHE_HOME", cache.path())
         .arg("--file")
         .arg(file)
         .args(args)
@@ -504,7 +507,9 @@ fn a_two_megabyte_line_without_spaces_is_shown_whole() {
 #[cfg(target_os = "linux")]
 fn run_measuring_peak(file: &Path, args: &[&str]) -> (std::process::Output, u64) {
     use std::io::Read;
+    let cache = tempfile::tempdir().expect("temporary directory");
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("broker-reader"))
+        .env("XDG_CACHE_HOME", cache.path())
         .arg("--file")
         .arg(file)
         .args(args)
@@ -758,7 +763,7 @@ fn the_reader_exits_when_its_terminal_goes_away() {
             .expect("tmux runs")
     };
     let reader = format!(
-        "exec env XDG_STATE_HOME='{}' '{}' --file '{}'",
+        "exec env XDG_STATE_HOME='{}' XDG_CACHE_HOME='{0}' '{}' --file '{}'",
         state_home.display(),
         assert_cmd::cargo::cargo_bin!("broker-reader").display(),
         page_path.display()

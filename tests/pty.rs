@@ -91,6 +91,7 @@ fn read_search_jump_back_and_quit_in_a_real_terminal() {
     .expect("write issue");
     // Whether this build finds entities decides if the entity step can run.
     let listed = Command::new(bin)
+        .env("XDG_CACHE_HOME", dir.path().join("cache"))
         .arg("--file")
         .arg(&issue_path)
         .args(["entities", "--json"])
@@ -103,7 +104,8 @@ fn read_search_jump_back_and_quit_in_a_real_terminal() {
     let state = dir.path().join("state");
     let status = dir.path().join("status");
     let script = format!(
-        "XDG_STATE_HOME='{state}' XDG_CONFIG_HOME='{state}' XDG_DATA_HOME='{state}' HOME='{state}' \
+        "XDG_STATE_HOME='{state}' XDG_CONFIG_HOME='{state}' XDG_DATA_HOME='{state}' \
+         XDG_CACHE_HOME='{state}' HOME='{state}' \
          '{bin}' --file '{issue}'; echo $? > '{status}'; sleep 30",
         state = state.display(),
         issue = issue_path.display(),
@@ -192,7 +194,8 @@ fn sigterm_saves_the_place_and_restores_the_terminal() {
     let state = dir.path().join("state");
     let status = dir.path().join("status");
     let script = format!(
-        "XDG_STATE_HOME='{state}' XDG_CONFIG_HOME='{state}' XDG_DATA_HOME='{state}' HOME='{state}' \
+        "XDG_STATE_HOME='{state}' XDG_CONFIG_HOME='{state}' XDG_DATA_HOME='{state}' \
+         XDG_CACHE_HOME='{state}' HOME='{state}' \
          '{bin}' --file '{issue}'; echo $? > '{status}'; sleep 30",
         state = state.display(),
         issue = issue_path.display(),

@@ -48,6 +48,8 @@ pub struct Settings {
     pub layout: crate::config::Layout,
     /// Said in the status bar on start (a broken config file, for instance).
     pub warnings: Vec<String>,
+    /// Where a `--file` is looked up before it is parsed, and its parse kept; off by default.
+    pub cache: crate::cache::Cache,
 }
 
 /// Runs the reader until the user quits.
@@ -87,7 +89,7 @@ pub fn run_file_configured(path: &std::path::Path, settings: Settings) -> anyhow
     let flag = Arc::clone(&announce);
     let mut announced = forward(name.clone(), true, tx.clone());
     let mut quiet = forward(name, false, tx);
-    let opened = crate::load::open_progressive_with(path, move |event| {
+    let opened = crate::load::open_cached_with(path, &settings.cache, move |event| {
         if flag.load(Ordering::Relaxed) {
             announced(event);
         } else {

@@ -77,7 +77,8 @@ pub struct Entity {
 
 /// All entities of an issue, with look-ups the front ends need.
 ///
-/// Serialisable so the reader's build can ship the embedded issue's entities ready made.
+/// Serialisable so the reader's build can ship the embedded issue's entities ready made, and
+/// the cache of parsed files can keep a file's.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entities {
     pub list: Vec<Entity>,

@@ -1,0 +1,1537 @@
+//! A cache of parsed files on disk, so that opening or searching a large file a second time
+//! costs a read instead of a decode, repair and parse.
+//!
+//! Parsing a 9 MB archive takes tens of milliseconds and cannot be made many times faster;
+//! `grep` answers in one or two. So the parsed result of every `--file` is kept in the user's
+//! cache directory ([`directories::ProjectDirs`], `$XDG_CACHE_HOME/broker-reader/parsed/` on
+//! Linux), one entry per source file, named after its canonical path.
+//!
+//! ## Layout
+//!
+//! An entry is laid out for `search`, which must not decode the whole issue (its 24 000
+//! strings alone cost milliseconds):
+//!
+//! 1. a magic number and the length of the header;
+//! 2. the header (postcard): the entry's [`Identity`], the sizes of the sections and their
+//!    CRC-32s;
+//! 3. the search section: a table of blocks (text length, article, kind, flags), the offsets of
+//!    the line breaks the search text replaced, the article titles, and one blob of every
+//!    block's text, each followed by [`Matcher::SEPARATOR`] so no match can span two blocks.
+//!    `search` reads this section in one go and scans the blob in place with the same
+//!    [`Matcher`] the in-memory search uses, so the hits are the same;
+//! 4. the library section (postcard): the issue without its block texts (rebuilt from the blob)
+//!    and, once they have been found, its entities, for the reader and the other commands.
+//!
+//! ## When an entry is used
+//!
+//! Only when everything in its [`Identity`] matches: the format version, the build of the
+//! program (the running executable's size and modification time, and the crate version), the
+//! source's canonical path, length, modification and change times (ns), inode and device. A
+//! stale or foreign entry is a miss, and the next successful parse replaces it.
+//!
+//! A file changed within the timestamp granularity of the moment it was read could keep its
+//! times and size; as git does for its index ("racy clean"), no entry is written for a source
+//! modified less than [`RACY`] before the write, nor when the source's stamp changed while it
+//! was being parsed.
+//!
+//! ## Failures
+//!
+//! The cache is an optimisation only: every failure (no cache directory, a read-only disk, a
+//! full disk, a corrupt, truncated or hostile entry) means parsing as if there were no cache,
+//! silently. Entries are written to a temporary file and renamed into place, so readers see the
+//! old entry or the new one. Nothing is synced to disk: a crash can leave a damaged entry, which
+//! its CRCs and the checks on its structure reject. Reading an entry checks every offset and
+//! length before use and never panics. An entry forged to look valid is trusted like the user's
+//! own files: whoever can write the user's cache directory can already run code as the user.
+//!
+//! The directory is kept under [`MAX_TOTAL_BYTES`] and [`MAX_ENTRIES`] by removing the oldest
+//! entries after each write. `--no-cache` or [`DISABLE_ENV`] turn the cache off.
+
+use std::borrow::Cow;
+use std::fs::{self, File};
+use std::io::{self, Read, Seek, Write};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use crate::Library;
+use crate::entities::Entities;
+use crate::model::{Article, Block, BlockKind, Issue, Position};
+use crate::search::{CaseMode, Matcher};
+
+/// Set (to anything but an empty string) to run without the cache.
+pub const DISABLE_ENV: &str = "BROKER_READER_NO_CACHE";
+
+/// Entries beyond this total size are removed, oldest first.
+pub const MAX_TOTAL_BYTES: u64 = 256 * 1024 * 1024;
+
+/// At most this many entries are kept, the newest.
+pub const MAX_ENTRIES: usize = 32;
+
+/// A source modified less than this before an entry would be written gets none; see the
+/// module documentation.
+pub const RACY: Duration = Duration::from_secs(2);
+
+/// Bumped whenever the layout or the meaning of an entry changes.
+const FORMAT_VERSION: u32 = 1;
+
+const MAGIC: &[u8; 8] = b"brkrcach";
+
+/// The subdirectory of the cache directory holding entries; the parent stays free for other
+/// kinds of cached data.
+const SUBDIR: &str = "parsed";
+
+const EXTENSION: &str = "entry";
+
+/// Bytes per block in the table: text length, article index, kind, flags, padding.
+const RECORD: usize = 12;
+
+/// A flag of a block record: its text had line breaks, replaced by spaces in the blob.
+const HAD_NEWLINE: u8 = 1;
+
+/// How much of an entry is read first: the magic, the header and, usually, everything else of
+/// a small entry.
+const FIRST_READ: usize = 16 * 1024;
+
+/// Where parsed files are kept, or nowhere.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Cache {
+    /// `None` when the cache is off.
+    dir: Option<PathBuf>,
+}
+
+/// What an entry must match to be used: see the module documentation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Identity {
+    format: u32,
+    program: String,
+    build: Stamp,
+    /// The canonical path's bytes as the platform encodes them.
+    path: Vec<u8>,
+    source: Stamp,
+}
+
+/// Size, times and file identity, as far as the platform reports them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct Stamp {
+    len: u64,
+    /// Modification time, nanoseconds since the epoch.
+    modified: i128,
+    /// Inode change time, nanoseconds since the epoch (Unix).
+    changed: Option<i128>,
+    /// Device and inode (Unix).
+    file_id: Option<(u64, u64)>,
+}
+
+/// A source file, stamped before it is read: what its entry must match, and where it lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key {
+    identity: Identity,
+    canonical: PathBuf,
+    entry: PathBuf,
+}
+
+/// The fixed part of an entry, after the magic.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Header {
+    identity: Identity,
+    articles: u32,
+    blocks: u32,
+    newlines: u32,
+    titles_len: u64,
+    blob_len: u64,
+    search_crc: u32,
+    library_len: u64,
+    library_crc: u32,
+    has_entities: bool,
+}
+
+impl Header {
+    fn search_len(&self) -> Option<u64> {
+        let fixed = u64::from(self.blocks).checked_mul(RECORD as u64)?;
+        let newlines = u64::from(self.newlines).checked_mul(4)?;
+        let title_lens = u64::from(self.articles).checked_mul(4)?;
+        fixed
+            .checked_add(newlines)?
+            .checked_add(title_lens)?
+            .checked_add(self.titles_len)?
+            .checked_add(self.blob_len)
+    }
+}
+
+/// The library section: the issue without block texts, and its entities once known.
+#[derive(Serialize, Deserialize)]
+struct LibraryPart<'a> {
+    magazine: Cow<'a, str>,
+    issue: Option<u32>,
+    date: Option<Cow<'a, str>>,
+    pages: Cow<'a, [u32]>,
+    articles: Vec<ArticleHead<'a>>,
+    entities: Option<Cow<'a, Entities>>,
+}
+
+/// [`LibraryPart`] without its entities: postcard reads fields in order and ignores what
+/// follows, so commands that never show entities do not pay for decoding them.
+#[derive(Deserialize)]
+struct LibraryHead<'a> {
+    magazine: Cow<'a, str>,
+    issue: Option<u32>,
+    date: Option<Cow<'a, str>>,
+    pages: Cow<'a, [u32]>,
+    articles: Vec<ArticleHead<'a>>,
+}
+
+/// An article without its blocks, which the search section holds.
+#[derive(Serialize, Deserialize)]
+struct ArticleHead<'a> {
+    id: usize,
+    page: u32,
+    section: Cow<'a, str>,
+    title: Cow<'a, str>,
+    standfirst: Option<Cow<'a, str>>,
+    authors: Cow<'a, [String]>,
+    blocks: u32,
+}
+
+impl Cache {
+    /// No cache: every lookup misses and nothing is written.
+    pub fn disabled() -> Self {
+        Self { dir: None }
+    }
+
+    /// Entries in `dir` (tests, and anyone who wants them elsewhere).
+    pub fn at(dir: impl Into<PathBuf>) -> Self {
+        Self {
+            dir: Some(dir.into()),
+        }
+    }
+
+    /// The user's cache directory, unless `off` (the `--no-cache` flag) or [`DISABLE_ENV`]
+    /// says not to, or there is no home directory.
+    pub fn standard(off: bool) -> Self {
+        let env_off = std::env::var_os(DISABLE_ENV).is_some_and(|v| !v.is_empty());
+        if off || env_off {
+            return Self::disabled();
+        }
+        directories::ProjectDirs::from("", "", "broker-reader")
+            .map_or_else(Self::disabled, |dirs| {
+                Self::at(dirs.cache_dir().join(SUBDIR))
+            })
+    }
+
+    /// Where entries are kept, when the cache is on.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    /// Stamps `path` before it is read; `None` when the cache is off or the file cannot be
+    /// stamped (then it is opened without the cache, which reports any error).
+    pub fn key(&self, path: &Path) -> Option<Key> {
+        let dir = self.dir.as_ref()?;
+        let canonical = fs::canonicalize(path).ok()?;
+        let meta = fs::metadata(&canonical).ok()?;
+        if !meta.is_file() {
+            return None;
+        }
+        let path_bytes = canonical.as_os_str().as_encoded_bytes().to_vec();
+        let entry = dir.join(format!(
+            "{:08x}-{:x}.{EXTENSION}",
+            crc32fast::hash(&path_bytes),
+            path_bytes.len()
+        ));
+        let identity = Identity {
+            format: FORMAT_VERSION,
+            program: env!("CARGO_PKG_VERSION").to_string(),
+            build: build_stamp()?,
+            path: path_bytes,
+            source: Stamp::of(&meta)?,
+        };
+        Some(Key {
+            identity,
+            canonical,
+            entry,
+        })
+    }
+
+    /// The search section of `key`'s entry, when there is a valid one, ready for one
+    /// [`CachedText::search`] (which finishes checking it).
+    pub fn text(&self, key: &Key) -> Option<CachedText> {
+        self.dir.as_ref()?;
+        read_entry(key, Upto::Blob).map(|reading| CachedText { reading })
+    }
+
+    /// The issue of `key`'s entry and, when `want_entities` and the entry has them, its
+    /// entities; `None` without a valid entry.
+    pub fn library(&self, key: &Key, want_entities: bool) -> Option<(Issue, Option<Entities>)> {
+        self.dir.as_ref()?;
+        let reading = read_entry(key, Upto::End)?;
+        let library = reading.buf.get(reading.dir.blob.end..)?;
+        let (issue, entities) = if want_entities && reading.header.has_entities {
+            let part: LibraryPart<'_> = postcard::from_bytes(library).ok()?;
+            let entities = part.entities.map(Cow::into_owned);
+            let head = LibraryHead {
+                magazine: part.magazine,
+                issue: part.issue,
+                date: part.date,
+                pages: part.pages,
+                articles: part.articles,
+            };
+            (build_issue(&reading, head)?, entities)
+        } else {
+            (
+                build_issue(&reading, postcard::from_bytes(library).ok()?)?,
+                None,
+            )
+        };
+        if let Some(entities) = &entities
+            && !entities_fit(&issue, entities)
+        {
+            return None;
+        }
+        Some((issue, entities))
+    }
+
+    /// Writes `key`'s entry for `issue`, and `entities` when known, replacing any other: to a
+    /// temporary file renamed into place, then trims the directory to its limits. Writes
+    /// nothing (and succeeds) when the cache is off, when the source was modified too recently
+    /// to be sure of its stamp or changed since `key` was taken, or when the issue is too
+    /// large to lay out.
+    pub fn store(&self, key: &Key, issue: &Issue, entities: Option<&Entities>) -> io::Result<()> {
+        let Some(dir) = &self.dir else {
+            return Ok(());
+        };
+        if !settled(key) {
+            return Ok(());
+        }
+        let Some(head) = encode_head(key, issue, entities) else {
+            return Ok(());
+        };
+        fs::create_dir_all(dir)?;
+        let mut temp = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .tempfile_in(dir)?;
+        {
+            let mut out = io::BufWriter::with_capacity(256 * 1024, temp.as_file_mut());
+            out.write_all(&head.bytes)?;
+            write_search(issue, &mut out)?;
+            out.write_all(&head.library)?;
+            out.flush()?;
+        }
+        // The source may have changed while the entry was being written.
+        if !settled(key) {
+            return Ok(());
+        }
+        temp.persist(&key.entry).map_err(|e| e.error)?;
+        evict(dir, &key.entry);
+        Ok(())
+    }
+}
+
+/// Temporary files of unfinished writes start with this; old ones are removed by [`evict`].
+const TEMP_PREFIX: &str = ".tmp-";
+
+/// The magic, header and library section of an entry, ready to write around its search
+/// section.
+struct Head {
+    bytes: Vec<u8>,
+    library: Vec<u8>,
+}
+
+/// Lays out everything but the search section, whose size and CRC come from a first pass that
+/// writes it nowhere: two passes over the text are cheaper than holding a copy of it.
+fn encode_head(key: &Key, issue: &Issue, entities: Option<&Entities>) -> Option<Head> {
+    let part = LibraryPart {
+        magazine: Cow::Borrowed(&issue.magazine),
+        issue: issue.issue,
+        date: issue.date.as_deref().map(Cow::Borrowed),
+        pages: Cow::Borrowed(&issue.pages),
+        articles: issue
+            .articles
+            .iter()
+            .map(|a| {
+                Some(ArticleHead {
+                    id: a.id,
+                    page: a.page,
+                    section: Cow::Borrowed(&a.section),
+                    title: Cow::Borrowed(&a.title),
+                    standfirst: a.standfirst.as_deref().map(Cow::Borrowed),
+                    authors: Cow::Borrowed(&a.authors),
+                    blocks: u32::try_from(a.blocks.len()).ok()?,
+                })
+            })
+            .collect::<Option<_>>()?,
+        entities: entities.map(Cow::Borrowed),
+    };
+    let library = postcard::to_stdvec(&part).ok()?;
+    let mut counter = CrcCounter::default();
+    let counts = write_search(issue, &mut counter).ok()?;
+    let header = Header {
+        identity: key.identity.clone(),
+        articles: u32::try_from(issue.articles.len()).ok()?,
+        blocks: u32::try_from(counts.blocks).ok()?,
+        newlines: u32::try_from(counts.newlines).ok()?,
+        titles_len: counts.titles_len,
+        blob_len: counts.blob_len,
+        search_crc: counter.hasher.finalize(),
+        library_len: library.len() as u64,
+        library_crc: crc32fast::hash(&library),
+        has_entities: entities.is_some(),
+    };
+    // The reader relies on the blob's offsets fitting the table's 32-bit fields.
+    if header.search_len() != Some(counter.len) || header.blob_len > u64::from(u32::MAX) {
+        return None;
+    }
+    if counter.len.checked_add(header.library_len)? > MAX_TOTAL_BYTES {
+        return None;
+    }
+    let encoded = postcard::to_stdvec(&header).ok()?;
+    let mut bytes = MAGIC.to_vec();
+    bytes.extend_from_slice(&u32::try_from(encoded.len()).ok()?.to_le_bytes());
+    bytes.extend_from_slice(&encoded);
+    Some(Head { bytes, library })
+}
+
+/// Sizes of a search section, as [`write_search`] found them.
+struct SearchCounts {
+    blocks: usize,
+    newlines: usize,
+    titles_len: u64,
+    blob_len: u64,
+}
+
+/// Writes the search section of `issue`: block records, line-break offsets, title lengths,
+/// titles, then the blob.
+fn write_search(issue: &Issue, out: &mut impl Write) -> io::Result<SearchCounts> {
+    let too_large = || io::Error::other("too large for the cache's layout");
+    let blocks = || {
+        issue
+            .articles
+            .iter()
+            .enumerate()
+            .flat_map(|(a, article)| article.blocks.iter().map(move |b| (a, b)))
+    };
+    let mut counts = SearchCounts {
+        blocks: 0,
+        newlines: 0,
+        titles_len: 0,
+        blob_len: 0,
+    };
+    for (a, block) in blocks() {
+        let text = block.text.as_bytes();
+        // A separator inside a text would let a match span two blocks.
+        if text.contains(&Matcher::SEPARATOR) {
+            return Err(io::Error::other("a block holds the separator byte"));
+        }
+        let len = u32::try_from(text.len()).map_err(|_| too_large())?;
+        let article = u32::try_from(a).map_err(|_| too_large())?;
+        let flags = if memchr::memchr(b'\n', text).is_some() {
+            HAD_NEWLINE
+        } else {
+            0
+        };
+        let mut record = [0u8; RECORD];
+        record[0..4].copy_from_slice(&len.to_le_bytes());
+        record[4..8].copy_from_slice(&article.to_le_bytes());
+        record[8] = kind_code(block.kind);
+        record[9] = flags;
+        out.write_all(&record)?;
+        counts.blocks += 1;
+    }
+    let mut at = 0u64;
+    for (_, block) in blocks() {
+        for i in memchr::memchr_iter(b'\n', block.text.as_bytes()) {
+            let offset = u32::try_from(at + i as u64).map_err(|_| too_large())?;
+            out.write_all(&offset.to_le_bytes())?;
+            counts.newlines += 1;
+        }
+        at += block.text.len() as u64 + 1;
+    }
+    for article in &issue.articles {
+        let len = u32::try_from(article.title.len()).map_err(|_| too_large())?;
+        out.write_all(&len.to_le_bytes())?;
+    }
+    for article in &issue.articles {
+        out.write_all(article.title.as_bytes())?;
+        counts.titles_len += article.title.len() as u64;
+    }
+    for (_, block) in blocks() {
+        let text = block.text.as_bytes();
+        if memchr::memchr(b'\n', text).is_some() {
+            // Blocks are searched with line breaks read as spaces (as `search::Index` does);
+            // the offsets written above put them back.
+            out.write_all(&block.text.replace('\n', " ").into_bytes())?;
+        } else {
+            out.write_all(text)?;
+        }
+        out.write_all(&[Matcher::SEPARATOR])?;
+        counts.blob_len += text.len() as u64 + 1;
+    }
+    Ok(counts)
+}
+
+fn kind_code(kind: BlockKind) -> u8 {
+    BlockKind::ALL
+        .iter()
+        .position(|&k| k == kind)
+        .and_then(|i| u8::try_from(i).ok())
+        .unwrap_or(0)
+}
+
+/// A writer that only counts bytes and computes their CRC-32.
+#[derive(Default)]
+struct CrcCounter {
+    hasher: crc32fast::Hasher,
+    len: u64,
+}
+
+impl Write for CrcCounter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.hasher.update(buf);
+        self.len += buf.len() as u64;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// True when the source still has `key`'s stamp and was last modified long enough ago that a
+/// change within the same timestamp tick would have been seen.
+fn settled(key: &Key) -> bool {
+    let Some(now) = fs::metadata(&key.canonical)
+        .ok()
+        .and_then(|meta| Stamp::of(&meta))
+    else {
+        return false;
+    };
+    let Some(now_ns) = nanos(SystemTime::now()) else {
+        return false;
+    };
+    // A modification time in the future (a clock set back) is as doubtful as a recent one.
+    now == key.identity.source && now_ns - now.modified >= RACY.as_nanos() as i128
+}
+
+impl Stamp {
+    fn of(meta: &fs::Metadata) -> Option<Stamp> {
+        let modified = nanos(meta.modified().ok()?)?;
+        #[cfg(unix)]
+        let (changed, file_id) = {
+            use std::os::unix::fs::MetadataExt;
+            let changed = i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec());
+            (Some(changed), Some((meta.dev(), meta.ino())))
+        };
+        #[cfg(not(unix))]
+        let (changed, file_id) = (None, None);
+        Some(Stamp {
+            len: meta.len(),
+            modified,
+            changed,
+            file_id,
+        })
+    }
+}
+
+/// Nanoseconds since the epoch, negative before it.
+fn nanos(time: SystemTime) -> Option<i128> {
+    match time.duration_since(UNIX_EPOCH) {
+        Ok(after) => i128::try_from(after.as_nanos()).ok(),
+        Err(before) => i128::try_from(before.duration().as_nanos())
+            .ok()
+            .map(|n| -n),
+    }
+}
+
+/// The running executable's size and modification time: a rebuilt or upgraded program may lay
+/// out or parse differently, so it never reads an older build's entries. Looked up once.
+fn build_stamp() -> Option<Stamp> {
+    static BUILD: OnceLock<Option<Stamp>> = OnceLock::new();
+    *BUILD.get_or_init(|| {
+        let exe = std::env::current_exe().ok()?;
+        let meta = fs::metadata(exe).ok()?;
+        let modified = nanos(meta.modified().ok()?)?;
+        Some(Stamp {
+            len: meta.len(),
+            modified,
+            changed: None,
+            file_id: None,
+        })
+    })
+}
+
+/// How much of an entry [`read_entry`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Upto {
+    /// Up to the blob: what `search` needs before it streams the blob.
+    Blob,
+    /// Everything, CRCs checked.
+    End,
+}
+
+/// An entry being read: its header (checked against the key), the bytes read so far from its
+/// start, and where things are in them.
+struct Reading {
+    file: File,
+    header: Header,
+    buf: Vec<u8>,
+    dir: Directory,
+}
+
+/// Where the parts of a search section are, all checked to lie inside the entry.
+struct Directory {
+    /// The block records, in the bytes read.
+    table: Range<usize>,
+    /// Offsets in the blob of the line breaks its text replaced by spaces, ascending.
+    newlines: Vec<usize>,
+    /// The titles, in the bytes read.
+    titles: Vec<Range<usize>>,
+    /// The blob's offset in the file, and its length.
+    blob: Range<usize>,
+}
+
+/// Opens `key`'s entry and reads it up to `upto`, checking its identity, its size, the bounds
+/// of its parts and, for [`Upto::End`], its CRCs.
+fn read_entry(key: &Key, upto: Upto) -> Option<Reading> {
+    let mut file = File::open(&key.entry).ok()?;
+    let file_len = file.metadata().ok()?.len();
+    let mut buf = Vec::with_capacity(FIRST_READ);
+    (&mut file)
+        .take(FIRST_READ as u64)
+        .read_to_end(&mut buf)
+        .ok()?;
+    let rest = buf.strip_prefix(MAGIC)?;
+    let header_len = u32::from_le_bytes(rest.get(..4)?.try_into().ok()?) as usize;
+    let header: Header = postcard::from_bytes(rest.get(4..4 + header_len)?).ok()?;
+    if header.identity != key.identity {
+        return None;
+    }
+    let start = MAGIC.len() + 4 + header_len;
+    let search_end = (start as u64).checked_add(header.search_len()?)?;
+    // A truncated or overlong file is damaged, whatever its header says.
+    if search_end.checked_add(header.library_len)? != file_len {
+        return None;
+    }
+    let blob_len = usize::try_from(header.blob_len).ok()?;
+    let search_end = usize::try_from(search_end).ok()?;
+    let blob_start = search_end.checked_sub(blob_len)?;
+    let wanted = match upto {
+        Upto::Blob => blob_start,
+        Upto::End => usize::try_from(file_len).ok()?,
+    };
+    if wanted > buf.len() {
+        buf.reserve_exact(wanted - buf.len());
+        (&mut file)
+            .take((wanted - buf.len()) as u64)
+            .read_to_end(&mut buf)
+            .ok()?;
+    }
+    if buf.len() < wanted {
+        return None;
+    }
+    if buf.len() > wanted {
+        // The first read went past the blob's start; the search reads the blob from there.
+        buf.truncate(wanted);
+        file.seek(io::SeekFrom::Start(wanted as u64)).ok()?;
+    }
+    if upto == Upto::End
+        && (crc32fast::hash(buf.get(start..search_end)?) != header.search_crc
+            || crc32fast::hash(buf.get(search_end..)?) != header.library_crc)
+    {
+        return None;
+    }
+    let dir = Directory::parse(&buf, &header, start, blob_start..search_end)?;
+    Some(Reading {
+        file,
+        header,
+        buf,
+        dir,
+    })
+}
+
+impl Directory {
+    fn parse(buf: &[u8], header: &Header, start: usize, blob: Range<usize>) -> Option<Self> {
+        let table = start..start.checked_add((header.blocks as usize).checked_mul(RECORD)?)?;
+        let newlines_at = table.end..table.end.checked_add(header.newlines as usize * 4)?;
+        let lens_at = newlines_at.end..newlines_at.end.checked_add(header.articles as usize * 4)?;
+        let titles_start = lens_at.end;
+        let titles_end = titles_start.checked_add(usize::try_from(header.titles_len).ok()?)?;
+        if titles_end != blob.start || titles_end > buf.len() {
+            return None;
+        }
+        let mut titles = Vec::with_capacity(header.articles as usize);
+        let mut at = titles_start;
+        for len in buf.get(lens_at)?.chunks_exact(4) {
+            let len = u32::from_le_bytes(len.try_into().ok()?) as usize;
+            let range = at..at.checked_add(len)?;
+            std::str::from_utf8(buf.get(range.clone())?).ok()?;
+            at = range.end;
+            titles.push(range);
+        }
+        if at != titles_end {
+            return None;
+        }
+        let mut newlines = Vec::with_capacity(header.newlines as usize);
+        for bytes in buf.get(newlines_at)?.chunks_exact(4) {
+            let at = u32::from_le_bytes(bytes.try_into().ok()?) as usize;
+            if at >= blob.len() || newlines.last().is_some_and(|&last| last >= at) {
+                return None;
+            }
+            newlines.push(at);
+        }
+        Some(Directory {
+            table,
+            newlines,
+            titles,
+            blob,
+        })
+    }
+
+    fn walk<'a>(&self, buf: &'a [u8]) -> Walk<'a> {
+        Walk {
+            records: buf
+                .get(self.table.clone())
+                .unwrap_or_default()
+                .chunks_exact(RECORD),
+            offset: 0,
+            previous: None,
+            articles: self.titles.len(),
+            damaged: false,
+        }
+    }
+
+    fn title<'a>(&self, buf: &'a [u8], article: usize) -> Option<&'a str> {
+        std::str::from_utf8(buf.get(self.titles.get(article)?.clone())?).ok()
+    }
+
+    /// The text of `record` as parsed, from `window`, the part of the blob starting at
+    /// `window_start`: checked to be followed by the separator, with its line breaks put back.
+    fn block_text<'w>(
+        &self,
+        window: &'w [u8],
+        window_start: usize,
+        record: &BlockRecord,
+    ) -> Option<Cow<'w, str>> {
+        let from = record.start.checked_sub(window_start)?;
+        let bytes = window.get(from..from + record.len)?;
+        if window.get(from + record.len) != Some(&Matcher::SEPARATOR) {
+            return None;
+        }
+        let text = std::str::from_utf8(bytes).ok()?;
+        if !record.had_newline {
+            return Some(Cow::Borrowed(text));
+        }
+        let mut owned = bytes.to_vec();
+        let first = self.newlines.partition_point(|&n| n < record.start);
+        for &n in &self.newlines[first..] {
+            if n >= record.start + record.len {
+                break;
+            }
+            *owned.get_mut(n - record.start)? = b'\n';
+        }
+        String::from_utf8(owned).ok().map(Cow::Owned)
+    }
+}
+
+/// A block as the table describes it.
+#[derive(Debug, Clone, Copy)]
+struct BlockRecord {
+    /// Offset of the text in the blob.
+    start: usize,
+    len: usize,
+    article: usize,
+    /// Index of the block in its article.
+    block: usize,
+    kind: BlockKind,
+    had_newline: bool,
+}
+
+impl BlockRecord {
+    /// Where the next block starts: after this one's text and separator.
+    fn next_start(&self) -> usize {
+        self.start + self.len + 1
+    }
+}
+
+/// The block records in order, decoded as they are walked; a record out of order or out of
+/// range ends the walk and marks it damaged.
+struct Walk<'a> {
+    records: std::slice::ChunksExact<'a, u8>,
+    offset: usize,
+    previous: Option<(usize, usize)>,
+    articles: usize,
+    damaged: bool,
+}
+
+impl Iterator for Walk<'_> {
+    type Item = BlockRecord;
+
+    fn next(&mut self) -> Option<BlockRecord> {
+        let record = self.records.next()?;
+        let decoded = self.decode(record);
+        if decoded.is_none() {
+            self.damaged = true;
+            // Nothing after a damaged record is trusted either.
+            self.records = [].chunks_exact(RECORD);
+        }
+        decoded
+    }
+}
+
+impl Walk<'_> {
+    fn decode(&mut self, record: &[u8]) -> Option<BlockRecord> {
+        let len = u32::from_le_bytes(record.get(0..4)?.try_into().ok()?) as usize;
+        let article = u32::from_le_bytes(record.get(4..8)?.try_into().ok()?) as usize;
+        let kind = *BlockKind::ALL.get(usize::from(*record.get(8)?))?;
+        let flags = *record.get(9)?;
+        if article >= self.articles {
+            return None;
+        }
+        let block = match self.previous {
+            Some((a, b)) if a == article => b + 1,
+            Some((a, _)) if a > article => return None,
+            _ => 0,
+        };
+        self.previous = Some((article, block));
+        let record = BlockRecord {
+            start: self.offset,
+            len,
+            article,
+            block,
+            kind,
+            had_newline: flags & HAD_NEWLINE != 0,
+        };
+        self.offset = self.offset.checked_add(len)?.checked_add(1)?;
+        Some(record)
+    }
+}
+
+/// How much of the blob `search` reads at a time: small enough to stay in cache and to need
+/// few fresh pages (a 9 MB buffer costs more in page faults than the scan), large enough for
+/// few reads. A block longer than this grows the buffer.
+const WINDOW: usize = 256 * 1024;
+
+/// The search section of an entry, open for one search: its block table and titles read and
+/// checked, its blob still in the file, to be read a window at a time.
+pub struct CachedText {
+    reading: Reading,
+}
+
+impl std::fmt::Debug for CachedText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CachedText")
+            .field("blocks", &self.reading.header.blocks)
+            .field("blob", &self.reading.dir.blob)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CachedText {
+    /// The title of an article, by index.
+    pub fn title(&self, article: usize) -> Option<&str> {
+        self.reading.dir.title(&self.reading.buf, article)
+    }
+
+    /// Calls `each` for every match of `query` in reading order, as
+    /// [`crate::search::Index::search_with`] finds them in the parsed issue. `None` when the entry turns out to be damaged: the
+    /// caller must then drop whatever `each` was given, which is why nothing should be printed
+    /// before this returns.
+    pub fn search(
+        &mut self,
+        query: &str,
+        case: CaseMode,
+        mut each: impl FnMut(CachedHit<'_>),
+    ) -> Option<()> {
+        let matcher = Matcher::for_query(query, case);
+        let Reading {
+            file,
+            header,
+            buf,
+            dir,
+        } = &mut self.reading;
+        let start = dir.table.start;
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(buf.get(start..dir.blob.start)?);
+        let mut walk = dir.walk(buf);
+        let mut window = vec![0u8; WINDOW.min(dir.blob.len().max(1))];
+        // `window[..filled]` holds the blob from `window_start` on.
+        let (mut window_start, mut filled) = (0usize, 0usize);
+        let mut unread = dir.blob.len();
+        let mut complete: Vec<BlockRecord> = Vec::new();
+        let mut pending: Option<BlockRecord> = None;
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        loop {
+            if filled == window.len() {
+                // Not one whole block fits: make room.
+                window.resize(window.len() * 2, 0);
+            }
+            let want = (window.len() - filled).min(unread);
+            let got = read_some(file, &mut window[filled..filled + want])?;
+            if got < want {
+                // The file shrank under us.
+                return None;
+            }
+            crc.update(&window[filled..filled + got]);
+            filled += got;
+            unread -= got;
+            // The blocks whose text and separator are all in the window.
+            complete.clear();
+            let window_end = window_start + filled;
+            loop {
+                let record = match pending.take() {
+                    Some(record) => record,
+                    None => match walk.next() {
+                        Some(record) => record,
+                        None => break,
+                    },
+                };
+                if record.next_start() > window_end {
+                    pending = Some(record);
+                    break;
+                }
+                complete.push(record);
+            }
+            if let (Some(first), Some(last)) = (complete.first(), complete.last()) {
+                let from = first.start - window_start;
+                let to = last.next_start() - window_start;
+                let region = window.get(from..to)?;
+                found.clear();
+                if let Some(matcher) = &matcher {
+                    matcher.find(region, &mut |s, e| found.push((s + from, e + from)));
+                }
+                let mut cursor = 0;
+                let mut current: Option<(usize, Cow<'_, str>)> = None;
+                for &(s, e) in &found {
+                    let (s, e) = (s + window_start, e + window_start);
+                    while complete.get(cursor)?.next_start() <= s {
+                        cursor += 1;
+                    }
+                    let record = complete.get(cursor)?;
+                    if s < record.start || e > record.start + record.len {
+                        return None;
+                    }
+                    if current.as_ref().is_none_or(|(at, _)| *at != cursor) {
+                        let text = dir.block_text(&window[..filled], window_start, record)?;
+                        current = Some((cursor, text));
+                    }
+                    let text = current.as_ref().map_or("", |(_, t)| t);
+                    each(CachedHit {
+                        position: Position::new(
+                            record.article,
+                            record.block,
+                            s - record.start,
+                            e - record.start,
+                        ),
+                        title: dir.title(buf, record.article)?,
+                        kind: record.kind,
+                        text,
+                    });
+                }
+                // Every separator is checked, hit or not, so a damaged table cannot go unseen.
+                for record in &complete {
+                    if window.get(record.start + record.len - window_start)
+                        != Some(&Matcher::SEPARATOR)
+                    {
+                        return None;
+                    }
+                }
+                window.copy_within(to..filled, 0);
+                window_start += to;
+                filled -= to;
+            }
+            if unread == 0 && (filled == 0 || got == 0) {
+                break;
+            }
+        }
+        let blocks_done = pending.is_none() && walk.next().is_none() && !walk.damaged;
+        if !blocks_done || filled != 0 || window_start != dir.blob.len() {
+            return None;
+        }
+        (crc.finalize() == header.search_crc).then_some(())
+    }
+}
+
+/// A match found by [`CachedText::search`], with what `search` prints around it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CachedHit<'a> {
+    pub position: Position,
+    /// The article's title.
+    pub title: &'a str,
+    pub kind: BlockKind,
+    /// The whole text of the block, as the parsed issue has it.
+    pub text: &'a str,
+}
+
+/// Reads until `into` is full or the file ends; how much was read.
+fn read_some(file: &mut File, into: &mut [u8]) -> Option<usize> {
+    let mut got = 0;
+    while got < into.len() {
+        match file.read(&mut into[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    Some(got)
+}
+
+/// The issue of a whole entry read into memory, from the library section's `head` and the
+/// blocks of the search section.
+fn build_issue(reading: &Reading, head: LibraryHead<'_>) -> Option<Issue> {
+    let buf = &reading.buf;
+    let dir = &reading.dir;
+    let blob = buf.get(dir.blob.clone())?;
+    let mut walk = dir.walk(buf);
+    let mut articles = Vec::with_capacity(head.articles.len());
+    for (i, a) in head.articles.into_iter().enumerate() {
+        // The rest of the program relies on ids being the index plus one.
+        if a.id != i + 1 || dir.title(buf, i)? != a.title {
+            return None;
+        }
+        let mut blocks = Vec::with_capacity(a.blocks as usize);
+        for _ in 0..a.blocks {
+            let record = walk.next()?;
+            if record.article != i {
+                return None;
+            }
+            let text = dir.block_text(blob, 0, &record)?.into_owned();
+            blocks.push(Block::new(record.kind, text));
+        }
+        articles.push(Article {
+            id: a.id,
+            page: a.page,
+            section: a.section.into_owned(),
+            title: a.title.into_owned(),
+            standfirst: a.standfirst.map(Cow::into_owned),
+            authors: a.authors.into_owned(),
+            blocks,
+        });
+    }
+    if walk.next().is_some() || walk.damaged || walk.offset != blob.len() {
+        return None;
+    }
+    if articles.len() != dir.titles.len() {
+        return None;
+    }
+    Some(Issue {
+        magazine: head.magazine.into_owned(),
+        issue: head.issue,
+        date: head.date.map(Cow::into_owned),
+        pages: head.pages.into_owned(),
+        articles,
+    })
+}
+
+/// True when every index and position in `entities` points into `issue`, so no front end can
+/// index out of bounds on a damaged or forged entry.
+fn entities_fit(issue: &Issue, entities: &Entities) -> bool {
+    let count = entities.list.len();
+    let fits = |pos: &Position| issue.text_at(*pos).is_some();
+    entities.list.iter().enumerate().all(|(i, e)| {
+        e.id == i && e.mentions.iter().all(fits) && e.related.iter().all(|&r| r < count)
+    }) && entities.by_article.len() == issue.articles.len()
+        && entities.by_article.iter().flatten().all(|&id| id < count)
+        && entities
+            .mentions
+            .iter()
+            .all(|(pos, id)| *id < count && fits(pos))
+}
+
+/// Removes the oldest entries until the directory holds at most [`MAX_ENTRIES`] entries and
+/// [`MAX_TOTAL_BYTES`], never `keep` (just written); and temporary files left by writes that
+/// died, once they are old enough not to be another process's write in progress.
+fn evict(dir: &Path, keep: &Path) {
+    let Ok(listing) = fs::read_dir(dir) else {
+        return;
+    };
+    let now = SystemTime::now();
+    let mut entries = Vec::new();
+    for item in listing.flatten() {
+        let path = item.path();
+        let Ok(meta) = item.metadata() else { continue };
+        if !meta.is_file() {
+            continue;
+        }
+        let modified = meta.modified().unwrap_or(UNIX_EPOCH);
+        let name = item.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(TEMP_PREFIX) {
+            let age = now.duration_since(modified).unwrap_or_default();
+            if age > Duration::from_secs(3600) {
+                let _ = fs::remove_file(&path);
+            }
+            continue;
+        }
+        if path.extension().is_some_and(|e| e == EXTENSION) && path != keep {
+            entries.push((modified, meta.len(), path));
+        }
+    }
+    // Newest first; `keep` counts as the newest of all.
+    entries.sort_by(|a, b| b.0.cmp(&a.0));
+    let mut total = fs::metadata(keep).map_or(0, |m| m.len());
+    let mut kept = 1;
+    for (_, len, path) in entries {
+        total = total.saturating_add(len);
+        kept += 1;
+        if total > MAX_TOTAL_BYTES || kept > MAX_ENTRIES {
+            // Another process may have removed it already; either way it is gone.
+            let _ = fs::remove_file(path);
+        }
+    }
+}
+
+/// Opens `path` for a command through `cache`: a valid entry gives the issue (and entities,
+/// when `with_entities` and the entry has them) without parsing; otherwise the file is parsed
+/// as [`Library::open`] does and the entry written for next time. Errors are the file's, never
+/// the cache's.
+pub fn open_library(cache: &Cache, path: &Path, with_entities: bool) -> crate::Result<Library> {
+    let name = path.display().to_string();
+    let key = cache.key(path);
+    if let Some(key) = &key
+        && let Some((issue, entities)) = cache.library(key, with_entities)
+    {
+        let library = match entities {
+            Some(entities) => Library {
+                source_name: name,
+                index: crate::search::Index::build(&issue),
+                issue,
+                entities,
+            },
+            None if !with_entities => Library::without_entities(&name, issue),
+            None => {
+                let library = Library::from_issue(&name, issue);
+                // The cache is only ever a shortcut: failing to write it changes nothing.
+                let _ = cache.store(key, &library.issue, Some(&library.entities));
+                library
+            }
+        };
+        return Ok(library);
+    }
+    let library = if with_entities {
+        Library::open(path)?
+    } else {
+        Library::open_without_entities(path)?
+    };
+    if let Some(key) = &key {
+        let _ = cache.store(
+            key,
+            &library.issue,
+            with_entities.then_some(&library.entities),
+        );
+    }
+    Ok(library)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::Index;
+    use std::io::Write as _;
+
+    /// A page in the magazine's layout, on a subject of its own, numbered `n`.
+    fn page(n: usize) -> String {
+        format!(
+            "\n{n}The Almanac  issue 9  June 2012\n\nSalt roads\nHow the caravans of Taoudenni \
+             still carry slabs of salt across the desert, and who profits\n\nBy Aminata Diallo\n\n\
+             trade\n\nThe caravans leave Taoudenni in the cool months. Each camel carries four \n\
+             slabs, and the traders of Tombouctou buy them at a price set before the \nseason \
+             opens. The Salt Traders Guild (STG) keeps the ledger.\n\nThe ledger\nEvery slab is \
+             entered by weight, and the café owners of the market square \nsay the ÉTÉ prices \
+             are the highest in memory.\n"
+        )
+    }
+
+    struct Fixture {
+        _dir: tempfile::TempDir,
+        source: PathBuf,
+        cache: Cache,
+    }
+
+    /// A source file of `pages` pages, dated `age` ago, and an empty cache beside it.
+    fn fixture(pages: usize, age: Duration) -> Fixture {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let source = dir.path().join("pages.txt");
+        let text: String = (1..=pages).map(page).collect();
+        fs::write(&source, text).expect("source written");
+        set_age(&source, age);
+        let cache = Cache::at(dir.path().join("cache"));
+        Fixture {
+            _dir: dir,
+            source,
+            cache,
+        }
+    }
+
+    fn set_age(path: &Path, age: Duration) {
+        let file = File::options()
+            .write(true)
+            .open(path)
+            .expect("source opens");
+        file.set_modified(SystemTime::now() - age)
+            .expect("modification time set");
+    }
+
+    const OLD: Duration = Duration::from_secs(60);
+
+    fn entry(f: &Fixture) -> PathBuf {
+        f.cache.key(&f.source).expect("key").entry
+    }
+
+    fn stored(f: &Fixture) -> Library {
+        let library = Library::open(&f.source).expect("source parses");
+        let key = f
+            .cache
+            .key(&f.source)
+            .expect("the cache is on and the file exists");
+        f.cache
+            .store(&key, &library.issue, Some(&library.entities))
+            .expect("entry written");
+        assert!(entry(f).is_file());
+        library
+    }
+
+    /// `(position, title, kind, text)` of every hit, the way `search` prints them.
+    type Hit = (Position, String, BlockKind, String);
+
+    fn cached_hits(f: &Fixture, query: &str) -> Option<Vec<Hit>> {
+        let key = f.cache.key(&f.source)?;
+        let mut text = f.cache.text(&key)?;
+        let mut hits = Vec::new();
+        text.search(query, CaseMode::smart(query), |hit| {
+            hits.push((
+                hit.position,
+                hit.title.to_string(),
+                hit.kind,
+                hit.text.to_string(),
+            ))
+        })?;
+        Some(hits)
+    }
+
+    fn parsed_hits(library: &Library, query: &str) -> Vec<Hit> {
+        Index::build(&library.issue)
+            .search(&library.issue, query)
+            .into_iter()
+            .map(|p| {
+                let article = &library.issue.articles[p.article];
+                let block = &article.blocks[p.block];
+                (p, article.title.clone(), block.kind, block.text.clone())
+            })
+            .collect()
+    }
+
+    const QUERIES: &[&str] = &[
+        "caravans",
+        "Caravans",
+        "salt",
+        "SALT",
+        "STG",
+        "café",
+        "été",
+        "ÉTÉ",
+        "the",
+        "e",
+        "price set",
+        "price   set",
+        "carries four slabs",
+        "nowhere at all",
+        "",
+        "   ",
+        ".",
+    ];
+
+    #[test]
+    fn a_stored_entry_gives_back_the_library() {
+        let f = fixture(40, OLD);
+        let library = stored(&f);
+        let key = f.cache.key(&f.source).expect("key");
+        let (issue, entities) = f.cache.library(&key, true).expect("valid entry");
+        assert_eq!(issue, library.issue);
+        assert_eq!(entities.as_ref(), Some(&library.entities));
+        assert!(!library.entities.list.is_empty());
+        let (issue, entities) = f.cache.library(&key, false).expect("valid entry");
+        assert_eq!(issue, library.issue);
+        assert_eq!(entities, None);
+    }
+
+    #[test]
+    fn cached_search_finds_what_the_parsed_issue_finds() {
+        let f = fixture(2000, OLD);
+        let library = stored(&f);
+        // Several windows' worth of blob, so hits near window edges are covered.
+        assert!(fs::metadata(entry(&f)).expect("entry").len() > 2 * WINDOW as u64);
+        for query in QUERIES {
+            let cached = cached_hits(&f, query).expect("valid entry");
+            assert_eq!(cached, parsed_hits(&library, query), "query {query:?}");
+        }
+        assert_eq!(cached_hits(&f, "caravans").map(|h| h.len()), Some(2000));
+    }
+
+    #[test]
+    fn line_breaks_inside_blocks_survive_and_read_as_spaces() {
+        let f = fixture(1, OLD);
+        let mut library = Library::open(&f.source).expect("parses");
+        library.issue.articles[0].blocks[0].text = "the pro\nbono firm\nagain".into();
+        let key = f.cache.key(&f.source).expect("key");
+        f.cache.store(&key, &library.issue, None).expect("written");
+        let (issue, _) = f.cache.library(&key, false).expect("valid entry");
+        assert_eq!(issue, library.issue);
+        let hits = cached_hits(&f, "pro bono").expect("valid entry");
+        assert_eq!(hits, parsed_hits(&library, "pro bono"));
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].3, "the pro\nbono firm\nagain");
+    }
+
+    #[test]
+    fn the_real_files_in_tests_fixtures_search_the_same() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let cache = Cache::at(dir.path().join("cache"));
+        for name in ["more-pages.txt", "other-pages.txt", "entity-pages.txt"] {
+            let source = dir.path().join(name);
+            fs::copy(Path::new("tests/fixtures").join(name), &source).expect("fixture copied");
+            set_age(&source, OLD);
+            let f = Fixture {
+                _dir: tempfile::tempdir().expect("temporary directory"),
+                source,
+                cache: cache.clone(),
+            };
+            let library = stored(&f);
+            let words: Vec<String> = library.issue.articles[0].blocks[0]
+                .text
+                .split_whitespace()
+                .take(6)
+                .map(str::to_string)
+                .collect();
+            for query in words
+                .iter()
+                .map(String::as_str)
+                .chain(QUERIES.iter().copied())
+            {
+                assert_eq!(
+                    cached_hits(&f, query).expect("valid entry"),
+                    parsed_hits(&library, query),
+                    "{name}: {query:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_changed_or_touched_source_misses() {
+        let f = fixture(3, OLD);
+        stored(&f);
+        assert!(
+            f.cache
+                .text(&f.cache.key(&f.source).expect("key"))
+                .is_some()
+        );
+
+        // Touched: same bytes, another time.
+        set_age(&f.source, Duration::from_secs(30));
+        let key = f.cache.key(&f.source).expect("key");
+        assert!(f.cache.text(&key).is_none());
+        assert!(f.cache.library(&key, false).is_none());
+
+        // Rewritten with the same length and time: the change time still differs on Unix, and
+        // on every platform a different length or time does.
+        stored(&f);
+        let mut text = fs::read_to_string(&f.source).expect("source");
+        text = text.replacen("camel", "horse", 1);
+        fs::write(&f.source, text).expect("rewritten");
+        set_age(&f.source, OLD);
+        let key = f.cache.key(&f.source).expect("key");
+        assert!(f.cache.library(&key, false).is_none());
+
+        // Appended to.
+        stored(&f);
+        let mut file = File::options().append(true).open(&f.source).expect("opens");
+        file.write_all(page(4).as_bytes()).expect("appended");
+        drop(file);
+        set_age(&f.source, OLD);
+        let key = f.cache.key(&f.source).expect("key");
+        assert!(f.cache.library(&key, false).is_none());
+    }
+
+    #[test]
+    fn a_source_modified_just_now_gets_no_entry() {
+        let f = fixture(2, Duration::ZERO);
+        let library = Library::open(&f.source).expect("parses");
+        let key = f.cache.key(&f.source).expect("key");
+        f.cache
+            .store(&key, &library.issue, None)
+            .expect("nothing to fail");
+        assert!(!entry(&f).exists());
+    }
+
+    #[test]
+    fn a_source_changed_after_its_key_was_taken_gets_no_entry() {
+        let f = fixture(2, OLD);
+        let library = Library::open(&f.source).expect("parses");
+        let key = f.cache.key(&f.source).expect("key");
+        set_age(&f.source, Duration::from_secs(30));
+        f.cache
+            .store(&key, &library.issue, None)
+            .expect("nothing to fail");
+        assert!(!entry(&f).exists());
+    }
+
+    #[test]
+    fn another_build_or_format_never_reads_an_entry() {
+        let f = fixture(2, OLD);
+        stored(&f);
+        let mut key = f.cache.key(&f.source).expect("key");
+        key.identity.build.modified += 1;
+        assert!(f.cache.library(&key, false).is_none());
+        let mut key = f.cache.key(&f.source).expect("key");
+        key.identity.format += 1;
+        assert!(f.cache.text(&key).is_none());
+    }
+
+    /// Every way an entry can be damaged is a miss, never a panic or a wrong answer.
+    #[test]
+    fn damaged_entries_are_misses() {
+        let f = fixture(20, OLD);
+        let library = stored(&f);
+        let path = entry(&f);
+        let good = fs::read(&path).expect("entry");
+        let key = f.cache.key(&f.source).expect("key");
+        let right = parsed_hits(&library, "caravans");
+        let check = |bytes: &[u8], what: &str| {
+            fs::write(&path, bytes).expect("entry replaced");
+            assert!(f.cache.library(&key, true).is_none(), "{what}: library");
+            // Search reads only its own section, so damage elsewhere may leave it right.
+            let hits = cached_hits(&f, "caravans");
+            assert!(
+                hits.is_none() || hits == Some(right.clone()),
+                "{what}: search"
+            );
+        };
+        check(&[], "empty");
+        check(&good[..good.len() / 2], "truncated");
+        check(&good[..good.len() - 1], "one byte short");
+        check(&[good.as_slice(), b"x"].concat(), "one byte long");
+        check(&vec![0u8; good.len()], "zeroed");
+        check(b"not an entry at all", "garbage");
+        // A flipped byte anywhere after the header: in the table, the titles, the blob or the
+        // library section.
+        for at in [
+            good.len() / 4,
+            good.len() / 2,
+            good.len() * 3 / 4,
+            good.len() - 3,
+        ] {
+            let mut bad = good.clone();
+            bad[at] ^= 0x20;
+            check(&bad, &format!("byte {at} flipped"));
+        }
+        // Damage inside the search section itself is always found out.
+        for at in [good.len() / 4, good.len() / 2] {
+            let mut bad = good.clone();
+            bad[at] ^= 0x20;
+            fs::write(&path, &bad).expect("entry replaced");
+            assert!(cached_hits(&f, "caravans").is_none(), "byte {at} flipped");
+        }
+        fs::write(&path, &good[..good.len() - 1]).expect("entry replaced");
+        assert!(cached_hits(&f, "caravans").is_none(), "one byte short");
+        // Put back, it works again, and replacing a damaged entry works.
+        fs::write(&path, &good).expect("entry restored");
+        assert!(cached_hits(&f, "caravans").is_some());
+        fs::write(&path, b"junk").expect("entry damaged");
+        f.cache
+            .store(&key, &library.issue, None)
+            .expect("entry replaced");
+        assert!(cached_hits(&f, "caravans").is_some());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        #[test]
+        fn no_damage_panics(cut in 0usize..4000, at in 0usize..4000, byte: u8) {
+            let f = fixture(2, OLD);
+            stored(&f);
+            let path = entry(&f);
+            let mut bytes = fs::read(&path).expect("entry");
+            if at < bytes.len() {
+                bytes[at] = byte;
+            }
+            bytes.truncate(bytes.len().saturating_sub(cut % 3 * cut));
+            fs::write(&path, &bytes).expect("entry replaced");
+            let key = f.cache.key(&f.source).expect("key");
+            let _ = f.cache.library(&key, true);
+            let _ = cached_hits(&f, "caravans");
+        }
+    }
+
+    #[test]
+    fn an_unwritable_cache_is_no_error_for_opening() {
+        let f = fixture(2, OLD);
+        // A file where the directory should be: nothing can be created under it.
+        let blocker = f.source.with_file_name("blocker");
+        fs::write(&blocker, "").expect("blocker written");
+        let cache = Cache::at(blocker.join("cache"));
+        let library = open_library(&cache, &f.source, true).expect("opens without the cache");
+        assert_eq!(
+            library.issue,
+            Library::open(&f.source).expect("parses").issue
+        );
+        let key = cache.key(&f.source).expect("key");
+        assert!(cache.store(&key, &library.issue, None).is_err());
+    }
+
+    #[test]
+    fn open_library_writes_then_uses_the_entry() {
+        let f = fixture(5, OLD);
+        let first = open_library(&f.cache, &f.source, false).expect("opens");
+        let key = f.cache.key(&f.source).expect("key");
+        let (_, entities) = f.cache.library(&key, true).expect("entry written");
+        assert_eq!(entities, None);
+        // Asked for entities, they are found and the entry rewritten with them.
+        let full = open_library(&f.cache, &f.source, true).expect("opens");
+        assert_eq!(full.issue, first.issue);
+        assert_eq!(
+            full.entities,
+            Library::open(&f.source).expect("parses").entities
+        );
+        let (_, entities) = f.cache.library(&key, true).expect("entry rewritten");
+        assert_eq!(entities.as_ref(), Some(&full.entities));
+        let again = open_library(&f.cache, &f.source, true).expect("opens");
+        assert_eq!(again.entities, full.entities);
+        assert_eq!(again.search("salt"), full.search("salt"));
+    }
+
+    #[test]
+    fn a_disabled_cache_reads_and_writes_nothing() {
+        let f = fixture(2, OLD);
+        let off = Cache::disabled();
+        assert!(off.key(&f.source).is_none());
+        open_library(&off, &f.source, false).expect("opens");
+        assert!(!f.cache.dir().expect("dir").exists());
+    }
+
+    #[test]
+    fn the_directory_is_kept_within_its_limits() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let cache = Cache::at(dir.path().join("cache"));
+        let library = {
+            let f = fixture(1, OLD);
+            Library::open(&f.source).expect("parses")
+        };
+        for i in 0..MAX_ENTRIES + 5 {
+            let source = dir.path().join(format!("source-{i}.txt"));
+            fs::write(&source, page(1)).expect("source written");
+            set_age(&source, OLD);
+            let key = cache.key(&source).expect("key");
+            cache.store(&key, &library.issue, None).expect("written");
+        }
+        let entries = fs::read_dir(cache.dir().expect("dir"))
+            .expect("listing")
+            .count();
+        assert_eq!(entries, MAX_ENTRIES);
+        // The newest is among them.
+        let newest = dir.path().join(format!("source-{}.txt", MAX_ENTRIES + 4));
+        assert!(cache.key(&newest).expect("key").entry.is_file());
+    }
+}
