@@ -1070,7 +1070,7 @@ fn evict(dir: &Path, keep: &Path) {
         }
     }
     // Newest first; `keep` counts as the newest of all.
-    entries.sort_by(|a, b| b.0.cmp(&a.0));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.0));
     let mut total = fs::metadata(keep).map_or(0, |m| m.len());
     let mut kept = 1;
     for (_, len, path) in entries {
@@ -1129,7 +1129,6 @@ pub fn open_library(cache: &Cache, path: &Path, with_entities: bool) -> crate::R
 mod tests {
     use super::*;
     use crate::search::Index;
-    use std::io::Write as _;
 
     /// A page in the magazine's layout, on a subject of its own, numbered `n`.
     fn page(n: usize) -> String {

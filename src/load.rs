@@ -12,6 +12,11 @@
 //! this: the build parsed it, see [`Library::embedded`].)
 //!
 //! JSON exports, which cannot be cut anywhere, are loaded whole at once.
+//!
+//! With a [`Cache`] of parsed files ([`open_cached_with`]), a valid entry replaces all of
+//! this: the whole library at once, or its text at once and its entities from the thread when
+//! the entry has none yet. Without one, the thread writes the entry once it has the full
+//! library, so the next open is instant.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -442,6 +447,109 @@ mod tests {
                 Stage::Indexing { articles }
             ]
         );
+    }
+
+    /// A source dated a minute back, old enough to be cached (see `cache::RACY`).
+    fn settled(text: &str) -> tempfile::NamedTempFile {
+        let file = write(text);
+        file.as_file()
+            .set_modified(std::time::SystemTime::now() - Duration::from_secs(60))
+            .expect("modification time set");
+        file
+    }
+
+    fn wait_for(opened: Opened, rx: Receiver<LoadEvent>) -> Option<Library> {
+        let done = rx.iter().find_map(|e| match e {
+            LoadEvent::Done(library, _) => Some(*library),
+            _ => None,
+        });
+        if let Some(thread) = opened.thread {
+            thread.join().expect("the loading thread ends");
+        }
+        done
+    }
+
+    #[test]
+    fn a_cached_file_opens_whole_at_once() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let cache = Cache::at(dir.path());
+        let file = settled(&archive(300));
+        let whole = Library::open(file.path()).expect("loads");
+
+        // First open: as without a cache, and the thread writes the entry.
+        let (tx, rx) = mpsc::channel();
+        let opened = open_cached_with(file.path(), &cache, move |e| {
+            let _ = tx.send(e);
+        })
+        .expect("opens");
+        assert!(opened.partial);
+        let full = wait_for(opened, rx).expect("the full library arrives");
+        assert_eq!(full.issue, whole.issue);
+
+        // Second open: everything at once, no thread.
+        let opened = open_cached_with(file.path(), &cache, |_| {}).expect("opens");
+        assert!(opened.thread.is_none());
+        assert!(!opened.partial);
+        assert_eq!(opened.first.issue, whole.issue);
+        assert_eq!(opened.first.entities, whole.entities);
+        assert_eq!(opened.first.search("dredgers"), whole.search("dredgers"));
+        assert_eq!(opened.first.source_name, file.path().display().to_string());
+    }
+
+    #[test]
+    fn a_cached_file_without_entities_gets_them_from_a_thread() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let cache = Cache::at(dir.path());
+        let file = settled(&archive(5));
+        let whole = Library::open(file.path()).expect("loads");
+        let key = cache.key(file.path()).expect("key");
+        cache
+            .store(&key, &whole.issue, None)
+            .expect("entry written");
+
+        let (tx, rx) = mpsc::channel();
+        let opened = open_cached_with(file.path(), &cache, move |e| {
+            let _ = tx.send(e);
+        })
+        .expect("opens");
+        assert!(!opened.partial);
+        assert_eq!(opened.first.issue, whole.issue);
+        assert!(opened.first.entities.list.is_empty());
+        let full = wait_for(opened, rx).expect("the full library arrives");
+        assert_eq!(full.entities, whole.entities);
+        // The entry now has them.
+        let (_, entities) = cache.library(&key, true).expect("valid entry");
+        assert_eq!(entities, Some(whole.entities));
+    }
+
+    #[test]
+    fn a_damaged_entry_opens_as_without_a_cache() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let cache = Cache::at(dir.path());
+        let file = settled(&archive(5));
+        let whole = Library::open(file.path()).expect("loads");
+        let key = cache.key(file.path()).expect("key");
+        cache
+            .store(&key, &whole.issue, Some(&whole.entities))
+            .expect("entry written");
+        for entry in std::fs::read_dir(dir.path()).expect("listing") {
+            let path = entry.expect("entry").path();
+            let mut bytes = std::fs::read(&path).expect("entry");
+            let middle = bytes.len() / 2;
+            bytes[middle] ^= 0x40;
+            std::fs::write(&path, bytes).expect("entry damaged");
+        }
+        let (tx, rx) = mpsc::channel();
+        let opened = open_cached_with(file.path(), &cache, move |e| {
+            let _ = tx.send(e);
+        })
+        .expect("opens");
+        assert!(opened.thread.is_some());
+        let full = wait_for(opened, rx).expect("the full library arrives");
+        assert_eq!(full.issue, whole.issue);
+        assert_eq!(full.entities, whole.entities);
+        // And the entry was written anew.
+        assert!(cache.library(&key, true).is_some());
     }
 
     #[test]

@@ -127,10 +127,10 @@ impl Matcher {
         if query.as_bytes().contains(&Self::SEPARATOR) {
             return None;
         }
-        Self::new(&query, case).map(|kind| Matcher { kind })
+        Self::kind(&query, case).map(|kind| Matcher { kind })
     }
 
-    fn new(query: &str, case: CaseMode) -> Option<MatcherKind> {
+    fn kind(query: &str, case: CaseMode) -> Option<MatcherKind> {
         if query.is_empty() {
             return None;
         }
