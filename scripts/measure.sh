@@ -51,7 +51,7 @@ less_issue=$($pty --ready issue.txt --anywhere --rss -- less "$work/issue.txt")
 reader_issue=$($pty --ready help --rss -- "$bin")
 less_archive=$($pty --ready archive.txt --anywhere --presses "$runs" --rss -- less "$work/archive.txt")
 reader_archive=$($pty --ready help --settle loaded --presses "$runs" --rss -- $nocache "$bin" --file "$work/archive.txt")
-"$bin" --file "$work/archive.txt" list >/dev/null   # writes the cache entry, with entities
+"$bin" --file "$work/archive.txt" entities >/dev/null   # writes the cache entry, entities too
 reader_cached=$($pty --ready help --rss -- "$bin" --file "$work/archive.txt")
 
 echo "timing search against grep..." >&2
