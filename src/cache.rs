@@ -76,7 +76,7 @@ pub const MAX_ENTRIES: usize = 32;
 pub const RACY: Duration = Duration::from_secs(2);
 
 /// Bumped whenever the layout or the meaning of an entry changes.
-const FORMAT_VERSION: u32 = 1;
+const FORMAT_VERSION: u32 = 2;
 
 const MAGIC: &[u8; 8] = b"brkrcach";
 
@@ -1034,10 +1034,7 @@ fn entities_fit(issue: &Issue, entities: &Entities) -> bool {
         e.id == i && e.mentions.iter().all(fits) && e.related.iter().all(|&r| r < count)
     }) && entities.by_article.len() == issue.articles.len()
         && entities.by_article.iter().flatten().all(|&id| id < count)
-        && entities
-            .mentions
-            .iter()
-            .all(|(pos, id)| *id < count && fits(pos))
+        && entities.mentions_indexed()
 }
 
 /// Removes the oldest entries until the directory holds at most [`MAX_ENTRIES`] entries and

@@ -301,7 +301,7 @@ fn every_defined_acronym_merges_with_its_long_form() {
                 entity.aliases
             );
             // Every bare use of the acronym is a mention of the same entity.
-            for &(pos, id) in &lib.entities.mentions {
+            for (pos, id) in lib.entities.mentions() {
                 if lib.issue.text_at(pos) == Some(short.as_str()) {
                     assert_eq!(id, entity.id, "{source}: {short} at {pos:?}");
                 }
@@ -398,8 +398,10 @@ fn mentions_related_and_rankings_are_consistent() {
             }
             total += entity.mentions.len();
         }
-        assert_eq!(total, e.mentions.len());
-        assert!(e.mentions.windows(2).all(|w| w[0].0 <= w[1].0));
+        let all: Vec<_> = e.mentions().collect();
+        assert_eq!(total, all.len());
+        assert_eq!(total, e.mention_count());
+        assert!(all.windows(2).all(|w| w[0].0 <= w[1].0));
         assert_eq!(e.by_article.len(), lib.issue.articles.len());
         for (a, ids) in e.by_article.iter().enumerate() {
             let count = |id: usize| {

@@ -121,11 +121,13 @@ fn check_library(library: &Library, queries: &[String]) -> Result<(), TestCaseEr
             prop_assert!(r < entities.list.len(), "related entity {} out of range", r);
         }
     }
-    for &(m, id) in &entities.mentions {
+    for (m, id) in entities.mentions() {
         check_position(issue, m, "mention")?;
         prop_assert!(id < entities.list.len());
     }
-    prop_assert!(entities.mentions.windows(2).all(|w| w[0].0 <= w[1].0));
+    let all: Vec<_> = entities.mentions().collect();
+    prop_assert_eq!(all.len(), entities.mention_count());
+    prop_assert!(all.windows(2).all(|w| w[0].0 <= w[1].0));
 
     // Queries drawn from the text itself find something; arbitrary ones must just be safe.
     let mut queries = queries.to_vec();
@@ -537,7 +539,7 @@ mod reader {
             prop_assert!(i < state.search.hits.len(), "search current {}", i);
         }
         if let Some(c) = state.cursor {
-            prop_assert!(c < lib.entities.mentions.len(), "mention cursor {}", c);
+            prop_assert!(c < lib.entities.mention_count(), "mention cursor {}", c);
         }
         let side = state.side_entities();
         prop_assert!(

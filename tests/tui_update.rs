@@ -198,7 +198,7 @@ fn mention_cursor_opens_the_entity_and_its_mentions_jump() {
     keys(&mut s, "]");
     let (pos, id) = s.cursor_mention().expect("cursor on a mention");
     assert_eq!(pos.article, 0);
-    let first = s.library.entities.mentions[0];
+    let first = s.library.entities.mention(0).expect("a mention");
     assert_eq!((pos, id), first, "the first mention at or after the top");
     keys(&mut s, "] [");
     assert_eq!(s.cursor_mention(), Some(first));
@@ -444,7 +444,7 @@ fn clicking_a_mention_in_the_text_opens_its_entity() {
     let mut s = state(120, 40);
     // Find where the first mention is drawn: the text starts inside the border and margin.
     let wrapped = s.wrapped();
-    let (pos, id) = s.library.entities.mentions[0];
+    let (pos, id) = s.library.entities.mention(0).expect("a mention");
     let row = wrapped.row_of(pos.block, pos.start);
     let line = &wrapped.rows[row];
     let before: String = line

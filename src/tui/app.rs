@@ -185,7 +185,7 @@ pub struct State {
     pub positions: HashMap<usize, Position>,
     pub search: Search,
     pub recent: Vec<String>,
-    /// The mention cursor: an index in `library.entities.mentions`.
+    /// The mention cursor: an index in `library.entities.mentions()`.
     pub cursor: Option<usize>,
     pub sidebar: Sidebar,
     pub back: Vec<Place>,
@@ -506,8 +506,7 @@ impl State {
 
     /// The mention under the mention cursor.
     pub fn cursor_mention(&self) -> Option<(Position, EntityId)> {
-        self.cursor
-            .and_then(|i| self.library.entities.mentions.get(i).copied())
+        self.cursor.and_then(|i| self.library.entities.mention(i))
     }
 
     /// The state to remember, merged into what was saved before (other issues' entries kept).
@@ -867,9 +866,7 @@ fn open_entity(state: &mut State, id: EntityId, jump: bool) {
 }
 
 fn mention_index(state: &State, pos: Position) -> Option<usize> {
-    let mentions = &state.library.entities.mentions;
-    let i = mentions.partition_point(|(p, _)| *p < pos);
-    mentions.get(i).filter(|(p, _)| *p == pos).map(|_| i)
+    state.library.entities.mention_at(pos)
 }
 
 fn pane_key(state: &mut State, action: Action) -> bool {
@@ -1042,7 +1039,7 @@ fn history_step(state: &mut State, back: bool) -> bool {
 
 /// Moves the mention cursor to the next or previous mention in the current article.
 fn mention_step(state: &mut State, forward: bool) -> bool {
-    let mentions = &state.library.entities.mentions;
+    let mentions = &state.library.entities;
     let article = state.article;
     let key = |p: &Position| (p.article, p.block, p.start);
     let from = match state.cursor_mention().filter(|(p, _)| p.article == article) {
@@ -1073,15 +1070,22 @@ fn mention_step(state: &mut State, forward: bool) -> bool {
         .is_none_or(|(p, _)| p.article != article);
     let found = if forward {
         let i = if exact_first {
-            mentions.partition_point(|(p, _)| key(p) < key(&from))
+            mentions.mention_partition(|p| key(&p) < key(&from))
         } else {
-            mentions.partition_point(|(p, _)| key(p) <= key(&from))
+            mentions.mention_partition(|p| key(&p) <= key(&from))
         };
-        Some(i).filter(|&i| mentions.get(i).is_some_and(|(p, _)| p.article == article))
+        Some(i).filter(|&i| {
+            mentions
+                .mention(i)
+                .is_some_and(|(p, _)| p.article == article)
+        })
     } else {
-        let i = mentions.partition_point(|(p, _)| key(p) < key(&from));
-        i.checked_sub(1)
-            .filter(|&i| mentions.get(i).is_some_and(|(p, _)| p.article == article))
+        let i = mentions.mention_partition(|p| key(&p) < key(&from));
+        i.checked_sub(1).filter(|&i| {
+            mentions
+                .mention(i)
+                .is_some_and(|(p, _)| p.article == article)
+        })
     };
     match found {
         Some(i) => {
@@ -1360,13 +1364,11 @@ fn mention_at(state: &State, wrapped: &Wrapped, row: usize, column: u16) -> Opti
         }
     }
     let offset = offset?;
-    let mentions = &state.library.entities.mentions;
-    let in_block = state.library.entities.in_block(state.article, block);
-    let (pos, _) = in_block
-        .iter()
+    let entities = &state.library.entities;
+    let (pos, _) = entities
+        .in_block(state.article, block)
         .find(|(p, _)| p.start <= offset && offset < p.end)?;
-    let i = mentions.partition_point(|(p, _)| p < pos);
-    mentions.get(i).filter(|(p, _)| p == pos).map(|_| i)
+    entities.mention_at(pos)
 }
 
 fn sidebar_click(state: &mut State, line: usize, width: u16, height: usize) {

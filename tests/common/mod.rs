@@ -193,16 +193,7 @@ pub fn entities(issue: &Issue) -> Entities {
             ids.into_iter().map(|(_, id)| id).collect()
         })
         .collect();
-    let mut mentions: Vec<(Position, usize)> = list
-        .iter()
-        .flat_map(|e| e.mentions.iter().map(move |&p| (p, e.id)))
-        .collect();
-    mentions.sort();
-    Entities {
-        list,
-        by_article,
-        mentions,
-    }
+    Entities::new(list, by_article)
 }
 
 pub fn library() -> Arc<Library> {

@@ -79,7 +79,7 @@ fn marked<'a>(
         }
     };
     for (p, _) in state.library.entities.in_block(article, block) {
-        add(p, Mark::Mention);
+        add(&p, Mark::Mention);
     }
     let current = state
         .search

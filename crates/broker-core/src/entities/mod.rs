@@ -84,11 +84,24 @@ pub struct Entities {
     pub list: Vec<Entity>,
     /// For each article, the entities mentioned in it, most mentioned first.
     pub by_article: Vec<Vec<EntityId>>,
-    /// Every mention of every entity, sorted by position: `(position, entity)`.
-    pub mentions: Vec<(Position, EntityId)>,
+    /// Every mention of every entity in reading order (ties by entity), as the entity's index
+    /// in `list` and the mention's index in its `mentions`. The positions themselves are kept
+    /// once, in the entities: a list of `(Position, EntityId)` would copy every one again, at
+    /// 40 bytes a mention the largest part of the entities of a large archive.
+    order: Vec<(u32, u32)>,
 }
 
 impl Entities {
+    /// Entities with their mentions indexed in reading order.
+    pub fn new(list: Vec<Entity>, by_article: Vec<Vec<EntityId>>) -> Self {
+        let order = mention_order(&list);
+        Self {
+            list,
+            by_article,
+            order,
+        }
+    }
+
     pub fn get(&self, id: EntityId) -> Option<&Entity> {
         self.list.get(id)
     }
@@ -98,16 +111,86 @@ impl Entities {
         self.by_article.get(article).map_or(&[], Vec::as_slice)
     }
 
-    /// Mentions inside one block, sorted by start offset.
-    pub fn in_block(&self, article: usize, block: usize) -> &[(Position, EntityId)] {
-        let from = self
-            .mentions
-            .partition_point(|(p, _)| (p.article, p.block) < (article, block));
-        let to = self
-            .mentions
-            .partition_point(|(p, _)| (p.article, p.block) <= (article, block));
-        &self.mentions[from..to]
+    /// How many mentions there are, of all entities.
+    pub fn mention_count(&self) -> usize {
+        self.order.len()
     }
+
+    /// The `i`-th mention in reading order: where it is and whose it is.
+    pub fn mention(&self, i: usize) -> Option<(Position, EntityId)> {
+        self.resolve(self.order.get(i)?)
+    }
+
+    /// Every mention of every entity in reading order.
+    pub fn mentions(&self) -> impl DoubleEndedIterator<Item = (Position, EntityId)> + '_ {
+        self.order.iter().filter_map(|r| self.resolve(r))
+    }
+
+    /// The index of the first mention whose position fails `pred`, which must hold for every
+    /// mention before those it fails for (as [`slice::partition_point`]).
+    pub fn mention_partition(&self, mut pred: impl FnMut(Position) -> bool) -> usize {
+        self.order
+            .partition_point(|r| self.resolve(r).is_some_and(|(p, _)| pred(p)))
+    }
+
+    /// The index of the mention exactly at `pos`.
+    pub fn mention_at(&self, pos: Position) -> Option<usize> {
+        let i = self.mention_partition(|p| p < pos);
+        self.mention(i).filter(|(p, _)| *p == pos).map(|_| i)
+    }
+
+    /// Mentions inside one block, sorted by start offset.
+    pub fn in_block(
+        &self,
+        article: usize,
+        block: usize,
+    ) -> impl DoubleEndedIterator<Item = (Position, EntityId)> + '_ {
+        let from = self.mention_partition(|p| (p.article, p.block) < (article, block));
+        let to = self.mention_partition(|p| (p.article, p.block) <= (article, block));
+        self.order
+            .get(from..to)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|r| self.resolve(r))
+    }
+
+    /// True when the reading-order index lists every mention of every entity once, in order:
+    /// what a deserialised copy (a cache entry, perhaps damaged) must hold to be used.
+    pub fn mentions_indexed(&self) -> bool {
+        let total: usize = self.list.iter().map(|e| e.mentions.len()).sum();
+        // Strictly increasing, so no mention is listed twice; with the count, none is missing.
+        self.order.len() == total
+            && self.order.iter().all(|r| self.resolve(r).is_some())
+            && self
+                .mentions()
+                .zip(self.mentions().skip(1))
+                .all(|(a, b)| a < b)
+    }
+
+    fn resolve(&self, &(entity, index): &(u32, u32)) -> Option<(Position, EntityId)> {
+        let entity = self.list.get(usize::try_from(entity).ok()?)?;
+        let pos = entity.mentions.get(usize::try_from(index).ok()?)?;
+        Some((*pos, entity.id))
+    }
+}
+
+/// Every mention of `list` as `(entity index, mention index)`, sorted by position then entity.
+fn mention_order(list: &[Entity]) -> Vec<(u32, u32)> {
+    let mut order = Vec::with_capacity(list.iter().map(|e| e.mentions.len()).sum());
+    // Past four billion entities or mentions of one (far beyond any memory) the rest are left
+    // out of the order rather than numbered wrongly.
+    for (e, entity) in (0..u32::MAX).zip(list) {
+        order.extend((0..u32::MAX).zip(&entity.mentions).map(|(i, _)| (e, i)));
+    }
+    let key = |&(e, i): &(u32, u32)| {
+        let entity = usize::try_from(e).ok().and_then(|e| list.get(e));
+        let pos = usize::try_from(i)
+            .ok()
+            .and_then(|i| entity?.mentions.get(i).copied());
+        (pos, entity.map(|x| x.id))
+    };
+    order.sort_unstable_by_key(key);
+    order
 }
 
 /// Finds, links and relates the entities of an issue. Linear in the length of the text.
@@ -133,7 +216,7 @@ pub fn extract(issue: &Issue) -> Entities {
     }
     drafts.sort_by_key(|d| d.mentions.first().copied());
 
-    let mut list: Vec<Entity> = drafts
+    let list: Vec<Entity> = drafts
         .into_iter()
         .enumerate()
         .map(|(id, mut d)| Entity {
@@ -148,22 +231,13 @@ pub fn extract(issue: &Issue) -> Entities {
         })
         .collect();
 
-    // Sized up front: collecting from `flat_map` would grow by doubling, up to twice the size.
-    let mut mentions: Vec<(Position, EntityId)> =
-        Vec::with_capacity(list.iter().map(|e| e.mentions.len()).sum());
-    mentions.extend(
-        list.iter()
-            .flat_map(|e| e.mentions.iter().map(move |&m| (m, e.id))),
-    );
-    mentions.sort_unstable();
-
-    relate(&mut list, &mentions);
-    let by_article = rank_by_article(issue.articles.len(), &mentions);
-    Entities {
-        list,
-        by_article,
-        mentions,
+    let mut entities = Entities::new(list, Vec::new());
+    entities.by_article = rank_by_article(issue.articles.len(), entities.mentions());
+    let related = relate(entities.list.len(), entities.mentions());
+    for (entity, related) in entities.list.iter_mut().zip(related) {
+        entity.related = related;
     }
+    entities
 }
 
 /// The acronym's defining sentence, or the first sentence that mentions the entity.
@@ -210,7 +284,10 @@ fn sentence_around(text: &str, start: usize, end: usize) -> String {
 }
 
 /// Ranks, for each entity, the others by the number of blocks they share.
-fn relate(list: &mut [Entity], mentions: &[(Position, EntityId)]) {
+fn relate(
+    entities: usize,
+    mentions: impl Iterator<Item = (Position, EntityId)>,
+) -> Vec<Vec<EntityId>> {
     let mut shared: HashMap<(EntityId, EntityId), u32> = HashMap::new();
     let mut in_block: Vec<EntityId> = Vec::new();
     let mut flush = |ids: &mut Vec<EntityId>| {
@@ -229,52 +306,65 @@ fn relate(list: &mut [Entity], mentions: &[(Position, EntityId)]) {
             flush(&mut in_block);
             current = Some((pos.article, pos.block));
         }
-        in_block.push(*id);
+        in_block.push(id);
     }
     flush(&mut in_block);
 
-    let mut ranked: Vec<Vec<(u32, EntityId)>> = vec![Vec::new(); list.len()];
+    let mut ranked: Vec<Vec<(u32, EntityId)>> = vec![Vec::new(); entities];
     for (&(a, b), &n) in &shared {
-        ranked[a].push((n, b));
-        ranked[b].push((n, a));
+        if let Some(r) = ranked.get_mut(a) {
+            r.push((n, b));
+        }
+        if let Some(r) = ranked.get_mut(b) {
+            r.push((n, a));
+        }
     }
-    for (entity, mut r) in list.iter_mut().zip(ranked) {
-        r.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
-        entity.related = r.into_iter().take(MAX_RELATED).map(|(_, id)| id).collect();
-    }
+    ranked
+        .into_iter()
+        .map(|mut r| {
+            r.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+            r.into_iter().take(MAX_RELATED).map(|(_, id)| id).collect()
+        })
+        .collect()
 }
 
 /// For each article, its entities, most mentioned first, ties in order of first mention.
-fn rank_by_article(articles: usize, mentions: &[(Position, EntityId)]) -> Vec<Vec<EntityId>> {
-    // `mentions` is sorted by position, so each article's mentions are one run: counting them
-    // in one reused buffer holds no map per article (a megabyte and more on a large archive,
-    // alive at extraction's peak).
-    let mut ranked = Vec::with_capacity(articles);
+/// `mentions` come in reading order.
+fn rank_by_article(
+    articles: usize,
+    mentions: impl Iterator<Item = (Position, EntityId)>,
+) -> Vec<Vec<EntityId>> {
+    // Each article's mentions are one run, counted in one reused buffer: no map per article
+    // (a megabyte and more on a large archive, alive at extraction's peak).
+    let mut ranked: Vec<Vec<EntityId>> = vec![Vec::new(); articles];
     let mut ids: Vec<EntityId> = Vec::new();
-    let mut counted: Vec<(usize, EntityId)> = Vec::new();
-    let mut rest = mentions;
-    for article in 0..articles {
-        let end = rest.partition_point(|(p, _)| p.article <= article);
-        let (here, after) = rest.split_at(end);
-        rest = after;
-        ids.clear();
-        ids.extend(
-            here.iter()
-                .filter(|(p, _)| p.article == article)
-                .map(|&(_, id)| id),
-        );
-        ids.sort_unstable();
-        counted.clear();
-        for &id in &ids {
-            match counted.last_mut() {
-                Some((n, last)) if *last == id => *n += 1,
-                _ => counted.push((1, id)),
-            }
+    let mut current = None;
+    for (pos, id) in mentions {
+        if current != Some(pos.article) {
+            rank_run(&mut ranked, current, &mut ids);
+            current = Some(pos.article);
         }
-        counted.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
-        ranked.push(counted.iter().map(|&(_, id)| id).collect());
+        ids.push(id);
     }
+    rank_run(&mut ranked, current, &mut ids);
     ranked
+}
+
+/// Ranks the entities of one article's mentions (`ids`, emptied) into `ranked[article]`.
+fn rank_run(ranked: &mut [Vec<EntityId>], article: Option<usize>, ids: &mut Vec<EntityId>) {
+    ids.sort_unstable();
+    let mut counted: Vec<(usize, EntityId)> = Vec::new();
+    for &id in ids.iter() {
+        match counted.last_mut() {
+            Some((n, last)) if *last == id => *n += 1,
+            _ => counted.push((1, id)),
+        }
+    }
+    ids.clear();
+    counted.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+    if let Some(slot) = article.and_then(|a| ranked.get_mut(a)) {
+        *slot = counted.into_iter().map(|(_, id)| id).collect();
+    }
 }
 
 #[cfg(test)]
@@ -352,7 +442,7 @@ mod tests {
         let tanzania = named(&e, "Tanzania").id;
         assert_eq!(kenya.related, vec![uganda, tanzania]);
         assert_eq!(e.by_article[0][0], kenya.id);
-        assert_eq!(e.in_block(0, 1).len(), 2);
+        assert_eq!(e.in_block(0, 1).count(), 2);
     }
 
     #[test]
@@ -376,9 +466,9 @@ mod tests {
         assert_eq!(e.by_article.len(), issue.articles.len());
         for (article, ids) in e.by_article.iter().enumerate() {
             let mut counts: HashMap<EntityId, usize> = HashMap::new();
-            for (p, id) in &e.mentions {
+            for (p, id) in e.mentions() {
                 if p.article == article {
-                    *counts.entry(*id).or_default() += 1;
+                    *counts.entry(id).or_default() += 1;
                 }
             }
             let mut expected: Vec<(usize, EntityId)> =
@@ -387,6 +477,32 @@ mod tests {
             let expected: Vec<EntityId> = expected.into_iter().map(|(_, id)| id).collect();
             assert_eq!(ids, &expected, "article {article}");
         }
+    }
+
+    #[test]
+    fn mentions_are_listed_once_in_reading_order_and_damage_is_seen() {
+        let mut e = extract(&issue(&[
+            &["Kenya and Uganda signed in Nairobi. Kenya agreed."],
+            &["Uganda and Kenya met."],
+        ]));
+        let all: Vec<(Position, EntityId)> = e.mentions().collect();
+        assert_eq!(all.len(), 6);
+        assert_eq!(e.mention_count(), 6);
+        assert!(all.windows(2).all(|w| w[0].0 < w[1].0));
+        for (i, &(pos, id)) in all.iter().enumerate() {
+            assert_eq!(e.mention(i), Some((pos, id)));
+            assert_eq!(e.mention_at(pos), Some(i));
+            assert!(e.list[id].mentions.contains(&pos));
+        }
+        assert_eq!(e.in_block(1, 0).count(), 2);
+        assert!(e.mentions_indexed());
+        e.order.swap(0, 1);
+        assert!(!e.mentions_indexed());
+        e.order.swap(0, 1);
+        e.order.pop();
+        assert!(!e.mentions_indexed());
+        e.order.push((99, 0));
+        assert!(!e.mentions_indexed());
     }
 
     #[test]
