@@ -305,10 +305,10 @@ impl Linking {
         merge_surnames(&mut l);
 
         // 3. Phrases without a sure kind: known forms, then people by first name, else topics.
-        let (phrases, words): (Vec<Weak>, Vec<Weak>) = weak
-            .into_iter()
-            .partition(|w| names.get(w.name).contains(' '));
-        for w in phrases {
+        // Two passes over the one list rather than a partition into two more: the undecided
+        // candidates are what linking holds most of.
+        let is_phrase = |w: &&Weak| names.get(w.name).contains(' ');
+        for w in weak.iter().filter(is_phrase) {
             let name = names.get(w.name);
             if let Some(id) = l.find(name) {
                 let hint = w.hint.filter(|_| l.drafts[id].kind() == EntityKind::Topic);
@@ -338,7 +338,7 @@ impl Linking {
                 }
             }
         }
-        for w in words {
+        for w in weak.iter().filter(|w| !is_phrase(w)) {
             let name = names.get(w.name);
             if let Some(id) = l.find(name) {
                 let hint = w.hint.filter(|_| l.drafts[id].kind() == EntityKind::Topic);
