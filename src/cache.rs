@@ -714,22 +714,36 @@ impl Directory {
         window_start: usize,
         record: &BlockRecord,
     ) -> Option<Cow<'w, str>> {
+        self.text_part(window, window_start, record, 0..record.len)
+    }
+
+    /// [`Directory::block_text`] for bytes `part` of the block only, which must start and
+    /// end on character boundaries: only they are checked to be UTF-8.
+    fn text_part<'w>(
+        &self,
+        window: &'w [u8],
+        window_start: usize,
+        record: &BlockRecord,
+        part: Range<usize>,
+    ) -> Option<Cow<'w, str>> {
         let from = record.start.checked_sub(window_start)?;
-        let bytes = window.get(from..from + record.len)?;
+        let block = window.get(from..from + record.len)?;
         if window.get(from + record.len) != Some(&Matcher::SEPARATOR) {
             return None;
         }
+        let bytes = block.get(part.clone())?;
         let text = std::str::from_utf8(bytes).ok()?;
         if !record.had_newline {
             return Some(Cow::Borrowed(text));
         }
         let mut owned = bytes.to_vec();
-        let first = self.newlines.partition_point(|&n| n < record.start);
-        for &n in &self.newlines[first..] {
-            if n >= record.start + record.len {
+        let (first, last) = (record.start + part.start, record.start + part.end);
+        let at = self.newlines.partition_point(|&n| n < first);
+        for &n in &self.newlines[at..] {
+            if n >= last {
                 break;
             }
-            *owned.get_mut(n - record.start)? = b'\n';
+            *owned.get_mut(n - first)? = b'\n';
         }
         String::from_utf8(owned).ok().map(Cow::Owned)
     }
@@ -835,13 +849,17 @@ impl CachedText {
     }
 
     /// Calls `each` for every match of `query` in reading order, as
-    /// [`crate::search::Index::search_with`] finds them in the parsed issue. `None` when the entry turns out to be damaged: the
+    /// [`crate::search::Index::search_with`] finds them in the parsed issue. Each comes with
+    /// the text of its block, whole when `context` is `None`, else the part of it around the
+    /// match, with at least `context` bytes on each side where the block has them: a snippet
+    /// needs no more, and only that part is checked to be UTF-8. `None` when the entry turns out to be damaged: the
     /// caller must then drop whatever `each` was given, which is why nothing should be printed
     /// before this returns.
     pub fn search(
         &mut self,
         query: &str,
         case: CaseMode,
+        context: Option<usize>,
         mut each: impl FnMut(CachedHit<'_>),
     ) -> Option<()> {
         let matcher = Matcher::for_query(query, case);
@@ -903,6 +921,7 @@ impl CachedText {
                 }
                 let mut cursor = 0;
                 let mut current: Option<(usize, Cow<'_, str>)> = None;
+                let seen = &window[..filled];
                 for &(s, e) in &found {
                     let (s, e) = (s + window_start, e + window_start);
                     while complete.get(cursor)?.next_start() <= s {
@@ -912,21 +931,33 @@ impl CachedText {
                     if s < record.start || e > record.start + record.len {
                         return None;
                     }
-                    if current.as_ref().is_none_or(|(at, _)| *at != cursor) {
-                        let text = dir.block_text(&window[..filled], window_start, record)?;
-                        current = Some((cursor, text));
-                    }
-                    let text = current.as_ref().map_or("", |(_, t)| t);
+                    let (start, end) = (s - record.start, e - record.start);
+                    let (text_start, text) = match context {
+                        None => {
+                            if current.as_ref().is_none_or(|(at, _)| *at != cursor) {
+                                let text = dir.block_text(seen, window_start, record)?;
+                                current = Some((cursor, text));
+                            }
+                            (
+                                0,
+                                current
+                                    .as_ref()
+                                    .map_or(Cow::Borrowed(""), |(_, t)| t.clone()),
+                            )
+                        }
+                        Some(context) => {
+                            let block = seen.get(record.start - window_start..)?;
+                            let part = around(block, record.len, start, end, context);
+                            let from = part.start;
+                            (from, dir.text_part(seen, window_start, record, part)?)
+                        }
+                    };
                     each(CachedHit {
-                        position: Position::new(
-                            record.article,
-                            record.block,
-                            s - record.start,
-                            e - record.start,
-                        ),
+                        position: Position::new(record.article, record.block, start, end),
                         title: dir.title(buf, record.article)?,
                         kind: record.kind,
                         text,
+                        text_start,
                     });
                 }
                 // Every separator is checked, hit or not, so a damaged table cannot go unseen.
@@ -954,14 +985,33 @@ impl CachedText {
 }
 
 /// A match found by [`CachedText::search`], with what `search` prints around it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CachedHit<'a> {
     pub position: Position,
     /// The article's title.
     pub title: &'a str,
     pub kind: BlockKind,
-    /// The whole text of the block, as the parsed issue has it.
-    pub text: &'a str,
+    /// The text of the block as the parsed issue has it: whole, or the part around the match
+    /// that [`CachedText::search`] was asked for.
+    pub text: Cow<'a, str>,
+    /// Where `text` starts in the block's text.
+    pub text_start: usize,
+}
+
+/// Bytes `start - context .. end + context` of a block of `len` bytes (at the start of
+/// `block`), clamped to it and widened to character boundaries (UTF-8 continuation bytes
+/// are `10xxxxxx`).
+fn around(block: &[u8], len: usize, start: usize, end: usize, context: usize) -> Range<usize> {
+    let continues = |at: usize| block.get(at).is_some_and(|b| b & 0xC0 == 0x80);
+    let mut from = start.saturating_sub(context);
+    while from > 0 && continues(from) {
+        from -= 1;
+    }
+    let mut to = end.saturating_add(context).min(len);
+    while to < len && continues(to) {
+        to += 1;
+    }
+    from..to
 }
 
 /// Reads until `into` is full or the file ends; how much was read.
@@ -1196,7 +1246,8 @@ mod tests {
         let key = f.cache.key(&f.source)?;
         let mut text = f.cache.text(&key)?;
         let mut hits = Vec::new();
-        text.search(query, CaseMode::smart(query), |hit| {
+        text.search(query, CaseMode::smart(query), None, |hit| {
+            assert_eq!(hit.text_start, 0);
             hits.push((
                 hit.position,
                 hit.title.to_string(),
@@ -1204,6 +1255,27 @@ mod tests {
                 hit.text.to_string(),
             ))
         })?;
+        // Asked for the text around each hit only, the same hits come with parts of the same
+        // texts, enough for a snippet.
+        let mut text = f.cache.text(&key)?;
+        let mut parts = Vec::new();
+        text.search(query, CaseMode::smart(query), Some(CONTEXT), |hit| {
+            parts.push((hit.position, hit.text_start, hit.text.to_string()))
+        })?;
+        assert_eq!(parts.len(), hits.len());
+        for ((position, from, part), (same, _, _, whole)) in parts.iter().zip(&hits) {
+            assert_eq!(position, same);
+            assert_eq!(whole.get(*from..*from + part.len()), Some(part.as_str()));
+            assert!(*from == 0 || position.start - from >= CONTEXT);
+            assert!(
+                from + part.len() == whole.len() || from + part.len() - position.end >= CONTEXT
+            );
+            let width = 70;
+            assert_eq!(
+                crate::search::snippet(part, position.start - from, position.end - from, width),
+                crate::search::snippet(whole, position.start, position.end, width),
+            );
+        }
         Some(hits)
     }
 
@@ -1218,6 +1290,9 @@ mod tests {
             })
             .collect()
     }
+
+    /// Enough bytes around a hit for a 70-column snippet (35 characters of up to 4 bytes).
+    const CONTEXT: usize = 144;
 
     const QUERIES: &[&str] = &[
         "caravans",

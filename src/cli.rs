@@ -281,8 +281,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         && let Some(mut text) = cache.text(&key)
     {
         let mut hits = Hits::new(*json);
-        let searched = text.search(query, search::CaseMode::smart(query), |hit| {
-            hits.add(hit.position, hit.title, hit.kind, hit.text);
+        let context = Some(SNIPPET_CONTEXT);
+        let searched = text.search(query, search::CaseMode::smart(query), context, |hit| {
+            hits.add(hit.position, hit.title, hit.kind, &hit.text, hit.text_start);
         });
         // A damaged entry is found out by the end of the search; then the file is parsed.
         if searched.is_some() {
@@ -563,6 +564,13 @@ fn render_article_with(article: &Article, width: usize, styled: bool) -> String 
     out
 }
 
+/// How wide `search`'s snippets are, in characters.
+const SNIPPET_WIDTH: usize = 70;
+
+/// Bytes of a block's text needed each side of a hit for its snippet: half the width, plus
+/// one character to know whether to print `…`, of up to four bytes each.
+const SNIPPET_CONTEXT: usize = 4 * (SNIPPET_WIDTH / 2 + 1);
+
 #[derive(Serialize)]
 struct SearchHit {
     #[serde(flatten)]
@@ -578,7 +586,7 @@ fn search(library: &Library, query: &str, json: bool, out: &mut dyn Write) -> Re
         if let Some(article) = library.issue.articles.get(position.article)
             && let Some(block) = article.blocks.get(position.block)
         {
-            hits.add(position, &article.title, block.kind, &block.text);
+            hits.add(position, &article.title, block.kind, &block.text, 0);
         }
     }
     hits.finish(out)
@@ -600,23 +608,26 @@ impl Hits {
         Hits {
             json,
             rows: Vec::new(),
-            text: Vec::new(),
+            text: Vec::with_capacity(if json { 0 } else { 64 * 1024 }),
             count: 0,
         }
     }
 
-    /// A hit at `position` in a block of kind `kind` whose whole text is `block`.
-    fn add(&mut self, position: Position, title: &str, kind: BlockKind, block: &str) {
+    /// A hit at `position` in a block of kind `kind`, whose text from byte `from` on is
+    /// `text` (at least [`SNIPPET_CONTEXT`] bytes each side of the hit, where it has them).
+    fn add(&mut self, position: Position, title: &str, kind: BlockKind, text: &str, from: usize) {
         self.count += 1;
-        let e = search::Excerpt::new(block, position.start, position.end, 70);
+        let (start, end) = (position.start - from, position.end - from);
+        let e = search::Excerpt::new(text, start, end, SNIPPET_WIDTH);
         if self.json {
-            let mut snippet = String::new();
+            let mut snippet = Vec::new();
             push_excerpt(&mut snippet, &e);
             self.rows.push(SearchHit {
                 position,
                 title: title.to_string(),
                 kind,
-                snippet,
+                // Only whole strings went in.
+                snippet: String::from_utf8_lossy(&snippet).into_owned(),
             });
             return;
         }
@@ -633,9 +644,7 @@ impl Hits {
         line.extend_from_slice(b"  ");
         line.extend_from_slice(title.as_bytes());
         line.extend_from_slice(b"  ");
-        let mut snippet = String::new();
-        push_excerpt(&mut snippet, &e);
-        line.extend_from_slice(snippet.as_bytes());
+        push_excerpt(line, &e);
         line.push(b'\n');
     }
 
@@ -656,17 +665,18 @@ impl Hits {
 }
 
 /// The excerpt as `search` shows it: `…before[hit]after…`.
-fn push_excerpt(line: &mut String, e: &search::Excerpt<'_>) {
+fn push_excerpt(line: &mut Vec<u8>, e: &search::Excerpt<'_>) {
+    const ELLIPSIS: &[u8] = "…".as_bytes();
     if e.cut_before {
-        line.push('…');
+        line.extend_from_slice(ELLIPSIS);
     }
-    line.push_str(e.before);
-    line.push('[');
-    line.push_str(e.hit);
-    line.push(']');
-    line.push_str(e.after);
+    line.extend_from_slice(e.before.as_bytes());
+    line.push(b'[');
+    line.extend_from_slice(e.hit.as_bytes());
+    line.push(b']');
+    line.extend_from_slice(e.after.as_bytes());
     if e.cut_after {
-        line.push('…');
+        line.extend_from_slice(ELLIPSIS);
     }
 }
 
