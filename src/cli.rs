@@ -117,6 +117,9 @@ pub enum Command {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
+        /// Print only how many matches each article has, and the total (like `grep -c`).
+        #[arg(long, short = 'c')]
+        count: bool,
     },
     /// List the people, organisations, places, dates, documents and URLs.
     Entities {
@@ -276,12 +279,20 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             }
     );
     let cache = Cache::standard(cli.no_cache);
-    if let (Some(path), Command::Search { query, json }) = (cli.file.as_deref(), &command)
+    if let (
+        Some(path),
+        &Command::Search {
+            ref query,
+            json,
+            count,
+        },
+    ) = (cli.file.as_deref(), &command)
         && let Some(key) = cache.key(path)
         && let Some(mut text) = cache.text(&key)
     {
-        let mut hits = Hits::new(*json);
-        let context = Some(SNIPPET_CONTEXT);
+        let mut hits = Hits::new(json, count);
+        // Counting needs no snippet, so no text around the hits.
+        let context = Some(if count { 0 } else { SNIPPET_CONTEXT });
         let searched = text.search(query, search::CaseMode::smart(query), context, |hit| {
             hits.add(hit.position, hit.title, hit.kind, &hit.text, hit.text_start);
         });
@@ -331,7 +342,9 @@ pub fn execute_styled(
         Command::Config { .. } => out.write_all(Config::default().to_toml().as_bytes())?,
         Command::Completions { shell } => completions(shell, out)?,
         Command::Man => man(out, &Keymap::default())?,
-        Command::Search { query, json } => return search(library, &query, json, out),
+        Command::Search { query, json, count } => {
+            return search(library, &query, Hits::new(json, count), out);
+        }
         Command::Entities { json, kind } => entities(library, json, kind.map(Into::into), out)?,
         Command::Export { format } => export(library, format, out)?,
     }
@@ -580,8 +593,7 @@ struct SearchHit {
     snippet: String,
 }
 
-fn search(library: &Library, query: &str, json: bool, out: &mut dyn Write) -> Result<Outcome> {
-    let mut hits = Hits::new(json);
+fn search(library: &Library, query: &str, mut hits: Hits, out: &mut dyn Write) -> Result<Outcome> {
     for position in library.search(query) {
         if let Some(article) = library.issue.articles.get(position.article)
             && let Some(block) = article.blocks.get(position.block)
@@ -601,15 +613,34 @@ struct Hits {
     rows: Vec<SearchHit>,
     text: Vec<u8>,
     count: usize,
+    /// With `--count`: matches per article, in reading order; no rows or lines are built.
+    per_article: Option<Vec<ArticleCount>>,
+}
+
+/// A line of `search --count`.
+#[derive(Serialize)]
+struct ArticleCount {
+    /// The article's number, as in `list`.
+    article: usize,
+    title: String,
+    matches: usize,
+}
+
+/// What `search --count --json` prints.
+#[derive(Serialize)]
+struct Counts<'a> {
+    total: usize,
+    articles: &'a [ArticleCount],
 }
 
 impl Hits {
-    fn new(json: bool) -> Self {
+    fn new(json: bool, count: bool) -> Self {
         Hits {
             json,
             rows: Vec::new(),
-            text: Vec::with_capacity(if json { 0 } else { 64 * 1024 }),
+            text: Vec::with_capacity(if json || count { 0 } else { 64 * 1024 }),
             count: 0,
+            per_article: count.then(Vec::new),
         }
     }
 
@@ -617,6 +648,18 @@ impl Hits {
     /// `text` (at least [`SNIPPET_CONTEXT`] bytes each side of the hit, where it has them).
     fn add(&mut self, position: Position, title: &str, kind: BlockKind, text: &str, from: usize) {
         self.count += 1;
+        if let Some(counts) = &mut self.per_article {
+            // Hits come in reading order, so an article's are all together.
+            match counts.last_mut() {
+                Some(last) if last.article == position.article + 1 => last.matches += 1,
+                _ => counts.push(ArticleCount {
+                    article: position.article + 1,
+                    title: title.to_string(),
+                    matches: 1,
+                }),
+            }
+            return;
+        }
         let (start, end) = (position.start - from, position.end - from);
         let e = search::Excerpt::new(text, start, end, SNIPPET_WIDTH);
         if self.json {
@@ -650,7 +693,21 @@ impl Hits {
 
     /// Prints the hits; a search with none is [`Outcome::NothingFound`].
     fn finish(self, out: &mut dyn Write) -> Result<Outcome> {
-        if self.json {
+        if let Some(counts) = &self.per_article {
+            if self.json {
+                let counts = Counts {
+                    total: self.count,
+                    articles: counts,
+                };
+                serde_json::to_writer_pretty(&mut *out, &counts)?;
+                writeln!(out)?;
+            } else {
+                for c in counts {
+                    writeln!(out, "{}  {}  {}", c.article, c.matches, c.title)?;
+                }
+                writeln!(out, "total  {}", self.count)?;
+            }
+        } else if self.json {
             serde_json::to_writer_pretty(&mut *out, &self.rows)?;
             writeln!(out)?;
         } else {

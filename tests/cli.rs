@@ -374,6 +374,8 @@ fn commands_print_the_same_with_and_without_the_cache() {
             &["search", "water", "--json"],
             &["search", "été"],
             &["search", "no such words here"],
+            &["search", "the", "--count"],
+            &["search", "water", "--count", "--json"],
             &["list", "--json"],
             &["show", "2"],
             &["entities", "--json"],
@@ -498,4 +500,37 @@ fn an_unwritable_cache_is_not_mentioned() {
     let out = run_file_cached(&source, &["search", "water"], &blocker);
     let expected = run_file(&source, &["--no-cache", "search", "water"]);
     assert_eq!(stdout_ok(&out), stdout_ok(&expected));
+}
+
+#[test]
+fn search_count_gives_matches_per_article_and_the_total() {
+    let lines = stdout_ok(&run_file(&fixture(), &["search", "the"]));
+    let counts = stdout_ok(&run_file(&fixture(), &["search", "the", "--count"]));
+    let mut rows: Vec<&str> = counts.lines().collect();
+    let total = rows.pop().expect("a total line");
+    assert_eq!(total, format!("total  {}", lines.lines().count()));
+    let mut sum = 0;
+    for row in rows {
+        let fields: Vec<&str> = row.splitn(3, "  ").collect();
+        let article: usize = fields[0].parse().expect("an article number");
+        let matches: usize = fields[1].parse().expect("a count");
+        let prefix = format!("{article}:");
+        let expected = lines.lines().filter(|l| l.starts_with(&prefix)).count();
+        assert_eq!(matches, expected, "{row}");
+        assert!(
+            lines.contains(&format!("  {}  ", fields[2])),
+            "{row}: title"
+        );
+        sum += matches;
+    }
+    assert_eq!(sum, lines.lines().count());
+    let json: serde_json::Value = serde_json::from_str(&stdout_ok(&run_file(
+        &fixture(),
+        &["search", "the", "--count", "--json"],
+    )))
+    .expect("JSON");
+    assert_eq!(json["total"], sum);
+    let none = run_file(&fixture(), &["search", "--count", "no such words here"]);
+    assert_eq!(none.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&none.stdout), "total  0\n");
 }
