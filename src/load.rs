@@ -143,7 +143,37 @@ pub struct Opened {
     /// True when `first` holds only the head of a larger file, so text is still to come (worth
     /// telling the user about), not just the entities.
     pub partial: bool,
+    /// Holds the background work back until it is dropped; see [`Hold`].
+    pub hold: Hold,
 }
+
+/// Keeps a loading thread from starting its work until this is dropped (or for at most
+/// [`MAX_HOLD`]). The reader drops it once its first frame is on the screen: on a machine with
+/// few cores, parsing megabytes at the same moment competes with drawing that frame and with
+/// the terminal showing it. A caller with no frame to show just drops it.
+#[derive(Debug)]
+pub struct Hold {
+    /// Never sent on: the thread waits for it to be dropped.
+    _release: Option<mpsc::Sender<()>>,
+}
+
+impl Hold {
+    fn new() -> (Self, Receiver<()>) {
+        let (tx, rx) = mpsc::channel();
+        (Self { _release: Some(tx) }, rx)
+    }
+
+    /// A hold on nothing, for an open that started no thread.
+    fn none() -> Self {
+        Self { _release: None }
+    }
+
+    /// Lets the loading thread start.
+    pub fn release(self) {}
+}
+
+/// The longest a loading thread waits for its [`Hold`] to be released.
+pub const MAX_HOLD: Duration = Duration::from_millis(250);
 
 /// [`open_progressive`] for callers with their own channel (a terminal loop that takes its own
 /// message type): `sink` receives every [`LoadEvent`] on the loading thread, and is never
@@ -182,6 +212,7 @@ pub fn open_cached_with(
             first,
             thread: None,
             partial: false,
+            hold: Hold::none(),
         });
     }
     // The thread needs the issue too; a copy costs less than decoding the entry again.
@@ -195,11 +226,12 @@ pub fn open_cached_with(
         let _ = cache.store(&key, &library.issue, Some(&library.entities));
         Ok(library)
     };
-    let thread = spawn_loader(path, build, sink)?;
+    let (thread, hold) = spawn_loader(path, build, sink)?;
     Ok(Opened {
         first,
         thread: Some(thread),
         partial: false,
+        hold,
     })
 }
 
@@ -217,6 +249,7 @@ fn open_uncached(
             first: Library::open(path)?,
             thread: None,
             partial: false,
+            hold: Hold::none(),
         })
     };
     if crate::looks_like_json(&head) {
@@ -241,11 +274,12 @@ fn open_uncached(
         }
         Ok(library)
     };
-    let thread = spawn_loader(path, build, sink)?;
+    let (thread, hold) = spawn_loader(path, build, sink)?;
     Ok(Opened {
         first,
         thread: Some(thread),
         partial,
+        hold,
     })
 }
 
@@ -254,10 +288,13 @@ fn spawn_loader(
     path: &Path,
     build: impl FnOnce(&mut dyn FnMut(LoadEvent)) -> Result<Library> + Send + 'static,
     mut sink: impl FnMut(LoadEvent) + Send + 'static,
-) -> Result<JoinHandle<()>> {
+) -> Result<(JoinHandle<()>, Hold)> {
+    let (hold, released) = Hold::new();
     std::thread::Builder::new()
         .name("load".into())
         .spawn(move || {
+            // Released (the sender dropped) or timed out: either way, start.
+            let _ = released.recv_timeout(MAX_HOLD);
             let started = Instant::now();
             let event = match build(&mut sink) {
                 Ok(library) => LoadEvent::Done(Box::new(library), started.elapsed()),
@@ -265,6 +302,7 @@ fn spawn_loader(
             };
             sink(event);
         })
+        .map(|thread| (thread, hold))
         .map_err(|source| Error::Io {
             path: path.to_path_buf(),
             source,
@@ -393,6 +431,33 @@ mod tests {
         assert_eq!(full.issue, whole.issue);
         assert_eq!(full.entities, whole.entities);
         assert_eq!(full.source_name, file.path().display().to_string());
+    }
+
+    #[test]
+    fn the_loading_thread_waits_for_its_hold_to_be_released() {
+        let file = write(&archive(2));
+        let (tx, rx) = mpsc::channel();
+        let opened_at = Instant::now();
+        let opened = open_progressive_with(file.path(), move |event| {
+            let _ = tx.send(event);
+        })
+        .expect("opens");
+        let waited = rx.recv_timeout(Duration::from_millis(100));
+        // Only the safety timeout may start the work while the hold is kept.
+        if opened_at.elapsed() < MAX_HOLD {
+            assert!(
+                waited.is_err(),
+                "the load started before its hold was released"
+            );
+        }
+        let thread = opened.thread.expect("a loading thread");
+        opened.hold.release();
+        let events: Vec<LoadEvent> = rx.iter().collect();
+        assert!(
+            matches!(events.last(), Some(LoadEvent::Done(..))),
+            "{events:?}"
+        );
+        thread.join().expect("the loading thread ends");
     }
 
     #[test]

@@ -61,7 +61,7 @@ pub fn run(library: Library) -> anyhow::Result<()> {
 pub fn run_configured(library: Library, settings: Settings) -> anyhow::Result<()> {
     let (store, mut warnings) = Store::open();
     warnings.extend(settings.warnings.iter().cloned());
-    run_full(Arc::new(library), &store, settings, warnings, None)
+    run_full(Arc::new(library), &store, settings, warnings, None, None)
 }
 
 /// Runs the reader on the embedded issue, which the build parsed: text and entities are both
@@ -145,7 +145,14 @@ fn run_opened(
     let (store, mut warnings) = Store::open();
     warnings.extend(settings.warnings.iter().cloned());
     let updates = opened.thread.is_some().then_some(rx);
-    run_full(Arc::new(opened.first), &store, settings, warnings, updates)
+    run_full(
+        Arc::new(opened.first),
+        &store,
+        settings,
+        warnings,
+        updates,
+        Some(opened.hold),
+    )
 }
 
 /// Runs the reader with a given store. `updates` carries actions from background work, such
@@ -157,7 +164,7 @@ pub fn run_with(
     warnings: Vec<String>,
     updates: Option<Receiver<Action>>,
 ) -> anyhow::Result<()> {
-    run_full(library, store, Settings::default(), warnings, updates)
+    run_full(library, store, Settings::default(), warnings, updates, None)
 }
 
 fn run_full(
@@ -166,6 +173,7 @@ fn run_full(
     settings: Settings,
     mut warnings: Vec<String>,
     updates: Option<Receiver<Action>>,
+    hold: Option<crate::load::Hold>,
 ) -> anyhow::Result<()> {
     let mut state = State::new(library);
     // Known now, the real size lets setting up and restoring the place lay the article out
@@ -191,7 +199,7 @@ fn run_full(
     let mut terminal = open_screen().context("cannot set up the terminal")?;
     let guard = Restore;
     let _ = execute!(stdout(), EnableMouseCapture);
-    let result = event_loop(&mut terminal, &mut state, &stop, updates.as_ref());
+    let result = event_loop(&mut terminal, &mut state, &stop, updates.as_ref(), hold);
     if terminal.show_cursor().is_err() {
         // The terminal is gone. Dropping it would retry and report the failure with
         // `eprintln!`, which panics on a hung-up terminal; there is nothing left to restore.
@@ -250,10 +258,13 @@ fn event_loop(
     state: &mut State,
     stop: &AtomicBool,
     updates: Option<&Receiver<Action>>,
+    hold: Option<crate::load::Hold>,
 ) -> anyhow::Result<()> {
     let size = terminal.size()?;
     update(state, Action::Resize(size.width, size.height));
     terminal.draw(|frame| view::view(frame, state))?;
+    // The first frame is out: background loading may have the processor now.
+    drop(hold);
     let input = spawn_input_reader();
     let had_terminal = std::io::stdout().is_terminal();
     while !state.quit && !stop.load(Ordering::Relaxed) {
