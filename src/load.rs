@@ -13,10 +13,11 @@
 //!
 //! JSON exports, which cannot be cut anywhere, are loaded whole at once.
 //!
-//! With a [`Cache`] of parsed files ([`open_cached_with`]), a valid entry replaces all of
-//! this: the whole library at once, or its text at once and its entities from the thread when
-//! the entry has none yet. Without one, the thread writes the entry once it has the full
-//! library, so the next open is instant.
+//! With a [`Cache`] of parsed files ([`open_cached_with`]) the head still comes first, since
+//! parsing it is quicker than reading a whole entry; the thread then reads the full library
+//! from a valid entry (finding the entities when the entry has none yet) instead of parsing.
+//! Without a valid entry, the thread writes one once it has the full library, so the next
+//! open is quick.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -36,6 +37,8 @@ pub const HEAD_BYTES: usize = 64 * 1024;
 /// A step of the background load, reported before it starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
+    /// Reading the parsed copy kept in the cache.
+    Cached,
     Reading,
     Decoding,
     Parsing,
@@ -52,6 +55,7 @@ impl Stage {
     /// A status-bar line for this stage.
     pub fn describe(self) -> String {
         match self {
+            Stage::Cached => "reading the cached copy…".into(),
             Stage::Reading => "reading the file…".into(),
             Stage::Decoding => "decoding…".into(),
             Stage::Parsing => "parsing…".into(),
@@ -182,62 +186,26 @@ pub fn open_progressive_with(
     path: &Path,
     sink: impl FnMut(LoadEvent) + Send + 'static,
 ) -> Result<Opened> {
-    open_uncached(path, None, sink)
+    open_head_first(path, None, sink)
 }
 
-/// [`open_progressive_with`] through a cache of parsed files. A valid entry with entities is
-/// everything at once, with no thread; one without them gives the text at once and the
-/// entities from a thread. Otherwise the file opens as without a cache, and the loading thread
-/// writes the entry once it has the full library, so the next open is instant.
+/// [`open_progressive_with`] through a cache of parsed files. The first snapshot is the
+/// file's head, as without a cache: reading a whole entry takes longer than parsing a head,
+/// and the first frame waits for neither. The loading thread then takes the full library from
+/// a valid entry (finding the entities if the entry lacks them), or else parses the file and
+/// writes the entry, so the next open is quick.
 pub fn open_cached_with(
     path: &Path,
     cache: &Cache,
     sink: impl FnMut(LoadEvent) + Send + 'static,
 ) -> Result<Opened> {
-    let Some(key) = cache.key(path) else {
-        return open_uncached(path, None, sink);
-    };
-    let Some((issue, entities)) = cache.library(&key, true) else {
-        return open_uncached(path, Some((cache.clone(), key)), sink);
-    };
-    let name = path.display().to_string();
-    if let Some(entities) = entities {
-        let first = Library {
-            source_name: name,
-            index: search::Index::build(&issue),
-            issue,
-            entities,
-        };
-        return Ok(Opened {
-            first,
-            thread: None,
-            partial: false,
-            hold: Hold::none(),
-        });
-    }
-    // The thread needs the issue too; a copy costs less than decoding the entry again.
-    let first = Library::without_entities(&name, issue.clone());
-    let cache = cache.clone();
-    let build = move |sink: &mut dyn FnMut(LoadEvent)| {
-        let articles = issue.articles.len();
-        sink(LoadEvent::Progress(Stage::Entities { articles }));
-        let library = Library::from_issue(&name, issue);
-        // Only ever a shortcut for next time: a failed write changes nothing now.
-        let _ = cache.store(&key, &library.issue, Some(&library.entities));
-        Ok(library)
-    };
-    let (thread, hold) = spawn_loader(path, build, sink)?;
-    Ok(Opened {
-        first,
-        thread: Some(thread),
-        partial: false,
-        hold,
-    })
+    let cached = cache.key(path).map(|key| (cache.clone(), key));
+    open_head_first(path, cached, sink)
 }
 
-/// Opens `path` by parsing it; with `cache`, the loading thread writes the entry for `key`
-/// when it has built the full library.
-fn open_uncached(
+/// Opens `path` on its head; with `cache`, the loading thread reads the full library from the
+/// entry for `key` when it is valid, and otherwise writes it once it has parsed the file.
+fn open_head_first(
     path: &Path,
     cache: Option<(Cache, Key)>,
     sink: impl FnMut(LoadEvent) + Send + 'static,
@@ -266,6 +234,11 @@ fn open_uncached(
     let first = Library::without_entities(&path.display().to_string(), issue);
     let owned = path.to_path_buf();
     let build = move |sink: &mut dyn FnMut(LoadEvent)| {
+        if let Some((cache, key)) = &cache
+            && let Some(library) = from_cache(&owned, cache, key, sink)
+        {
+            return Ok(library);
+        }
         let library = build_file(&owned, sink)?;
         if let Some((cache, key)) = &cache {
             // Written before the library is handed over, as writing needs it; this is the
@@ -347,6 +320,35 @@ fn drop_last_page(issue: &mut crate::model::Issue) {
 /// The background half for a file: the whole file, stage by stage, holding as little at once
 /// as it can (the raw bytes become the text in place; the text is given up page by page as
 /// it is parsed).
+/// The full library from `key`'s entry, when it is valid; entities the entry lacks are found
+/// and written back.
+fn from_cache(
+    path: &Path,
+    cache: &Cache,
+    key: &Key,
+    sink: &mut dyn FnMut(LoadEvent),
+) -> Option<Library> {
+    sink(LoadEvent::Progress(Stage::Cached));
+    let (issue, entities) = cache.library(key, true)?;
+    let name = path.display().to_string();
+    Some(match entities {
+        Some(entities) => Library {
+            source_name: name,
+            index: search::Index::build(&issue),
+            issue,
+            entities,
+        },
+        None => {
+            let articles = issue.articles.len();
+            sink(LoadEvent::Progress(Stage::Entities { articles }));
+            let library = Library::from_issue(&name, issue);
+            // Only ever a shortcut for next time: a failed write changes nothing now.
+            let _ = cache.store(key, &library.issue, Some(&library.entities));
+            library
+        }
+    })
+}
+
 fn build_file(path: &Path, sink: &mut dyn FnMut(LoadEvent)) -> Result<Library> {
     sink(LoadEvent::Progress(Stage::Reading));
     let bytes = source::read_file(path)?;
@@ -523,42 +525,62 @@ mod tests {
         file
     }
 
-    fn wait_for(opened: Opened, rx: Receiver<LoadEvent>) -> Option<Library> {
+    /// The full library, and the stages the loading thread went through to build it.
+    fn wait_with_stages(opened: Opened, rx: Receiver<LoadEvent>) -> (Option<Library>, Vec<Stage>) {
+        opened.hold.release();
+        let mut stages = Vec::new();
         let done = rx.iter().find_map(|e| match e {
             LoadEvent::Done(library, _) => Some(*library),
-            _ => None,
+            LoadEvent::Progress(stage) => {
+                stages.push(stage);
+                None
+            }
+            LoadEvent::Failed(_) => None,
         });
         if let Some(thread) = opened.thread {
             thread.join().expect("the loading thread ends");
         }
-        done
+        (done, stages)
     }
 
     #[test]
-    fn a_cached_file_opens_whole_at_once() {
+    fn a_cached_file_shows_its_head_then_loads_the_entry() {
         let dir = tempfile::tempdir().expect("temporary directory");
         let cache = Cache::at(dir.path());
         let file = settled(&archive(300));
         let whole = Library::open(file.path()).expect("loads");
 
-        // First open: as without a cache, and the thread writes the entry.
+        // First open: the head, then the file parsed in the thread, which writes the entry.
         let (tx, rx) = mpsc::channel();
         let opened = open_cached_with(file.path(), &cache, move |e| {
             let _ = tx.send(e);
         })
         .expect("opens");
         assert!(opened.partial);
-        let full = wait_for(opened, rx).expect("the full library arrives");
-        assert_eq!(full.issue, whole.issue);
+        let (full, stages) = wait_with_stages(opened, rx);
+        assert_eq!(full.expect("the full library arrives").issue, whole.issue);
+        assert!(stages.contains(&Stage::Parsing), "{stages:?}");
 
-        // Second open: everything at once, no thread.
-        let opened = open_cached_with(file.path(), &cache, |_| {}).expect("opens");
-        assert!(opened.thread.is_none());
-        assert!(!opened.partial);
-        assert_eq!(opened.first.issue, whole.issue);
-        assert_eq!(opened.first.entities, whole.entities);
-        assert_eq!(opened.first.search("dredgers"), whole.search("dredgers"));
-        assert_eq!(opened.first.source_name, file.path().display().to_string());
+        // Second open: the same head, then everything from the entry, with nothing parsed.
+        let (tx, rx) = mpsc::channel();
+        let opened = open_cached_with(file.path(), &cache, move |e| {
+            let _ = tx.send(e);
+        })
+        .expect("opens");
+        assert!(opened.partial);
+        let head = opened.first.issue.articles.len();
+        assert!(head > 0 && head < whole.issue.articles.len());
+        assert_eq!(
+            opened.first.issue.articles[..],
+            whole.issue.articles[..head]
+        );
+        let (full, stages) = wait_with_stages(opened, rx);
+        let full = full.expect("the full library arrives");
+        assert_eq!(stages, [Stage::Cached]);
+        assert_eq!(full.issue, whole.issue);
+        assert_eq!(full.entities, whole.entities);
+        assert_eq!(full.search("dredgers"), whole.search("dredgers"));
+        assert_eq!(full.source_name, file.path().display().to_string());
     }
 
     #[test]
@@ -580,8 +602,12 @@ mod tests {
         assert!(!opened.partial);
         assert_eq!(opened.first.issue, whole.issue);
         assert!(opened.first.entities.list.is_empty());
-        let full = wait_for(opened, rx).expect("the full library arrives");
-        assert_eq!(full.entities, whole.entities);
+        let (full, stages) = wait_with_stages(opened, rx);
+        assert_eq!(stages, [Stage::Cached, Stage::Entities { articles: 5 }]);
+        assert_eq!(
+            full.expect("the full library arrives").entities,
+            whole.entities
+        );
         // The entry now has them.
         let (_, entities) = cache.library(&key, true).expect("valid entry");
         assert_eq!(entities, Some(whole.entities));
@@ -610,7 +636,9 @@ mod tests {
         })
         .expect("opens");
         assert!(opened.thread.is_some());
-        let full = wait_for(opened, rx).expect("the full library arrives");
+        let (full, stages) = wait_with_stages(opened, rx);
+        assert_eq!(stages[..2], [Stage::Cached, Stage::Reading], "{stages:?}");
+        let full = full.expect("the full library arrives");
         assert_eq!(full.issue, whole.issue);
         assert_eq!(full.entities, whole.entities);
         // And the entry was written anew.
