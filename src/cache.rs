@@ -21,6 +21,9 @@
 //!    [`Matcher`] the in-memory search uses, so the hits are the same;
 //! 4. the library section (postcard): the issue without its block texts (rebuilt from the blob)
 //!    and, once they have been found, its entities, for the reader and the other commands.
+//!    It is read and decoded first, then the blob is read front to back a window at a time,
+//!    each block's text built straight from it, so the entry is never whole in memory beside
+//!    the issue made from it.
 //!
 //! ## When an entry is used
 //!
@@ -92,8 +95,8 @@ const RECORD: usize = 12;
 /// A flag of a block record: its text had line breaks, replaced by spaces in the blob.
 const HAD_NEWLINE: u8 = 1;
 
-/// How much of an entry is read first: the magic, the header and, usually, everything else of
-/// a small entry.
+/// How much of an entry is read first: the magic, the header and, usually, the tables of a
+/// small entry.
 const FIRST_READ: usize = 16 * 1024;
 
 /// Where parsed files are kept, or nowhere.
@@ -260,17 +263,23 @@ impl Cache {
     /// [`CachedText::search`] (which finishes checking it).
     pub fn text(&self, key: &Key) -> Option<CachedText> {
         self.dir.as_ref()?;
-        read_entry(key, Upto::Blob).map(|reading| CachedText { reading })
+        read_entry(key).map(|reading| CachedText { reading })
     }
 
     /// The issue of `key`'s entry and, when `want_entities` and the entry has them, its
     /// entities; `None` without a valid entry.
+    ///
+    /// The entry is never whole in memory: the library section is decoded first and its bytes
+    /// dropped, then the blob is read a window at a time, each block's text taken straight from
+    /// it ([`BlobStream`]), so the peak is the issue itself rather than the issue and its entry.
     pub fn library(&self, key: &Key, want_entities: bool) -> Option<(Issue, Option<Entities>)> {
         self.dir.as_ref()?;
-        let reading = read_entry(key, Upto::End)?;
-        let library = reading.buf.get(reading.dir.blob.end..)?;
-        let (issue, entities) = if want_entities && reading.header.has_entities {
-            let part: LibraryPart<'_> = postcard::from_bytes(library).ok()?;
+        let mut reading = read_entry(key)?;
+        let library = read_library(&mut reading)?;
+        // Decoded as `'static` the values own their strings, so the section's bytes can go
+        // before the blob is read.
+        let (head, entities) = if want_entities && reading.header.has_entities {
+            let part: LibraryPart<'static> = postcard::from_bytes(&library).ok()?;
             let entities = part.entities.map(Cow::into_owned);
             let head = LibraryHead {
                 magazine: part.magazine,
@@ -279,13 +288,13 @@ impl Cache {
                 pages: part.pages,
                 articles: part.articles,
             };
-            (build_issue(&reading, head)?, entities)
+            (head, entities)
         } else {
-            (
-                build_issue(&reading, postcard::from_bytes(library).ok()?)?,
-                None,
-            )
+            let head: LibraryHead<'static> = postcard::from_bytes(&library).ok()?;
+            (head, None)
         };
+        drop(library);
+        let issue = build_issue(&mut reading, head)?;
         if let Some(entities) = &entities
             && !entities_fit(&issue, entities)
         {
@@ -562,15 +571,6 @@ fn build_stamp() -> Option<Stamp> {
     })
 }
 
-/// How much of an entry [`read_entry`] reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Upto {
-    /// Up to the blob: what `search` needs before it streams the blob.
-    Blob,
-    /// Everything, CRCs checked.
-    End,
-}
-
 /// An entry being read: its header (checked against the key), the bytes read so far from its
 /// start, and where things are in them.
 struct Reading {
@@ -592,9 +592,11 @@ struct Directory {
     blob: Range<usize>,
 }
 
-/// Opens `key`'s entry and reads it up to `upto`, checking its identity, its size, the bounds
-/// of its parts and, for [`Upto::End`], its CRCs.
-fn read_entry(key: &Key, upto: Upto) -> Option<Reading> {
+/// Opens `key`'s entry and reads it up to the blob, checking its identity, its size and the
+/// bounds of its parts; the file is left at the blob's start. The CRCs cover what is read
+/// later, so they are checked by whoever reads it ([`CachedText::search`], [`BlobStream`],
+/// [`read_library`]).
+fn read_entry(key: &Key) -> Option<Reading> {
     let mut file = File::open(&key.entry).ok()?;
     let file_len = file.metadata().ok()?.len();
     let mut buf = Vec::with_capacity(FIRST_READ);
@@ -617,30 +619,20 @@ fn read_entry(key: &Key, upto: Upto) -> Option<Reading> {
     let blob_len = usize::try_from(header.blob_len).ok()?;
     let search_end = usize::try_from(search_end).ok()?;
     let blob_start = search_end.checked_sub(blob_len)?;
-    let wanted = match upto {
-        Upto::Blob => blob_start,
-        Upto::End => usize::try_from(file_len).ok()?,
-    };
-    if wanted > buf.len() {
-        buf.reserve_exact(wanted - buf.len());
+    if blob_start > buf.len() {
+        buf.reserve_exact(blob_start - buf.len());
         (&mut file)
-            .take((wanted - buf.len()) as u64)
+            .take((blob_start - buf.len()) as u64)
             .read_to_end(&mut buf)
             .ok()?;
     }
-    if buf.len() < wanted {
+    if buf.len() < blob_start {
         return None;
     }
-    if buf.len() > wanted {
-        // The first read went past the blob's start; the search reads the blob from there.
-        buf.truncate(wanted);
-        file.seek(io::SeekFrom::Start(wanted as u64)).ok()?;
-    }
-    if upto == Upto::End
-        && (crc32fast::hash(buf.get(start..search_end)?) != header.search_crc
-            || crc32fast::hash(buf.get(search_end..)?) != header.library_crc)
-    {
-        return None;
+    if buf.len() > blob_start {
+        // The first read went past the blob's start; the blob is read from there.
+        buf.truncate(blob_start);
+        file.seek(io::SeekFrom::Start(blob_start as u64)).ok()?;
     }
     let dir = Directory::parse(&buf, &header, start, blob_start..search_end)?;
     Some(Reading {
@@ -737,15 +729,22 @@ impl Directory {
             return Some(Cow::Borrowed(text));
         }
         let mut owned = bytes.to_vec();
-        let (first, last) = (record.start + part.start, record.start + part.end);
+        self.put_back_newlines(&mut owned, record.start + part.start)?;
+        String::from_utf8(owned).ok().map(Cow::Owned)
+    }
+
+    /// Turns back into line breaks the spaces of `bytes`, the blob's bytes from `first` on,
+    /// that stood for them in the parsed text.
+    fn put_back_newlines(&self, bytes: &mut [u8], first: usize) -> Option<()> {
+        let last = first.checked_add(bytes.len())?;
         let at = self.newlines.partition_point(|&n| n < first);
         for &n in &self.newlines[at..] {
             if n >= last {
                 break;
             }
-            *owned.get_mut(n - first)? = b'\n';
+            *bytes.get_mut(n - first)? = b'\n';
         }
-        String::from_utf8(owned).ok().map(Cow::Owned)
+        Some(())
     }
 }
 
@@ -1028,12 +1027,100 @@ fn read_some(file: &mut File, into: &mut [u8]) -> Option<usize> {
     Some(got)
 }
 
-/// The issue of a whole entry read into memory, from the library section's `head` and the
-/// blocks of the search section.
-fn build_issue(reading: &Reading, head: LibraryHead<'_>) -> Option<Issue> {
-    let buf = &reading.buf;
-    let dir = &reading.dir;
-    let blob = buf.get(dir.blob.clone())?;
+/// The library section of an entry that [`read_entry`] opened, its CRC checked; the file is
+/// left at the blob's start, where [`BlobStream`] reads on. The section comes first because it
+/// is small and decodes into values that need none of its bytes, which can then be dropped
+/// before the blob's texts arrive.
+fn read_library(reading: &mut Reading) -> Option<Vec<u8>> {
+    let len = reading.header.library_len;
+    let blob = reading.dir.blob.clone();
+    reading
+        .file
+        .seek(io::SeekFrom::Start(blob.end as u64))
+        .ok()?;
+    // `read_entry` checked the length against the file's, so this is no hostile allocation.
+    let mut bytes = Vec::with_capacity(usize::try_from(len).ok()?);
+    (&mut reading.file).take(len).read_to_end(&mut bytes).ok()?;
+    if bytes.len() as u64 != len || crc32fast::hash(&bytes) != reading.header.library_crc {
+        return None;
+    }
+    reading
+        .file
+        .seek(io::SeekFrom::Start(blob.start as u64))
+        .ok()?;
+    Some(bytes)
+}
+
+/// The blob read front to back through a buffer of [`WINDOW`] bytes, each block's text taken
+/// from it in turn, so that building the issue never holds the entry whole; it computes the
+/// search section's CRC as it goes, and [`BlobStream::finish`] says whether it matched.
+struct BlobStream<'a> {
+    reader: io::BufReader<io::Take<&'a mut File>>,
+    crc: crc32fast::Hasher,
+    /// Bytes of the blob read so far.
+    read: usize,
+    len: usize,
+}
+
+impl<'a> BlobStream<'a> {
+    /// `file` must be at the blob's start; `buf` holds the entry up to it.
+    fn new(file: &'a mut File, buf: &[u8], dir: &Directory) -> Option<Self> {
+        let len = dir.blob.len();
+        let mut crc = crc32fast::Hasher::new();
+        // The CRC covers the whole search section: the table, line breaks and titles first.
+        crc.update(buf.get(dir.table.start..dir.blob.start)?);
+        Some(BlobStream {
+            // Bounded by the blob, the buffer never reads into the library section, and a
+            // small entry gets a small buffer.
+            reader: io::BufReader::with_capacity(WINDOW.min(len.max(1)), file.take(len as u64)),
+            crc,
+            read: 0,
+            len,
+        })
+    }
+
+    /// The text of `record`, which must be the next block: checked to be followed by the
+    /// separator and to be UTF-8, with its line breaks put back.
+    fn block(&mut self, dir: &Directory, record: &BlockRecord) -> Option<String> {
+        if record.start != self.read || record.next_start() > self.len {
+            return None;
+        }
+        let mut text = Vec::with_capacity(record.len);
+        // `read_to_end` into spare capacity copies once from the buffer and zeroes nothing.
+        (&mut self.reader)
+            .take(record.len as u64)
+            .read_to_end(&mut text)
+            .ok()?;
+        let mut separator = [0u8; 1];
+        self.reader.read_exact(&mut separator).ok()?;
+        if text.len() != record.len || separator[0] != Matcher::SEPARATOR {
+            return None;
+        }
+        self.crc.update(&text);
+        self.crc.update(&separator);
+        self.read = record.next_start();
+        if record.had_newline {
+            dir.put_back_newlines(&mut text, record.start)?;
+        }
+        String::from_utf8(text).ok()
+    }
+
+    /// True when the whole blob was read and the search section's CRC matches.
+    fn finish(self, expected: u32) -> bool {
+        self.read == self.len && self.crc.finalize() == expected
+    }
+}
+
+/// The issue of an entry that [`read_entry`] opened and [`read_library`] read the library
+/// section of: `head`, with the blocks' texts read from the blob.
+fn build_issue(reading: &mut Reading, head: LibraryHead<'_>) -> Option<Issue> {
+    let Reading {
+        file,
+        header,
+        buf,
+        dir,
+    } = reading;
+    let mut blob = BlobStream::new(file, buf, dir)?;
     let mut walk = dir.walk(buf);
     let mut articles = Vec::with_capacity(head.articles.len());
     for (i, a) in head.articles.into_iter().enumerate() {
@@ -1041,14 +1128,14 @@ fn build_issue(reading: &Reading, head: LibraryHead<'_>) -> Option<Issue> {
         if a.id != i + 1 || dir.title(buf, i)? != a.title {
             return None;
         }
-        let mut blocks = Vec::with_capacity(a.blocks as usize);
+        // The table bounds the count: a damaged or forged one must not reserve gigabytes.
+        let mut blocks = Vec::with_capacity(a.blocks.min(header.blocks) as usize);
         for _ in 0..a.blocks {
             let record = walk.next()?;
             if record.article != i {
                 return None;
             }
-            let text = dir.block_text(blob, 0, &record)?.into_owned();
-            blocks.push(Block::new(record.kind, text));
+            blocks.push(Block::new(record.kind, blob.block(dir, &record)?));
         }
         articles.push(Article {
             id: a.id,
@@ -1060,10 +1147,10 @@ fn build_issue(reading: &Reading, head: LibraryHead<'_>) -> Option<Issue> {
             blocks,
         });
     }
-    if walk.next().is_some() || walk.damaged || walk.offset != blob.len() {
+    if walk.next().is_some() || walk.damaged || walk.offset != dir.blob.len() {
         return None;
     }
-    if articles.len() != dir.titles.len() {
+    if articles.len() != dir.titles.len() || !blob.finish(header.search_crc) {
         return None;
     }
     Some(Issue {
@@ -1515,6 +1602,95 @@ mod tests {
             .store(&key, &library.issue, None)
             .expect("entry replaced");
         assert!(cached_hits(&f, "caravans").is_some());
+    }
+
+    /// Where the blob lies in `f`'s entry.
+    fn blob_range(f: &Fixture) -> Range<usize> {
+        let key = f.cache.key(&f.source).expect("key");
+        read_entry(&key).expect("valid entry").dir.blob
+    }
+
+    /// The library is read from a blob streamed a window at a time: the same issue comes back
+    /// from an entry many windows long, and damage in its last block, read last, still makes
+    /// the whole entry a miss rather than a shorter or altered issue.
+    #[test]
+    fn a_blob_damaged_in_its_last_block_is_a_miss() {
+        let f = fixture(2000, OLD);
+        let library = stored(&f);
+        let path = entry(&f);
+        let good = fs::read(&path).expect("entry");
+        let blob = blob_range(&f);
+        assert!(blob.len() > 2 * WINDOW);
+        let key = f.cache.key(&f.source).expect("key");
+        let (issue, entities) = f.cache.library(&key, true).expect("valid entry");
+        assert_eq!(issue, library.issue);
+        assert_eq!(entities.as_ref(), Some(&library.entities));
+
+        let last = library
+            .issue
+            .articles
+            .last()
+            .and_then(|a| a.blocks.last())
+            .expect("a last block");
+        let last_start = blob.end - 1 - last.text.len();
+        assert_eq!(
+            &good[last_start..blob.end - 1],
+            last.text.replace('\n', " ").as_bytes()
+        );
+        let letter = (last_start..blob.end - 1)
+            .find(|&i| good[i].is_ascii_alphabetic())
+            .expect("a letter in the last block");
+        let mut damaged = Vec::new();
+        // Still UTF-8 and in place: only the CRC can tell.
+        let mut bad = good.clone();
+        bad[letter] ^= 0x20;
+        damaged.push((bad, "a letter's case"));
+        // Not UTF-8 any more.
+        let mut bad = good.clone();
+        bad[letter] = 0xFF;
+        damaged.push((bad, "an invalid byte"));
+        // The last separator gone: the block would run into the library section.
+        let mut bad = good.clone();
+        bad[blob.end - 1] = b' ';
+        damaged.push((bad, "the last separator"));
+        for (bad, what) in damaged {
+            fs::write(&path, &bad).expect("entry replaced");
+            assert!(f.cache.library(&key, true).is_none(), "{what}");
+            assert!(f.cache.library(&key, false).is_none(), "{what}");
+            assert!(cached_hits(&f, "caravans").is_none(), "{what}: search");
+            let opened = open_library(&f.cache, &f.source, false).expect("parses");
+            assert_eq!(
+                opened.issue, library.issue,
+                "{what}: opened without the entry"
+            );
+        }
+    }
+
+    /// A block longer than the window the blob is read through comes back whole.
+    #[test]
+    fn a_block_longer_than_the_window_survives() {
+        let f = fixture(3, OLD);
+        let mut library = Library::open(&f.source).expect("parses");
+        let mut long: String = (0..WINDOW / 3)
+            .map(|i| {
+                if i % 7 == 6 {
+                    "ledger\n"
+                } else {
+                    "salt café "
+                }
+            })
+            .collect();
+        long.push_str("the closing\nentry");
+        assert!(long.len() > 2 * WINDOW);
+        library.issue.articles[1].blocks[0].text = long;
+        let key = f.cache.key(&f.source).expect("key");
+        f.cache.store(&key, &library.issue, None).expect("written");
+        let (issue, _) = f.cache.library(&key, false).expect("valid entry");
+        assert_eq!(issue, library.issue);
+        // One hit: every hit would copy the whole block.
+        let hits = cached_hits(&f, "closing entry").expect("valid entry");
+        assert_eq!(hits, parsed_hits(&library, "closing entry"));
+        assert_eq!(hits.len(), 1);
     }
 
     proptest::proptest! {
