@@ -525,6 +525,25 @@ mod tests {
         file
     }
 
+    /// A cache in a temporary directory, a settled archive of `pages` pages, that archive
+    /// parsed without the cache, and its key in the cache.
+    fn cached_archive(
+        pages: usize,
+    ) -> (
+        tempfile::TempDir,
+        Cache,
+        tempfile::NamedTempFile,
+        Library,
+        Key,
+    ) {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let cache = Cache::at(dir.path());
+        let file = settled(&archive(pages));
+        let whole = Library::open(file.path()).expect("loads");
+        let key = cache.key(file.path()).expect("key");
+        (dir, cache, file, whole, key)
+    }
+
     /// The full library, and the stages the loading thread went through to build it.
     fn wait_with_stages(opened: Opened, rx: Receiver<LoadEvent>) -> (Option<Library>, Vec<Stage>) {
         opened.hold.release();
@@ -585,11 +604,8 @@ mod tests {
 
     #[test]
     fn a_cached_file_without_entities_gets_them_from_a_thread() {
-        let dir = tempfile::tempdir().expect("temporary directory");
-        let cache = Cache::at(dir.path());
-        let file = settled(&archive(5));
-        let whole = Library::open(file.path()).expect("loads");
-        let key = cache.key(file.path()).expect("key");
+        // The directory must outlive the test's use of the cache.
+        let (_dir, cache, file, whole, key) = cached_archive(5);
         cache
             .store(&key, &whole.issue, None)
             .expect("entry written");
@@ -615,11 +631,7 @@ mod tests {
 
     #[test]
     fn a_damaged_entry_opens_as_without_a_cache() {
-        let dir = tempfile::tempdir().expect("temporary directory");
-        let cache = Cache::at(dir.path());
-        let file = settled(&archive(5));
-        let whole = Library::open(file.path()).expect("loads");
-        let key = cache.key(file.path()).expect("key");
+        let (dir, cache, file, whole, key) = cached_archive(5);
         cache
             .store(&key, &whole.issue, Some(&whole.entities))
             .expect("entry written");

@@ -175,13 +175,9 @@ impl Matcher {
                         break;
                     };
                     let start = m.start();
-                    let equal = hay.get(start..start + n).is_some_and(|found| {
-                        if *fold {
-                            found.eq_ignore_ascii_case(needle)
-                        } else {
-                            found == needle.as_slice()
-                        }
-                    });
+                    let equal = hay
+                        .get(start..start + n)
+                        .is_some_and(|found| same_bytes(found, needle, *fold));
                     if equal {
                         hit(start, start + n);
                         at = start + n;
@@ -208,13 +204,7 @@ impl Matcher {
                     if start < next_start {
                         return;
                     }
-                    let found = &hay[start..start + n];
-                    let equal = if fold {
-                        found.eq_ignore_ascii_case(needle)
-                    } else {
-                        found == needle.as_slice()
-                    };
-                    if equal {
+                    if same_bytes(&hay[start..start + n], needle, fold) {
                         hit(start, start + n);
                         next_start = start + n;
                     }
@@ -355,6 +345,15 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+/// Whether a candidate is the needle, ignoring ASCII case when `fold` is set.
+fn same_bytes(found: &[u8], needle: &[u8], fold: bool) -> bool {
+    if fold {
+        found.eq_ignore_ascii_case(needle)
+    } else {
+        found == needle
+    }
 }
 
 #[cfg(test)]

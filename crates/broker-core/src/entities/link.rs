@@ -200,6 +200,16 @@ impl Linker {
         }
     }
 
+    /// A weak candidate that matched nothing known: an entity of its own (a topic unless it
+    /// has a hint) when it has a hint or stands alone, not when it only modifies a noun.
+    fn attach_unlinked(&mut self, w: &Weak, name: &str) {
+        if w.hint.is_some() || !w.modifier {
+            let id = self.find_or_create(&[name]);
+            let kind = w.hint.unwrap_or(EntityKind::Topic);
+            self.attach(id, w.at, Some(kind), Some(name));
+        }
+    }
+
     fn merge(&mut self, from: usize, into: usize) {
         let (from, into) = (self.resolve(from), self.resolve(into));
         if from == into {
@@ -313,14 +323,8 @@ impl Linking {
             if let Some(id) = l.find(name) {
                 let hint = w.hint.filter(|_| l.drafts[id].kind() == EntityKind::Topic);
                 l.attach(id, w.at, hint, Some(name));
-            } else if w.hint.is_some() || !w.modifier {
-                let id = l.find_or_create(&[name]);
-                l.attach(
-                    id,
-                    w.at,
-                    Some(w.hint.unwrap_or(EntityKind::Topic)),
-                    Some(name),
-                );
+            } else {
+                l.attach_unlinked(w, name);
             }
         }
         merge_surnames(&mut l);
@@ -372,14 +376,8 @@ impl Linking {
                 WeakRole::Other => {
                     if let Some(&Some(id)) = surnames.get(name) {
                         l.attach(id, w.at, None, None);
-                    } else if w.hint.is_some() || !w.modifier {
-                        let id = l.find_or_create(&[name]);
-                        l.attach(
-                            id,
-                            w.at,
-                            Some(w.hint.unwrap_or(EntityKind::Topic)),
-                            Some(name),
-                        );
+                    } else {
+                        l.attach_unlinked(w, name);
                     }
                 }
             }
