@@ -10,7 +10,8 @@
 # The reader keeps its saved state and its cache of parsed files in a temporary home, so
 # earlier sessions do not change where it opens or what it has to parse. The reader is timed
 # with the cache off (as on a first open) and, for its first frame, with it warm; `search`
-# both cold (no cache: it parses the archive and writes the entry) and warm (it reads it).
+# both cold (no cache: it parses the archive and writes the entry) and warm (it reads it). For
+# scale, examples/ratatui-floor (one pane of text, a status line) is timed the same way.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +25,7 @@ done
 if [ -z "${NO_BUILD:-}" ]; then
     cargo build --release --quiet
     cargo run --release --quiet --example make-archive -- "$work/archive.txt"
+    cargo build --release --quiet --example ratatui-floor
 else
     target/release/examples/make-archive "$work/archive.txt"
 fi
@@ -53,6 +55,7 @@ less_archive=$($pty --ready archive.txt --anywhere --presses "$runs" --rss -- le
 reader_archive=$($pty --ready help --settle loaded --presses "$runs" --rss -- $nocache "$bin" --file "$work/archive.txt")
 "$bin" --file "$work/archive.txt" entities >/dev/null   # writes the cache entry, entities too
 reader_cached=$($pty --ready help --rss -- "$bin" --file "$work/archive.txt")
+floor=$($pty --ready help --presses "$runs" -- "$PWD/target/release/examples/ratatui-floor")
 
 echo "timing search against grep..." >&2
 # Output goes to a pipe, not /dev/null: GNU grep notices /dev/null and stops at the first
@@ -76,6 +79,7 @@ cat <<EOF
 | ${size_mb} MB archive: first frame (200×60), no cache | $(field "$reader_archive" first_frame_ms) ms | less $(field "$less_archive" first_frame_ms) ms |
 | ${size_mb} MB archive: first frame (200×60), cached | $(field "$reader_cached" first_frame_ms) ms | less $(field "$less_archive" first_frame_ms) ms |
 | ${size_mb} MB archive: key to end of redraw (\`j\`/\`k\`) | $(field "$reader_archive" key_ms) ms | less $(field "$less_archive" key_ms) ms |
+| for scale: the least ratatui program (\`examples/ratatui-floor\`): first frame / key to end of redraw | $(field "$floor" first_frame_ms) ms / $(field "$floor" key_ms) ms | |
 | ${size_mb} MB archive: \`search $query\`, whole process, cold (parse, write cache) | $(mean_ms "$work/cold.json" 0) ms | \`grep -c -i\` $(mean_ms "$work/search.json" 1) ms |
 | ${size_mb} MB archive: \`search $query\`, whole process, warm (cached) | $(mean_ms "$work/search.json" 0) ms | \`grep -c -i\` $(mean_ms "$work/search.json" 1) ms |
 | ${size_mb} MB archive: \`search --count $query\`, whole process, warm | $(mean_ms "$work/search.json" 2) ms | \`grep -c -i\` $(mean_ms "$work/search.json" 1) ms |
