@@ -738,18 +738,8 @@ fn push_excerpt(line: &mut Vec<u8>, e: &search::Excerpt<'_>) {
 }
 
 /// `n` in decimal; `write!` costs more than the rest of a hit's line together.
-fn push_number(line: &mut Vec<u8>, mut n: usize) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    line.extend_from_slice(&digits[at..]);
+fn push_number(line: &mut Vec<u8>, n: usize) {
+    line.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
 #[derive(Serialize)]
