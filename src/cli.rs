@@ -8,6 +8,7 @@ use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
@@ -127,8 +128,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
         /// Only entities of this kind.
-        #[arg(long, value_enum)]
-        kind: Option<KindArg>,
+        #[arg(long, value_parser = entity_kind())]
+        kind: Option<EntityKind>,
     },
     /// Write the whole issue as JSON, Markdown or plain text.
     Export {
@@ -158,29 +159,16 @@ pub enum Format {
     Text,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum KindArg {
-    Person,
-    Organization,
-    Place,
-    Date,
-    Document,
-    Url,
-    Topic,
-}
-
-impl From<KindArg> for EntityKind {
-    fn from(k: KindArg) -> Self {
-        match k {
-            KindArg::Person => EntityKind::Person,
-            KindArg::Organization => EntityKind::Organization,
-            KindArg::Place => EntityKind::Place,
-            KindArg::Date => EntityKind::Date,
-            KindArg::Document => EntityKind::Document,
-            KindArg::Url => EntityKind::Url,
-            KindArg::Topic => EntityKind::Topic,
-        }
-    }
+/// `--kind`: the names entities' kinds have everywhere else ([`EntityKind::as_str`]), offered in
+/// help and completions. The domain crate knows nothing of clap, so its enum cannot derive
+/// `ValueEnum`.
+fn entity_kind() -> impl TypedValueParser<Value = EntityKind> {
+    PossibleValuesParser::new(EntityKind::ALL.map(EntityKind::as_str)).try_map(|name| {
+        EntityKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == name)
+            .ok_or("not a kind of entity")
+    })
 }
 
 /// How a command ended when it did not fail.
@@ -345,7 +333,7 @@ pub fn execute_styled(
         Command::Search { query, json, count } => {
             return search(library, &query, Hits::new(json, count), out);
         }
-        Command::Entities { json, kind } => entities(library, json, kind.map(Into::into), out)?,
+        Command::Entities { json, kind } => entities(library, json, kind, out)?,
         Command::Export { format } => export(library, format, out)?,
     }
     Ok(Outcome::Success)

@@ -206,6 +206,24 @@ fn search_json_positions_point_at_the_match() {
 }
 
 #[test]
+fn entities_filter_by_kind_and_name_the_kinds_on_a_bad_one() {
+    let out = stdout_ok(&run(&["entities", "--json", "--kind", "place"]));
+    let rows: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let rows = rows.as_array().expect("a list");
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r["kind"] == "place"), "{out}");
+    let all = stdout_ok(&run(&["entities", "--json"]));
+    let all: serde_json::Value = serde_json::from_str(&all).expect("JSON");
+    assert!(all.as_array().expect("a list").len() > rows.len());
+    let bad = run(&["entities", "--kind", "planet"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    for kind in ["person", "organization", "place", "date", "document", "url", "topic"] {
+        assert!(err.contains(kind), "{err}");
+    }
+}
+
+#[test]
 fn search_without_match_exits_1() {
     let output = run(&["search", "zeppelin"]);
     assert_eq!(output.status.code(), Some(1));
