@@ -264,7 +264,9 @@ fn event_loop(
     update(state, Action::Resize(size.width, size.height));
     terminal.draw(|frame| view::view(frame, state))?;
     // The first frame is out: background loading may have the processor now.
-    drop(hold);
+    if let Some(hold) = hold {
+        hold.release();
+    }
     let input = spawn_input_reader();
     let had_terminal = std::io::stdout().is_terminal();
     while !state.quit && !stop.load(Ordering::Relaxed) {
