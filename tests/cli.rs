@@ -218,7 +218,15 @@ fn entities_filter_by_kind_and_name_the_kinds_on_a_bad_one() {
     let bad = run(&["entities", "--kind", "planet"]);
     assert_eq!(bad.status.code(), Some(2));
     let err = String::from_utf8_lossy(&bad.stderr);
-    for kind in ["person", "organization", "place", "date", "document", "url", "topic"] {
+    for kind in [
+        "person",
+        "organization",
+        "place",
+        "date",
+        "document",
+        "url",
+        "topic",
+    ] {
         assert!(err.contains(kind), "{err}");
     }
 }
