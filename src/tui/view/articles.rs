@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::{draw_lines, follow, pane_block};
+use super::{draw_lines, draw_pane, follow};
 use crate::tui::app::{Pane, State, progress};
 
 /// The progress mark: read to (nearly) the end, started, or not opened.
@@ -21,9 +21,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let theme = &state.theme;
     let focused = state.focus == Pane::Articles;
     let articles = &state.library.issue.articles;
-    let block = pane_block(format!(" Articles ({}) ", articles.len()), focused, theme);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let title = format!(" Articles ({}) ", articles.len());
+    let inner = draw_pane(frame, area, title, focused, theme);
     if inner.width == 0 || inner.height == 0 {
         return;
     }

@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use super::{draw_lines, pane_block};
+use super::{draw_lines, draw_pane};
 use crate::model::Position;
 use crate::tui::app::{Pane, State};
 use crate::tui::wrap::{Row, Segment};
@@ -18,9 +18,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         Some(a) => format!(" {}/{} {} ", state.article + 1, articles.len(), a.title),
         None => " No articles ".to_string(),
     };
-    let block = pane_block(title, state.focus == Pane::Body, theme);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = draw_pane(frame, area, title, state.focus == Pane::Body, theme);
     if inner.width == 0 || inner.height == 0 || articles.is_empty() {
         return;
     }

@@ -13,10 +13,10 @@ pub mod status;
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Widget as _};
 
 use super::app::{Pane, State};
 pub use super::theme::Theme;
@@ -70,11 +70,20 @@ pub fn panes_with(area: Rect, focus: Pane, prefs: &Prefs) -> Option<Panes> {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return None;
     }
-    let [main, status] = area.layout(&Layout::vertical([
-        Constraint::Fill(1),
-        Constraint::Length(1),
-    ]));
+    // Lengths and one filler that always fit (side panes take at most a third each), so the
+    // split is plain arithmetic; ratatui's constraint solver cost a tenth of a millisecond on
+    // the first frame.
+    let main = Rect {
+        height: area.height - 1,
+        ..area
+    };
+    let status = Rect {
+        y: area.bottom() - 1,
+        height: 1,
+        ..area
+    };
     let w = area.width;
+    let column = |x: u16, width: u16| Rect { x, width, ..main };
     let mut panes = Panes {
         articles: None,
         body: None,
@@ -85,30 +94,17 @@ pub fn panes_with(area: Rect, focus: Pane, prefs: &Prefs) -> Option<Panes> {
     if w >= THREE_PANES && prefs.sidebar {
         let list = (w / 5).clamp(20, 32);
         let side = fits(prefs.sidebar_width.unwrap_or((w / 4).clamp(26, 40)));
-        let [a, b, s] = main.layout(&Layout::horizontal([
-            Constraint::Length(list),
-            Constraint::Fill(1),
-            Constraint::Length(side),
-        ]));
-        panes.articles = Some(a);
-        panes.body = Some(b);
-        panes.sidebar = Some(s);
+        panes.articles = Some(column(main.x, list));
+        panes.body = Some(column(main.x + list, w - list - side));
+        panes.sidebar = Some(column(main.right() - side, side));
     } else if w >= TWO_PANES {
         let side = fits(prefs.sidebar_width.unwrap_or((w / 3).clamp(20, 32)));
         if focus == Pane::Sidebar {
-            let [b, s] = main.layout(&Layout::horizontal([
-                Constraint::Fill(1),
-                Constraint::Length(side),
-            ]));
-            panes.body = Some(b);
-            panes.sidebar = Some(s);
+            panes.body = Some(column(main.x, w - side));
+            panes.sidebar = Some(column(main.right() - side, side));
         } else {
-            let [a, b] = main.layout(&Layout::horizontal([
-                Constraint::Length(side),
-                Constraint::Fill(1),
-            ]));
-            panes.articles = Some(a);
-            panes.body = Some(b);
+            panes.articles = Some(column(main.x, side));
+            panes.body = Some(column(main.x + side, w - side));
         }
     } else {
         match focus {
@@ -137,6 +133,80 @@ pub fn pane_block<'a>(title: impl Into<Line<'a>>, focused: bool, theme: &Theme) 
     }
 }
 
+/// Draws a pane's frame as [`pane_block`] renders it and returns the area inside. A rendered
+/// `Block` first restyles every cell of the pane with its (empty) style, which made the frames
+/// of the three panes cost about as much as the text in them; here only the border and the
+/// title are touched.
+pub fn draw_pane<'a>(
+    frame: &mut Frame,
+    area: Rect,
+    title: impl Into<Line<'a>>,
+    focused: bool,
+    theme: &Theme,
+) -> Rect {
+    let buf = frame.buffer_mut();
+    let area = area.intersection(buf.area);
+    let inner = Block::new().borders(Borders::ALL).inner(area);
+    if area.is_empty() {
+        return inner;
+    }
+    let (set, style) = if focused {
+        (BorderType::Thick.to_border_set(), theme.focused_border)
+    } else {
+        (BorderType::Plain.to_border_set(), theme.border)
+    };
+    let (left, top) = (area.left(), area.top());
+    let (right, bottom) = (area.right() - 1, area.bottom() - 1);
+    // The order `Block` draws in, so that a one-row or one-column pane ends up the same.
+    for y in top..=bottom {
+        buf[(left, y)]
+            .set_symbol(set.vertical_left)
+            .set_style(style);
+    }
+    for x in left..=right {
+        buf[(x, top)]
+            .set_symbol(set.horizontal_top)
+            .set_style(style);
+    }
+    for y in top..=bottom {
+        buf[(right, y)]
+            .set_symbol(set.vertical_right)
+            .set_style(style);
+    }
+    for x in left..=right {
+        buf[(x, bottom)]
+            .set_symbol(set.horizontal_bottom)
+            .set_style(style);
+    }
+    for (x, y, symbol) in [
+        (right, bottom, set.bottom_right),
+        (right, top, set.top_right),
+        (left, bottom, set.bottom_left),
+        (left, top, set.top_left),
+    ] {
+        buf[(x, y)].set_symbol(symbol).set_style(style);
+    }
+    let title: Line<'a> = title.into();
+    let title = if focused {
+        title.patch_style(theme.current)
+    } else {
+        title
+    }
+    .left_aligned();
+    let space = Rect::new(left.saturating_add(1), top, area.width.saturating_sub(2), 1);
+    if !space.is_empty() {
+        let width = u16::try_from(title.width()).unwrap_or(u16::MAX);
+        title.render(
+            Rect {
+                width: width.min(space.width),
+                ..space
+            },
+            buf,
+        );
+    }
+    inner
+}
+
 /// Offset that keeps row `selected` in a window of `height` rows: scrolls only once the
 /// selection would leave the first screen, and then keeps it on the last row.
 pub fn follow(selected: usize, height: usize) -> usize {
@@ -159,32 +229,105 @@ pub fn draw_lines<'a>(frame: &mut Frame, area: Rect, lines: impl IntoIterator<It
     }
 }
 
-/// What `Buffer::set_line` does, with a shortcut for ASCII spans: there every byte is one
-/// cell, so the grapheme segmentation and width look-ups that dominate a frame's cost can be
-/// skipped. Control characters are dropped, as `set_line` drops them.
+/// What `Buffer::set_line` does, with a shortcut for ASCII text: there every byte is one cell,
+/// so the grapheme segmentation and width look-ups that dominate a frame's cost can be
+/// skipped. Text with other characters takes the shortcut between them, and ratatui's way
+/// around them. Control characters are dropped, as `set_line` drops them.
 pub fn set_line(buf: &mut Buffer, x: u16, y: u16, line: &Line<'_>, max_width: u16) {
     let right = x.saturating_add(max_width).min(buf.area.right());
     let mut x = x;
     for span in line {
-        if x >= right {
-            break;
-        }
         let style = line.style.patch(span.style);
-        let text = span.content.as_ref();
-        if text.is_ascii() {
-            for byte in text.bytes().filter(|b| !b.is_ascii_control()) {
-                if x >= right {
-                    break;
-                }
-                if let Some(cell) = buf.cell_mut((x, y)) {
-                    cell.set_char(char::from(byte)).set_style(style);
-                }
-                x += 1;
+        let content = span.content.as_ref();
+        for (at, text, ascii) in ascii_runs(content) {
+            if x >= right {
+                return;
             }
-        } else {
-            (x, _) = buf.set_stringn(x, y, text, usize::from(right - x), style);
+            let room = usize::from(right - x);
+            if ascii {
+                x = set_ascii(buf, x, y, text, right, style);
+            } else if text.len() * 2 <= room {
+                // No character is wider than two cells per byte: the run fits whole.
+                (x, _) = buf.set_stringn(x, y, text, room, style);
+            } else {
+                // A grapheme that does not fit ends the span in ratatui, so the rest goes
+                // the same way.
+                (x, _) = buf.set_stringn(x, y, &content[at..], room, style);
+                break;
+            }
         }
     }
+}
+
+/// Splits text into runs, each with its byte offset, that are ASCII (`true`) or need grapheme
+/// segmentation.
+/// A cut falls only between two ASCII characters, where a grapheme always ends (a CR LF pair,
+/// the exception, is dropped as control characters either way); so the ASCII character
+/// before another character stays with it (it may take a combining mark), and so does the
+/// one after (it may follow a prepended mark).
+fn ascii_runs(text: &str) -> impl Iterator<Item = (usize, &str, bool)> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    let mut pending: Option<(usize, usize)> = None;
+    std::iter::from_fn(move || {
+        if let Some((from, to)) = pending.take() {
+            at = to;
+            return Some((from, &text[from..to], false));
+        }
+        if at >= bytes.len() {
+            return None;
+        }
+        let Some(first) = bytes[at..]
+            .iter()
+            .position(|b| !b.is_ascii())
+            .map(|i| at + i)
+        else {
+            let from = at;
+            at = bytes.len();
+            return Some((from, &text[from..], true));
+        };
+        let from = if first > at { first - 1 } else { at };
+        let mut to = first + 1;
+        while to < bytes.len() && !(bytes[to - 1].is_ascii() && bytes[to].is_ascii()) {
+            to += 1;
+        }
+        if from > at {
+            let run = (at, &text[at..from], true);
+            pending = Some((from, to));
+            Some(run)
+        } else {
+            at = to;
+            Some((from, &text[from..to], false))
+        }
+    })
+}
+
+/// Writes ASCII text from `x` up to `right`, control characters dropped; returns where it
+/// stopped.
+fn set_ascii(buf: &mut Buffer, mut x: u16, y: u16, text: &str, right: u16, style: Style) -> u16 {
+    let bytes = text.bytes().filter(|b| !b.is_ascii_control());
+    let area = buf.area;
+    if area.contains((x, y).into()) {
+        // The row's cells straight from the buffer: looking each one up by its position cost
+        // as much as filling it.
+        let start = usize::from(y - area.y) * usize::from(area.width) + usize::from(x - area.x);
+        let cells = &mut buf.content[start..start + usize::from(right - x)];
+        for (cell, byte) in cells.iter_mut().zip(bytes) {
+            cell.set_char(char::from(byte)).set_style(style);
+            x += 1;
+        }
+    } else {
+        for byte in bytes {
+            if x >= right {
+                break;
+            }
+            if let Some(cell) = buf.cell_mut((x, y)) {
+                cell.set_char(char::from(byte)).set_style(style);
+            }
+            x += 1;
+        }
+    }
+    x
 }
 
 /// Draws the whole screen.
@@ -217,6 +360,9 @@ pub fn view(frame: &mut Frame, state: &State) {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::layout::{Constraint, Layout};
     use ratatui::style::{Color, Modifier};
     use ratatui::text::Span;
 
@@ -225,6 +371,8 @@ mod tests {
             "[ -~]{0,12}",
             "[a-z \\t\\r\\n\\x1b\\x7f]{0,12}",
             "[a-zé中😀\\u{301} ]{0,8}",
+            // Marks that join the ASCII letter before or after them, emoji sequences, CR LF.
+            "[a-c \\r\\né中😀👍🏽\\u{301}\\u{600}\\u{200d}\\u{fe0f}\\u{1f1eb}\\u{1f1f7}]{0,16}",
         ];
         let style = prop_oneof![
             Just(Style::default()),
@@ -252,6 +400,144 @@ mod tests {
             set_line(&mut ours, x, 0, &line, max_width);
             theirs.set_line(x, 0, &line, max_width);
             prop_assert_eq!(ours, theirs);
+        }
+    }
+
+    proptest! {
+        #[test]
+        /// Anywhere inside a buffer that does not start at the origin (ratatui's own
+        /// `set_line` panics outside it).
+        fn set_line_draws_what_ratatui_draws_anywhere(
+            spans in proptest::collection::vec(span_strategy(), 0..5),
+            x in 4u16..28,
+            y in 2u16..5,
+            max_width in 0u16..40,
+        ) {
+            let line = Line::from(spans);
+            let area = Rect::new(4, 2, 24, 3);
+            let mut ours = Buffer::empty(area);
+            let mut theirs = Buffer::empty(area);
+            set_line(&mut ours, x, y, &line, max_width);
+            theirs.set_line(x, y, &line, max_width);
+            prop_assert_eq!(ours, theirs);
+        }
+
+        #[test]
+        fn draw_pane_draws_what_the_block_draws(
+            x in 0u16..6,
+            y in 0u16..4,
+            width in 0u16..30,
+            height in 0u16..8,
+            title in "[ -~]{0,30}|[a-zé中 ]{0,12}",
+            focused in any::<bool>(),
+        ) {
+            let theme = Theme::default();
+            let screen = Rect::new(0, 0, 24, 8);
+            let area = Rect::new(x, y, width, height);
+            let mut ours = Terminal::new(TestBackend::new(24, 8)).expect("test terminal");
+            let mut theirs = Terminal::new(TestBackend::new(24, 8)).expect("test terminal");
+            let filled = |frame: &mut Frame| {
+                let text = Line::from("x".repeat(24)).style(Style::new().fg(Color::Red));
+                for row in 0..8 {
+                    frame.render_widget(&text, Rect::new(0, row, 24, 1));
+                }
+            };
+            let mut inner = Rect::default();
+            ours.draw(|frame| {
+                filled(frame);
+                inner = draw_pane(frame, area, title.as_str(), focused, &theme);
+            }).expect("draws");
+            let mut expected = Rect::default();
+            theirs
+                .draw(|frame| {
+                    filled(frame);
+                    let block = pane_block(title.as_str(), focused, &theme);
+                    expected = block.inner(area.intersection(screen));
+                    frame.render_widget(block, area);
+                })
+                .expect("draws");
+            prop_assert_eq!(inner, expected);
+            prop_assert_eq!(ours.backend().buffer(), theirs.backend().buffer());
+        }
+    }
+
+    /// The split as ratatui's constraint solver makes it, which [`panes_with`] must match.
+    fn solved_panes(area: Rect, focus: Pane, prefs: &Prefs) -> Option<Panes> {
+        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+            return None;
+        }
+        let [main, status] = area.layout(&Layout::vertical([
+            Constraint::Fill(1),
+            Constraint::Length(1),
+        ]));
+        let w = area.width;
+        let mut panes = Panes {
+            articles: None,
+            body: None,
+            sidebar: None,
+            status,
+        };
+        let fits = |width: u16| width.min(w / 3);
+        if w >= THREE_PANES && prefs.sidebar {
+            let list = (w / 5).clamp(20, 32);
+            let side = fits(prefs.sidebar_width.unwrap_or((w / 4).clamp(26, 40)));
+            let [a, b, s] = main.layout(&Layout::horizontal([
+                Constraint::Length(list),
+                Constraint::Fill(1),
+                Constraint::Length(side),
+            ]));
+            panes.articles = Some(a);
+            panes.body = Some(b);
+            panes.sidebar = Some(s);
+        } else if w >= TWO_PANES {
+            let side = fits(prefs.sidebar_width.unwrap_or((w / 3).clamp(20, 32)));
+            if focus == Pane::Sidebar {
+                let [b, s] = main.layout(&Layout::horizontal([
+                    Constraint::Fill(1),
+                    Constraint::Length(side),
+                ]));
+                panes.body = Some(b);
+                panes.sidebar = Some(s);
+            } else {
+                let [a, b] = main.layout(&Layout::horizontal([
+                    Constraint::Length(side),
+                    Constraint::Fill(1),
+                ]));
+                panes.articles = Some(a);
+                panes.body = Some(b);
+            }
+        } else {
+            match focus {
+                Pane::Articles => panes.articles = Some(main),
+                Pane::Body => panes.body = Some(main),
+                Pane::Sidebar => panes.sidebar = Some(main),
+            }
+        }
+        Some(panes)
+    }
+
+    #[test]
+    fn panes_are_what_the_constraint_solver_gives() {
+        for sidebar_width in [None, Some(0), Some(1), Some(20), Some(45), Some(500)] {
+            for sidebar in [true, false] {
+                let prefs = Prefs {
+                    sidebar,
+                    sidebar_width,
+                    ..Prefs::default()
+                };
+                for w in 0..320u16 {
+                    for (x, y, h) in [(0, 0, 0), (0, 0, 6), (3, 2, 7), (0, 0, 60), (5, 1, 200)] {
+                        for focus in [Pane::Articles, Pane::Body, Pane::Sidebar] {
+                            let area = Rect::new(x, y, w, h);
+                            assert_eq!(
+                                panes_with(area, focus, &prefs),
+                                solved_panes(area, focus, &prefs),
+                                "{area:?} {focus:?} {prefs:?}"
+                            );
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::{draw_lines, follow, pane_block};
+use super::{draw_lines, draw_pane, follow};
 use crate::entities::{Entity, EntityId};
 use crate::model::Position;
 use crate::search;
@@ -25,9 +25,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         Some(e) => format!(" {} ", e.name),
         None => " Entities ".to_string(),
     };
-    let block = pane_block(title, focused, &state.theme);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = draw_pane(frame, area, title, focused, &state.theme);
     if inner.width == 0 || inner.height == 0 {
         return;
     }
