@@ -27,14 +27,31 @@ fn names() -> Option<&'static Set<&'static [u8]>> {
 
 /// True when `word` (any case) is an ordinary lower-case English word: `field`, `history`.
 pub fn is_common_word(word: &str) -> bool {
-    let lower = word.to_lowercase();
-    common().is_some_and(|s| s.contains(lower.as_bytes()))
+    common().is_some_and(|s| with_lowercase(word, |lower| s.contains(lower)))
 }
 
 /// True when the dictionary lists `word` (any case) as a name: `Norway`, `Rotterdam`.
 pub fn is_name(word: &str) -> bool {
-    let lower = word.to_lowercase();
-    names().is_some_and(|s| s.contains(lower.as_bytes()))
+    names().is_some_and(|s| with_lowercase(word, |lower| s.contains(lower)))
+}
+
+/// Longest word lowered on the stack; no dictionary word is longer, and a longer one simply
+/// takes the general path.
+const STACK_WORD: usize = 48;
+
+/// Calls `f` with the lower-case bytes of `word`. Look-ups come by the tens of thousands while
+/// parsing and finding entities, nearly all of short ASCII words: lowering those in a stack
+/// buffer saves an allocation each, and gives exactly what `to_lowercase` would.
+pub(crate) fn with_lowercase<T>(word: &str, f: impl FnOnce(&[u8]) -> T) -> T {
+    let bytes = word.as_bytes();
+    if bytes.len() <= STACK_WORD && bytes.is_ascii() {
+        let mut buffer = [0u8; STACK_WORD];
+        let lower = &mut buffer[..bytes.len()];
+        lower.copy_from_slice(bytes);
+        lower.make_ascii_lowercase();
+        return f(lower);
+    }
+    f(word.to_lowercase().as_bytes())
 }
 
 /// True when the word is in the dictionary in any form.
@@ -53,6 +70,33 @@ mod tests {
         assert!(is_common_word("influential"));
         assert!(!is_common_word("fi"));
         assert!(!is_common_word("eld"));
+    }
+
+    #[test]
+    fn lowering_on_the_stack_agrees_with_to_lowercase() {
+        let long = "Abc".repeat(20);
+        for word in [
+            "",
+            "Field",
+            "ÉCOLE",
+            "İstanbul",
+            "ΣΟΦΙΑ",
+            "MiXeD-Case's",
+            long.as_str(),
+        ] {
+            with_lowercase(word, |lower| {
+                assert_eq!(lower, word.to_lowercase().as_bytes())
+            });
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn lowering_agrees_with_to_lowercase_on_any_text(word: String) {
+            let expected = word.to_lowercase();
+            let lowered = with_lowercase(&word, <[u8]>::to_vec);
+            proptest::prop_assert_eq!(lowered, expected.into_bytes());
+        }
     }
 
     #[test]

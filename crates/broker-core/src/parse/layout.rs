@@ -179,11 +179,25 @@ pub(crate) fn page_articles(lines: &[&str], page: u32, evidence: &Evidence) -> V
 }
 
 fn finish_text(text: &str, evidence: &Evidence) -> String {
-    let text = repair::normalize_whitespace(text);
+    repair_ligatures(repair::normalize_whitespace(text), evidence)
+}
+
+/// Ligature splits repaired in text whose whitespace is already collapsed; the text is kept,
+/// not copied, when there is none.
+fn repair_ligatures(text: String, evidence: &Evidence) -> String {
     match repair::repair_ligatures(&text, evidence) {
         Cow::Borrowed(_) => text,
         Cow::Owned(repaired) => repaired,
     }
+}
+
+/// The finished text of printed lines: whitespace collapsed as they were joined, ligatures
+/// repaired. The buffer becomes the block's text, sized to it: blocks are kept for as long as
+/// the issue is.
+fn finish_lines(lines: Lines, evidence: &Evidence) -> String {
+    let mut text = repair_ligatures(lines.into_text(), evidence);
+    text.shrink_to_fit();
+    text
 }
 
 /// Turns drafts into blocks: whitespace, ligatures and drop caps repaired, bare URLs after a
@@ -191,7 +205,7 @@ fn finish_text(text: &str, evidence: &Evidence) -> String {
 fn finish_blocks(drafts: Vec<Draft>, evidence: &Evidence) -> Vec<Block> {
     let mut blocks = Vec::with_capacity(drafts.len());
     for draft in drafts {
-        let mut text = finish_text(draft.lines.text(), evidence);
+        let mut text = finish_lines(draft.lines, evidence);
         if matches!(draft.kind, BlockKind::Paragraph | BlockKind::ListItem)
             && let Cow::Owned(repaired) = repair::repair_drop_cap(&text)
         {
@@ -217,7 +231,7 @@ fn joined(lines: &[&str], evidence: &Evidence) -> String {
     for line in lines {
         text.push(line);
     }
-    finish_text(text.text(), evidence)
+    finish_lines(text, evidence)
 }
 
 /// The feature at the top of a page.

@@ -23,7 +23,8 @@ const OPENING: &[char] = &['‘', '“', '"', '\'', '(', '[', '«', '…'];
 /// though no dictionary knows the name.
 #[derive(Debug, Default, Clone)]
 pub struct Evidence {
-    unbroken: HashSet<String>,
+    /// Lower-case, as bytes so that a word lowered on the stack can be looked up.
+    unbroken: HashSet<Box<[u8]>>,
 }
 
 impl Evidence {
@@ -51,7 +52,7 @@ impl Evidence {
             from = end;
             let word = &text[start..end];
             if word.len() > 2 {
-                unbroken.insert(word.to_lowercase());
+                unbroken.insert(word.to_lowercase().into_bytes().into_boxed_slice());
             }
         }
         Self { unbroken }
@@ -59,7 +60,7 @@ impl Evidence {
 
     /// True when `word` (any case) is printed unbroken somewhere in the document.
     pub fn contains(&self, word: &str) -> bool {
-        self.unbroken.contains(&word.to_lowercase())
+        lexicon::with_lowercase(word, |lower| self.unbroken.contains(lower))
     }
 }
 
@@ -76,43 +77,113 @@ fn ends_with_ligature(word: &str) -> bool {
 /// Collapses every run of whitespace to one space and trims the ends. Double spaces are where
 /// footnote marks were; line breaks inside a block carry no meaning once lines are joined.
 pub fn normalize_whitespace(text: &str) -> String {
-    let trimmed = text.trim();
-    if !needs_normalising(trimmed) {
-        return trimmed.to_string();
-    }
-    let mut out = String::with_capacity(trimmed.len());
-    for word in trimmed.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
+    let mut out = String::with_capacity(text.len());
+    push_collapsed(&mut out, text);
     out
 }
 
-/// True when text holds whitespace other than single spaces. Most blocks do not, and a byte
-/// scan is much cheaper than splitting them into words.
-fn needs_normalising(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let mut after_space = false;
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b' ' if after_space => return true,
-            b' ' => after_space = true,
-            b'\t'..=b'\r' => return true,
-            // Continuation bytes belong to the character already looked at.
-            0x80..=0xBF => {}
-            0xC0.. => {
-                // A leading byte always starts a character, so slicing here is safe.
-                if text[i..].chars().next().is_some_and(char::is_whitespace) {
-                    return true;
-                }
-                after_space = false;
-            }
-            _ => after_space = false,
+/// Appends `text` to `out` as [`normalize_whitespace`] gives it; true when that differs from
+/// `text`.
+///
+/// Nearly all whitespace in a block is single ASCII spaces between words, which stay as they
+/// are, so text is copied in long runs and only a character that may be other whitespace, or a
+/// space after a space, is looked at closely ([`next_odd_space`]).
+fn push_collapsed(out: &mut String, text: &str) -> bool {
+    let trimmed = text.trim();
+    let bytes = trimmed.as_bytes();
+    // `trimmed` starts and ends with a character that is not whitespace, so every run of
+    // whitespace inside it lies between two words and becomes exactly one space.
+    let mut copied = 0;
+    let mut at = 0;
+    let mut changed = trimmed.len() != text.len();
+    while let Some(odd) = next_odd_space(bytes, at) {
+        let len = space_len(trimmed, odd);
+        if len == 0 {
+            at = odd + 1;
+            continue;
         }
+        // Spaces just before it belong to the same run: `a  b` is found at its second space.
+        let mut start = odd;
+        while start > copied && bytes[start - 1] == b' ' {
+            start -= 1;
+        }
+        let mut end = odd + len;
+        while let len @ 1.. = space_len(trimmed, end) {
+            end += len;
+        }
+        out.push_str(&trimmed[copied..start]);
+        out.push(' ');
+        copied = end;
+        at = end;
+        changed = true;
     }
-    false
+    out.push_str(&trimmed[copied..]);
+    changed
+}
+
+/// Bytes of whitespace starting at byte `i` of `text`: 0 when the character there is not
+/// whitespace, or `i` is not where a character starts.
+fn space_len(text: &str, i: usize) -> usize {
+    match text.as_bytes().get(i) {
+        Some(b' ' | b'\t'..=b'\r') => 1,
+        Some(0x80..) => text
+            .get(i..)
+            .and_then(|rest| rest.chars().next())
+            .filter(|c| c.is_whitespace())
+            .map_or(0, char::len_utf8),
+        _ => 0,
+    }
+}
+
+/// Lead bytes of the non-ASCII whitespace characters: U+0085 and U+00A0 (0xC2), U+1680 (0xE1),
+/// U+2000–U+205F (0xE2), U+3000 (0xE3).
+fn may_start_wide_space(b: u8) -> bool {
+    matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3)
+}
+
+/// The first byte from `from` that may start whitespace other than a single space between
+/// words: a control character, a lead byte of non-ASCII whitespace, or a space after a space.
+/// A byte found is always where a character starts.
+///
+/// Eight bytes are tested at a time with plain SWAR arithmetic (no carry crosses a byte: every
+/// sum is done on 7-bit values); only a word with something unusual in it is looked at byte by
+/// byte. Prose has a space every few bytes, so stopping at every space would cost several times
+/// more.
+fn next_odd_space(bytes: &[u8], from: usize) -> Option<usize> {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let each = |b: u8| u64::from_ne_bytes([b; 8]);
+    let is_zero = |w: u64| !(((w & LOW7) + LOW7) | w | LOW7);
+    let is_odd = |i: usize| {
+        let b = bytes[i];
+        b < b' ' || may_start_wide_space(b) || (b == b' ' && i > 0 && bytes[i - 1] == b' ')
+    };
+    let mut i = from;
+    // High bit of byte 0 set when the byte before the word is a space.
+    let mut space_before = if i > 0 && bytes[i - 1] == b' ' {
+        0x80
+    } else {
+        0
+    };
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(eight);
+        let spaces = is_zero(word ^ each(b' '));
+        let pairs = spaces & ((spaces << 8) | space_before);
+        let controls = !((word & LOW7) + each(0x60)) & HIGH;
+        let mut marked = pairs | controls | (word & HIGH);
+        while marked != 0 {
+            let k = marked.trailing_zeros() as usize / 8;
+            if is_odd(i + k) {
+                return Some(i + k);
+            }
+            marked &= marked - 1;
+        }
+        space_before = (spaces >> 56) & 0x80;
+        i += 8;
+    }
+    (i..bytes.len()).find(|&i| is_odd(i))
 }
 
 /// Decides whether `left right` is a word split by a ligature glyph (`fi eld`, `effi cient`).
@@ -127,28 +198,36 @@ pub fn is_ligature_split(left: &str, right: &str, evidence: &Evidence) -> bool {
     if !right.chars().all(char::is_lowercase) {
         return false;
     }
-    let joined = format!("{left}{right}");
-    let seen = evidence.contains(&joined);
-    if lexicon::is_word(left) && lexicon::is_word(right) {
-        return seen;
-    }
-    seen || lexicon::is_word(&joined)
+    let mut joined = String::with_capacity(left.len() + right.len());
+    joined.push_str(left);
+    joined.push_str(right);
+    // The document's own spelling settles it either way. Otherwise the joined word must be
+    // known, which most pairs fail at once, before the halves are looked up.
+    evidence.contains(&joined)
+        || (lexicon::is_word(&joined) && !(lexicon::is_word(left) && lexicon::is_word(right)))
 }
 
 /// Removes the spaces ligature glyphs left behind: `the fi eld` → `the field`,
 /// `(fi scal)` → `(fiscal)`, `Fi ji` → `Fiji`. Expects whitespace already normalised.
 pub fn repair_ligatures<'a>(text: &'a str, evidence: &Evidence) -> Cow<'a, str> {
     let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
+    // Allocated at the first join: most blocks have none.
+    let mut out = String::new();
     let mut copied = 0;
-    for at in memchr::memchr_iter(b' ', bytes) {
-        // Cheap byte test first: almost no space follows `ff`, `fi` or `fl`.
-        if !ends_with_ligature(&text[..at]) {
+    // The spaces that may be left by a ligature are found from their `f`, which is far rarer
+    // in prose than a space: `f` or `F`, then one of `fFiIlL`, then the space.
+    for f in memchr::memchr2_iter(b'f', b'F', bytes) {
+        let at = f + 2;
+        if bytes.get(at) != Some(&b' ') || !bytes.get(f + 1).is_some_and(|&b| is_ligature_second(b))
+        {
             continue;
         }
         let joins = leading_word(&text[at + 1..])
             .is_some_and(|right| is_ligature_split(trailing_letters(&text[..at]), right, evidence));
         if joins {
+            if out.capacity() == 0 {
+                out.reserve_exact(text.len());
+            }
             out.push_str(&text[copied..at]);
             copied = at + 1;
         }
@@ -343,11 +422,16 @@ pub fn hyphen_break(line_end: &str, next_line: &str) -> HyphenBreak {
     }
 }
 
-/// Builds a block's text from its printed lines, rejoining URLs broken at line ends.
+/// Builds a block's text from its printed lines, rejoining URLs broken at line ends, with its
+/// whitespace collapsed as [`normalize_whitespace`] would (lines are trimmed and joined by one
+/// space at most, so collapsing each line as it comes gives the same text in one copy).
 #[derive(Debug, Clone, Default)]
 pub struct Lines {
     text: String,
     last_start: usize,
+    /// Printed width of the last line when collapsing its whitespace changed it; otherwise it
+    /// is counted in `text` when asked for.
+    last_printed: Option<usize>,
 }
 
 impl Lines {
@@ -356,6 +440,7 @@ impl Lines {
         let mut lines = Self {
             text: String::with_capacity(512),
             last_start: 0,
+            last_printed: None,
         };
         lines.push(line);
         lines
@@ -377,7 +462,7 @@ impl Lines {
             }
         }
         self.last_start = self.text.len();
-        self.text.push_str(line);
+        self.last_printed = push_collapsed(&mut self.text, line).then(|| line.chars().count());
     }
 
     /// The text so far, lines joined.
@@ -385,11 +470,18 @@ impl Lines {
         &self.text
     }
 
+    /// The text, lines joined, without a copy.
+    pub fn into_text(self) -> String {
+        self.text
+    }
+
     /// Printed width (in characters) of the last line added.
     pub fn last_len(&self) -> usize {
-        self.text
-            .get(self.last_start..)
-            .map_or(0, |line| line.chars().count())
+        self.last_printed.unwrap_or_else(|| {
+            self.text
+                .get(self.last_start..)
+                .map_or(0, |line| line.chars().count())
+        })
     }
 }
 
@@ -614,5 +706,197 @@ mod tests {
     fn normalises_whitespace() {
         assert_eq!(normalize_whitespace("  a  b \u{a0} c "), "a b c");
         assert_eq!(normalize_whitespace("‘quoted’ – dash"), "‘quoted’ – dash");
+        assert_eq!(
+            normalize_whitespace("eight by  tes\u{3000}x\u{2028}\u{85}y"),
+            "eight by tes x y"
+        );
+        assert_eq!(
+            normalize_whitespace("a\x1c b \u{200b} c"),
+            "a\x1c b \u{200b} c"
+        );
+    }
+
+    /// The straightforward versions the fast ones replaced: what they give is the specification.
+    mod reference {
+        use super::super::*;
+
+        pub fn normalize_whitespace(text: &str) -> String {
+            text.split_whitespace().collect::<Vec<_>>().join(" ")
+        }
+
+        pub fn is_ligature_split(left: &str, right: &str, evidence: &Evidence) -> bool {
+            if left.is_empty() || right.is_empty() || !ends_with_ligature(left) {
+                return false;
+            }
+            if !right.chars().all(char::is_lowercase) {
+                return false;
+            }
+            let joined = format!("{left}{right}");
+            let seen = evidence.contains(&joined);
+            if lexicon::is_word(left) && lexicon::is_word(right) {
+                return seen;
+            }
+            seen || lexicon::is_word(&joined)
+        }
+
+        pub fn repair_ligatures(text: &str, evidence: &Evidence) -> String {
+            let mut out = String::new();
+            let mut copied = 0;
+            for (at, _) in text.match_indices(' ') {
+                if !ends_with_ligature(&text[..at]) {
+                    continue;
+                }
+                let joins = leading_word(&text[at + 1..]).is_some_and(|right| {
+                    is_ligature_split(trailing_letters(&text[..at]), right, evidence)
+                });
+                if joins {
+                    out.push_str(&text[copied..at]);
+                    copied = at + 1;
+                }
+            }
+            out.push_str(&text[copied..]);
+            out
+        }
+
+        /// Lines joined as printed, then collapsed; and the printed width of the last line.
+        pub fn lines(lines: &[String]) -> (String, usize) {
+            let mut text = String::new();
+            let mut last = 0;
+            for line in lines {
+                let line = line.trim();
+                if line.is_empty() {
+                    continue;
+                }
+                if !text.is_empty() && !url_continues(&text, line) {
+                    match hyphen_break(&text, line) {
+                        HyphenBreak::Soft => {
+                            text.pop();
+                        }
+                        HyphenBreak::Compound => {}
+                        HyphenBreak::None => text.push(' '),
+                    }
+                }
+                last = line.chars().count();
+                text.push_str(line);
+            }
+            (normalize_whitespace(&text), last)
+        }
+    }
+
+    /// Text made of what the fast paths treat specially: every kind of whitespace, controls,
+    /// ligature letters, words with and without ligature splits, accents and combining marks.
+    fn tricky_text() -> impl proptest::strategy::Strategy<Value = String> {
+        let pieces = proptest::sample::select(vec![
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            "\r",
+            "\x0b",
+            "\x0c",
+            "\x1c",
+            "\u{85}",
+            "\u{a0}",
+            "\u{1680}",
+            "\u{2003}",
+            "\u{200a}",
+            "\u{200b}",
+            "\u{2028}",
+            "\u{202f}",
+            "\u{205f}",
+            "\u{3000}",
+            "\u{feff}",
+            "’",
+            "–",
+            "é",
+            "e\u{301}",
+            "\u{fb01}",
+            "f",
+            "F",
+            "fi",
+            "ff",
+            "fl",
+            "Fi",
+            "FL",
+            "fi eld",
+            "effi cient",
+            "diffi culties",
+            "off ice",
+            "staff if",
+            "Offi cials",
+            "eld",
+            "ice",
+            "a",
+            "The",
+            "word",
+            "(",
+            ")",
+            ".",
+            "-",
+            "İ",
+            "ß",
+            "ǅ",
+            "x",
+        ]);
+        proptest::collection::vec(pieces, 0..40).prop_map(|p| p.concat())
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn collapsing_agrees_with_splitting_into_words(text in tricky_text()) {
+            prop_assert_eq!(normalize_whitespace(&text), reference::normalize_whitespace(&text));
+        }
+
+        #[test]
+        fn collapsing_agrees_on_any_text(text: String) {
+            prop_assert_eq!(normalize_whitespace(&text), reference::normalize_whitespace(&text));
+        }
+
+        #[test]
+        fn collapsing_agrees_at_every_offset(head in "[a ]{0,17}", text in tricky_text()) {
+            let text = format!("{head}{text}");
+            prop_assert_eq!(normalize_whitespace(&text), reference::normalize_whitespace(&text));
+        }
+
+        #[test]
+        fn ligature_repair_agrees_with_the_reference(
+            text in tricky_text(),
+            document in tricky_text(),
+        ) {
+            let evidence = Evidence::from_text(&document);
+            let text = normalize_whitespace(&text);
+            prop_assert_eq!(
+                repair_ligatures(&text, &evidence).into_owned(),
+                reference::repair_ligatures(&text, &evidence)
+            );
+        }
+
+        #[test]
+        fn ligature_splits_agree_with_the_reference(
+            left in "[a-zA-Zé]{0,6}[fF][fFiIlL]",
+            right in "[a-zé]{0,8}",
+            document in tricky_text(),
+        ) {
+            let evidence = Evidence::from_text(&document);
+            prop_assert_eq!(
+                is_ligature_split(&left, &right, &evidence),
+                reference::is_ligature_split(&left, &right, &evidence)
+            );
+        }
+
+        #[test]
+        fn lines_collapse_as_they_are_joined(
+            lines in proptest::collection::vec(tricky_text(), 1..6),
+        ) {
+            let mut built = Lines::default();
+            for line in &lines {
+                built.push(line);
+            }
+            let (text, last) = reference::lines(&lines);
+            prop_assert_eq!(built.last_len(), last);
+            prop_assert_eq!(built.into_text(), text);
+        }
     }
 }
