@@ -10,7 +10,7 @@ use std::borrow::Cow;
 
 use crate::model::{Article, Block, BlockKind};
 
-use super::repair::{self, Evidence, Lines};
+use super::repair::{self, Evidence, Lines, char_count, trim};
 
 /// A fragment this much of the column wide (or more) ran to the column's edge.
 const FULL_WIDTH: f64 = 0.75;
@@ -32,7 +32,7 @@ impl Chunk {
 }
 
 fn is_blank(line: &str) -> bool {
-    line.trim().is_empty()
+    trim(line).is_empty()
 }
 
 fn is_indented(line: &str) -> bool {
@@ -40,7 +40,7 @@ fn is_indented(line: &str) -> bool {
 }
 
 fn chars(line: &str) -> usize {
-    line.trim().chars().count()
+    char_count(trim(line))
 }
 
 fn chunks(lines: &[&str]) -> Vec<Chunk> {
@@ -88,7 +88,7 @@ fn is_section_rubric(line: &str, next: Option<&&str>) -> bool {
     if !is_indented(line) || next.is_some_and(|n| is_indented(n)) {
         return false;
     }
-    let text = line.trim();
+    let text = trim(line);
     let words = text.split_whitespace().count();
     (1..=3).contains(&words)
         && text.chars().count() <= 30
@@ -100,7 +100,7 @@ fn is_section_rubric(line: &str, next: Option<&&str>) -> bool {
 
 /// A lower-case rubric naming a feature's section: `governance`, `human rights`.
 fn is_feature_rubric(line: &str) -> bool {
-    let text = line.trim();
+    let text = trim(line);
     let words = text.split_whitespace().count();
     (1..=3).contains(&words)
         && text.chars().next().is_some_and(char::is_lowercase)
@@ -110,12 +110,12 @@ fn is_feature_rubric(line: &str) -> bool {
 }
 
 fn byline(line: &str) -> Option<Vec<String>> {
-    let names = line.trim().strip_prefix("By ")?;
+    let names = trim(line).strip_prefix("By ")?;
     let names = repair::normalize_whitespace(names);
     let mut authors = Vec::new();
     for part in names.split(", ") {
         for name in part.split(" and ").flat_map(|n| n.split(" & ")) {
-            let name = name.trim();
+            let name = trim(name);
             if !name.is_empty() {
                 authors.push(name.to_string());
             }
@@ -172,7 +172,7 @@ pub(crate) fn page_articles(lines: &[&str], page: u32, evidence: &Evidence) -> V
     }
     for (n, &at) in rubric_lines.iter().enumerate() {
         let end = rubric_lines.get(n + 1).copied().unwrap_or(lines.len());
-        let section = lines[at].trim();
+        let section = trim(lines[at]);
         articles.extend(items(&lines[at + 1..end], section, page, evidence));
     }
     articles
@@ -379,7 +379,7 @@ fn feature_blocks(lines: &[&str], body: &[Chunk], evidence: &Evidence) -> Vec<Bl
 
 /// A subheading: short, capitalised, not ending a sentence, with body text right under it.
 fn is_heading(line: &str, width: usize) -> bool {
-    let text = line.trim();
+    let text = trim(line);
     text.chars()
         .next()
         .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
@@ -390,7 +390,7 @@ fn is_heading(line: &str, width: usize) -> bool {
 /// A photo caption on its own: one short line ending in a full stop.
 fn is_caption(lines: &[&str], chunk: Chunk, width: usize) -> bool {
     let line = lines[chunk.start];
-    chunk.len() == 1 && line.trim().ends_with('.') && !share(chars(line), width, FULL_WIDTH)
+    chunk.len() == 1 && trim(line).ends_with('.') && !share(chars(line), width, FULL_WIDTH)
 }
 
 /// How the indented lines of an item are read at the moment.

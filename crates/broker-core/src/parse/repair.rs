@@ -7,7 +7,8 @@
 //! was printed, because a wrong join is worse than a visible split.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 
 use crate::lexicon;
 
@@ -39,19 +40,12 @@ impl Evidence {
                 continue;
             }
             // `at` is an ASCII byte, so both ends found below are character boundaries.
-            let start = text[..at]
-                .char_indices()
-                .rev()
-                .take_while(|(_, c)| c.is_alphabetic())
-                .last()
-                .map_or(at, |(i, _)| i);
-            let end = text[at..]
-                .char_indices()
-                .find(|(_, c)| !c.is_alphabetic())
-                .map_or(text.len(), |(i, _)| at + i);
+            let start = at - trailing_letters(&text[..at]).len();
+            let end = at + leading_letters(&text[at..]).len();
             from = end;
             let word = &text[start..end];
-            if word.len() > 2 {
+            // The same words come back again and again: only a new one is copied.
+            if word.len() > 2 && !lexicon::with_lowercase(word, |lower| unbroken.contains(lower)) {
                 unbroken.insert(word.to_lowercase().into_bytes().into_boxed_slice());
             }
         }
@@ -74,6 +68,30 @@ fn ends_with_ligature(word: &str) -> bool {
     b.len() >= 2 && matches!(b[b.len() - 2], b'f' | b'F') && is_ligature_second(b[b.len() - 1])
 }
 
+/// `str::trim`, with ASCII whitespace stripped byte by byte: layout reading trims every line
+/// several times, most lines start with a letter and end with a space, and the general version
+/// decodes characters from both ends each time. Only a non-ASCII byte at an end falls back to
+/// it.
+pub(crate) fn trim(text: &str) -> &str {
+    let is_space = |b: &&u8| matches!(**b, b' ' | b'\t'..=b'\r');
+    let bytes = text.as_bytes();
+    let start = bytes.iter().take_while(is_space).count();
+    let end = bytes.len() - bytes[start..].iter().rev().take_while(is_space).count();
+    // Both ends are next to ASCII bytes or at an end of the text: character boundaries.
+    let rest = &text[start..end];
+    match (rest.as_bytes().first(), rest.as_bytes().last()) {
+        (Some(0x80..), _) | (_, Some(0x80..)) => rest.trim(),
+        _ => rest,
+    }
+}
+
+/// `text.chars().count()`: every byte but UTF-8 continuation bytes starts a character. Written
+/// as a plain count over bytes so that it compiles to vector code, with none of the set-up the
+/// general version pays on each of the many short lines it is asked about.
+pub(crate) fn char_count(text: &str) -> usize {
+    text.bytes().filter(|&b| (b as i8) >= -0x40).count()
+}
+
 /// Collapses every run of whitespace to one space and trims the ends. Double spaces are where
 /// footnote marks were; line breaks inside a block carry no meaning once lines are joined.
 pub fn normalize_whitespace(text: &str) -> String {
@@ -89,13 +107,18 @@ pub fn normalize_whitespace(text: &str) -> String {
 /// are, so text is copied in long runs and only a character that may be other whitespace, or a
 /// space after a space, is looked at closely ([`next_odd_space`]).
 fn push_collapsed(out: &mut String, text: &str) -> bool {
-    let trimmed = text.trim();
+    let trimmed = trim(text);
+    push_collapsed_trimmed(out, trimmed) || trimmed.len() != text.len()
+}
+
+/// [`push_collapsed`] for text already trimmed.
+fn push_collapsed_trimmed(out: &mut String, trimmed: &str) -> bool {
     let bytes = trimmed.as_bytes();
     // `trimmed` starts and ends with a character that is not whitespace, so every run of
     // whitespace inside it lies between two words and becomes exactly one space.
     let mut copied = 0;
     let mut at = 0;
-    let mut changed = trimmed.len() != text.len();
+    let mut changed = false;
     while let Some(odd) = next_odd_space(bytes, at) {
         let len = space_len(trimmed, odd);
         if len == 0 {
@@ -201,10 +224,54 @@ pub fn is_ligature_split(left: &str, right: &str, evidence: &Evidence) -> bool {
     let mut joined = String::with_capacity(left.len() + right.len());
     joined.push_str(left);
     joined.push_str(right);
-    // The document's own spelling settles it either way. Otherwise the joined word must be
-    // known, which most pairs fail at once, before the halves are looked up.
-    evidence.contains(&joined)
-        || (lexicon::is_word(&joined) && !(lexicon::is_word(left) && lexicon::is_word(right)))
+    // The document's own spelling settles it either way.
+    evidence.contains(&joined) || dictionary_joins(left, right, &joined)
+}
+
+/// Pairs the dictionary has been asked about on this thread, with its verdicts, and a buffer
+/// for the key (`left right`: `right` is all lower-case letters, so the key cannot be read two
+/// ways).
+#[derive(Default)]
+struct Verdicts {
+    key: String,
+    known: HashMap<Box<str>, bool>,
+}
+
+/// How many verdicts a thread keeps before starting afresh, which bounds the memory they take.
+const VERDICTS_KEPT: usize = 4096;
+
+thread_local! {
+    static VERDICTS: RefCell<Verdicts> = RefCell::default();
+}
+
+/// The dictionary's side of [`is_ligature_split`]: the joined word is known, and the halves
+/// are not both words of their own. That costs up to four look-ups in the dictionary, while
+/// the same few split words (`fi eld`, `confl ict`) come back on page after page of a
+/// document; the verdict depends on nothing but the pair, so it is remembered.
+fn dictionary_joins(left: &str, right: &str, joined: &str) -> bool {
+    let ask = || {
+        // The joined word first: most pairs fail there, before the halves are looked up.
+        lexicon::is_word(joined) && !(lexicon::is_word(left) && lexicon::is_word(right))
+    };
+    VERDICTS.with(|cell| {
+        let Ok(mut verdicts) = cell.try_borrow_mut() else {
+            return ask();
+        };
+        let Verdicts { key, known } = &mut *verdicts;
+        key.clear();
+        key.push_str(left);
+        key.push(' ');
+        key.push_str(right);
+        if let Some(&verdict) = known.get(key.as_str()) {
+            return verdict;
+        }
+        let verdict = ask();
+        if known.len() >= VERDICTS_KEPT {
+            known.clear();
+        }
+        known.insert(key.as_str().into(), verdict);
+        verdict
+    })
 }
 
 /// Removes the spaces ligature glyphs left behind: `the fi eld` → `the field`,
@@ -240,14 +307,43 @@ pub fn repair_ligatures<'a>(text: &'a str, evidence: &Evidence) -> Cow<'a, str> 
 }
 
 /// The letters at the very end of `text` (the tail of its last word).
+///
+/// ASCII letters are stepped over byte by byte; characters are decoded only from the first
+/// byte that is not one.
 fn trailing_letters(text: &str) -> &str {
-    let start = text
-        .char_indices()
+    let bytes = text.as_bytes();
+    let ascii = bytes
+        .iter()
         .rev()
-        .take_while(|(_, c)| c.is_alphabetic())
-        .last()
-        .map_or(text.len(), |(i, _)| i);
+        .take_while(|b| b.is_ascii_alphabetic())
+        .count();
+    let mut start = bytes.len() - ascii;
+    if bytes
+        .get(start.wrapping_sub(1))
+        .is_some_and(|b| !b.is_ascii())
+    {
+        start = text[..start]
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| c.is_alphabetic())
+            .last()
+            .map_or(start, |(i, _)| i);
+    }
     &text[start..]
+}
+
+/// The letters at the very start of `text` (the head of its first word); the counterpart of
+/// [`trailing_letters`].
+fn leading_letters(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let mut end = bytes.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    if bytes.get(end).is_some_and(|b| !b.is_ascii()) {
+        end = text[end..]
+            .char_indices()
+            .find(|&(_, c)| !c.is_alphabetic())
+            .map_or(text.len(), |(i, _)| end + i);
+    }
+    &text[..end]
 }
 
 /// The lower-case letters a piece starts with, when they make a whole word (followed by a
@@ -310,7 +406,7 @@ pub fn is_url(token: &str) -> bool {
 /// after `.`, `/` or `-`, and the next line starts with what can continue one (a domain after a
 /// dot; a path or name after a slash or hyphen), never with a capitalised sentence.
 pub fn url_continues(line_end: &str, next_line: &str) -> bool {
-    if !line_end.trim_end().ends_with(['.', '/', '-']) {
+    if !ends_in_url_break(line_end) {
         return false;
     }
     let Some(last) = last_word(line_end) else {
@@ -335,6 +431,14 @@ pub fn url_continues(line_end: &str, next_line: &str) -> bool {
     } else {
         last.ends_with('/') || last.ends_with('-')
     }
+}
+
+/// True when text ends, but for whitespace, in `.`, `/` or `-`. Asked at every line of every
+/// block: the last byte nearly always settles it without trimming.
+fn ends_in_url_break(text: &str) -> bool {
+    let last_byte = text.as_bytes().last().copied().unwrap_or(b' ');
+    matches!(last_byte, b'.' | b'/' | b'-' | b' ' | b'\t'..=b'\r' | 0x80..)
+        && text.trim_end().ends_with(['.', '/', '-'])
 }
 
 /// True when a fragment ends where a sentence or clause may end.
@@ -448,7 +552,7 @@ impl Lines {
 
     /// Appends a printed line.
     pub fn push(&mut self, line: &str) {
-        let line = line.trim();
+        let line = trim(line);
         if line.is_empty() {
             return;
         }
@@ -462,7 +566,7 @@ impl Lines {
             }
         }
         self.last_start = self.text.len();
-        self.last_printed = push_collapsed(&mut self.text, line).then(|| line.chars().count());
+        self.last_printed = push_collapsed_trimmed(&mut self.text, line).then(|| char_count(line));
     }
 
     /// The text so far, lines joined.
@@ -477,11 +581,8 @@ impl Lines {
 
     /// Printed width (in characters) of the last line added.
     pub fn last_len(&self) -> usize {
-        self.last_printed.unwrap_or_else(|| {
-            self.text
-                .get(self.last_start..)
-                .map_or(0, |line| line.chars().count())
-        })
+        self.last_printed
+            .unwrap_or_else(|| self.text.get(self.last_start..).map_or(0, char_count))
     }
 }
 
@@ -703,6 +804,43 @@ mod tests {
     }
 
     #[test]
+    fn remembered_verdicts_agree_with_the_dictionary_past_the_limit() {
+        let e = none();
+        for round in 0..2 {
+            for n in 0..VERDICTS_KEPT + 10 {
+                let left = format!("{}fi", "ab".repeat(n % 7));
+                let right = ["eld", "x", "nancial", "rm"][n % 4].repeat(1 + n / 28);
+                assert_eq!(
+                    is_ligature_split(&left, &right, &e),
+                    reference::is_ligature_split(&left, &right, &e),
+                    "{left} {right} in round {round}"
+                );
+            }
+        }
+        assert!(is_ligature_split("fi", "eld", &e));
+    }
+
+    #[test]
+    fn trims_and_counts_as_the_standard_library_does() {
+        for text in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "ab",
+            "a b",
+            "’a",
+            "a’",
+            " \u{a0}x\u{3000}",
+            "\u{85}",
+        ] {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
+            assert_eq!(char_count(text), text.chars().count(), "{text:?}");
+        }
+    }
+
+    #[test]
     fn normalises_whitespace() {
         assert_eq!(normalize_whitespace("  a  b \u{a0} c "), "a b c");
         assert_eq!(normalize_whitespace("‘quoted’ – dash"), "‘quoted’ – dash");
@@ -756,6 +894,28 @@ mod tests {
             }
             out.push_str(&text[copied..]);
             out
+        }
+
+        pub fn trailing_letters(text: &str) -> &str {
+            let start = text
+                .char_indices()
+                .rev()
+                .take_while(|(_, c)| c.is_alphabetic())
+                .last()
+                .map_or(text.len(), |(i, _)| i);
+            &text[start..]
+        }
+
+        pub fn leading_letters(text: &str) -> &str {
+            let end = text
+                .char_indices()
+                .find(|(_, c)| !c.is_alphabetic())
+                .map_or(text.len(), |(i, _)| i);
+            &text[..end]
+        }
+
+        pub fn ends_in_url_break(text: &str) -> bool {
+            text.trim_end().ends_with(['.', '/', '-'])
         }
 
         /// Lines joined as printed, then collapsed; and the printed width of the last line.
@@ -845,6 +1005,12 @@ mod tests {
 
     proptest! {
         #[test]
+        fn trimming_and_counting_agree_with_the_standard_library(text in tricky_text()) {
+            prop_assert_eq!(trim(&text), text.trim());
+            prop_assert_eq!(char_count(&text), text.chars().count());
+        }
+
+        #[test]
         fn collapsing_agrees_with_splitting_into_words(text in tricky_text()) {
             prop_assert_eq!(normalize_whitespace(&text), reference::normalize_whitespace(&text));
         }
@@ -871,6 +1037,24 @@ mod tests {
                 repair_ligatures(&text, &evidence).into_owned(),
                 reference::repair_ligatures(&text, &evidence)
             );
+        }
+
+        #[test]
+        fn letters_at_the_ends_agree_with_the_reference(text in tricky_text()) {
+            prop_assert_eq!(trailing_letters(&text), reference::trailing_letters(&text));
+            prop_assert_eq!(leading_letters(&text), reference::leading_letters(&text));
+        }
+
+        #[test]
+        fn url_breaks_agree_with_the_reference(
+            head in tricky_text(),
+            last in proptest::sample::select(vec![
+                "www.x.", "http://a/", "www.long-", ".", "/", "-", " ", "\u{a0}", "’", "a", "\t",
+                ".\u{3000}", "www.x.\u{2003}", "",
+            ]),
+        ) {
+            let text = format!("{head}{last}");
+            prop_assert_eq!(ends_in_url_break(&text), reference::ends_in_url_break(&text));
         }
 
         #[test]
