@@ -19,7 +19,9 @@ pub mod wrap;
 use std::io::{BufWriter, IsTerminal, Stdout, stdout};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::mpsc::Receiver;
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -196,18 +198,30 @@ fn run_full(
             .context("cannot install signal handlers")?;
     }
 
-    let mut terminal = open_screen().context("cannot set up the terminal")?;
+    let terminal = open_screen().context("cannot set up the terminal")?;
     let guard = Restore;
     let _ = execute!(stdout(), EnableMouseCapture);
-    let result = event_loop(&mut terminal, &mut state, &stop, updates.as_ref(), hold);
-    if terminal.show_cursor().is_err() {
+    let shared = Arc::new(Shared {
+        session: Mutex::new(Session {
+            state,
+            terminal: Some(terminal),
+            outcome: None,
+        }),
+        finished: Condvar::new(),
+    });
+    let result = event_loop(&shared, &stop, updates.as_ref(), hold);
+    let mut session = lock(&shared.session);
+    if let Some(mut terminal) = session.terminal.take()
+        && terminal.show_cursor().is_err()
+    {
         // The terminal is gone. Dropping it would retry and report the failure with
         // `eprintln!`, which panics on a hung-up terminal; there is nothing left to restore.
         std::mem::forget(terminal);
     }
     drop(guard);
 
-    let saved = state.saved(saved);
+    let saved = session.state.saved(saved);
+    drop(session);
     store
         .save(STATE_FILE, &saved)
         .context("cannot save the reading position")?;
@@ -253,88 +267,149 @@ impl Drop for Restore {
     }
 }
 
+/// The state and the screen, shared by the two threads of the loop: the one that reads the
+/// terminal, and the one that keeps time.
+struct Shared {
+    session: Mutex<Session>,
+    /// Signalled when the input thread stops: the user quit, or reading failed.
+    finished: Condvar,
+}
+
+struct Session {
+    state: State,
+    /// Taken when the reader leaves, so that nothing is drawn after the terminal is restored.
+    terminal: Option<Screen>,
+    /// How the input thread ended: the user quit, or reading or drawing failed.
+    outcome: Option<anyhow::Result<()>>,
+}
+
+impl Session {
+    /// The state with the screen to draw it on, while the reader has not left.
+    fn screen(&mut self) -> Option<(&mut State, &mut Screen)> {
+        let terminal = self.terminal.as_mut()?;
+        Some((&mut self.state, terminal))
+    }
+}
+
+/// The session, also after the input thread panicked while holding it (the panic itself is
+/// passed on once the loop notices the thread is gone).
+fn lock(session: &Mutex<Session>) -> MutexGuard<'_, Session> {
+    session.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Draws the first frame, then hands the keys to a thread of their own that updates and
+/// redraws as soon as a key arrives (no hand-over between threads on the way to the screen),
+/// while this thread ticks: it applies background work and leaves on a signal or when the
+/// terminal is gone. crossterm's reader can spin without returning once the terminal is gone
+/// (end of file on the tty) or wait for the rest of an escape sequence, so the thread blocked
+/// in it is never the one that must notice SIGHUP or SIGTERM; the process exit ends it.
 fn event_loop(
-    terminal: &mut Screen,
-    state: &mut State,
+    shared: &Arc<Shared>,
     stop: &AtomicBool,
     updates: Option<&Receiver<Action>>,
     hold: Option<crate::load::Hold>,
 ) -> anyhow::Result<()> {
-    let size = terminal.size()?;
-    update(state, Action::Resize(size.width, size.height));
-    terminal.draw(|frame| view::view(frame, state))?;
+    {
+        let mut session = lock(&shared.session);
+        let Some((state, terminal)) = session.screen() else {
+            return Ok(());
+        };
+        let size = terminal.size()?;
+        update(state, Action::Resize(size.width, size.height));
+        terminal.draw(|frame| view::view(frame, state))?;
+    }
     // The first frame is out: background loading may have the processor now.
     if let Some(hold) = hold {
         hold.release();
     }
-    let input = spawn_input_reader();
+    let mut input = spawn_input_loop(Arc::clone(shared));
     let had_terminal = std::io::stdout().is_terminal();
-    while !state.quit && !stop.load(Ordering::Relaxed) {
+    let mut session = lock(&shared.session);
+    loop {
+        if let Some(result) = session.outcome.take() {
+            return result;
+        }
+        if session.state.quit || stop.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        match input.take() {
+            Some(thread) if thread.is_finished() => {
+                drop(session);
+                // It ended without an outcome: it panicked, and so does the reader.
+                if let Err(panic) = thread.join() {
+                    std::panic::resume_unwind(panic);
+                }
+                return Ok(());
+            }
+            Some(thread) => input = Some(thread),
+            // The thread could not start: there is no input to wait for.
+            None => return Ok(()),
+        }
         let mut changed = false;
         if let Some(rx) = updates {
             while let Ok(action) = rx.try_recv() {
-                changed |= update(state, action);
+                changed |= update(&mut session.state, action);
             }
         }
-        match input.recv_timeout(TICK) {
-            Ok(first) => {
-                let mut events = vec![first?];
-                while events.len() < BURST {
-                    match input.try_recv() {
-                        Ok(event) => events.push(event?),
-                        Err(_) => break,
-                    }
-                }
-                // Each key is looked up after the previous one took effect: `/` opens the
-                // prompt and the letters typed right after it belong to the prompt.
-                for event in event::merge_resizes(events) {
-                    if let Some(action) = event::to_action(state, &event) {
-                        changed |= update(state, action);
-                    }
-                    if state.quit {
-                        break;
-                    }
-                }
+        if changed && let Some((state, terminal)) = session.screen() {
+            terminal.draw(|frame| view::view(frame, state))?;
+        }
+        // A hung-up terminal stops answering terminal queries; leave (and save) rather than
+        // run on as an orphan.
+        if had_terminal && !std::io::stdout().is_terminal() {
+            return Ok(());
+        }
+        session = shared
+            .finished
+            .wait_timeout(session, TICK)
+            .unwrap_or_else(PoisonError::into_inner)
+            .0;
+    }
+}
+
+/// Starts the thread that reads keys and redraws after them; `None` if it cannot start.
+fn spawn_input_loop(shared: Arc<Shared>) -> Option<JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name("terminal-input".into())
+        .spawn(move || {
+            let result = input_loop(&shared);
+            let mut session = lock(&shared.session);
+            session.outcome = Some(result);
+            shared.finished.notify_all();
+        })
+        .ok()
+}
+
+/// Reads keys until the user quits, reading fails or the reader is leaving; each burst of
+/// events goes through `update` and, when it changed anything, is drawn at once.
+fn input_loop(shared: &Shared) -> anyhow::Result<()> {
+    loop {
+        let mut events = vec![ct::read()?];
+        while events.len() < BURST && ct::poll(Duration::ZERO)? {
+            events.push(ct::read()?);
+        }
+        let mut session = lock(&shared.session);
+        let Some((state, terminal)) = session.screen() else {
+            return Ok(());
+        };
+        let mut changed = false;
+        // Each key is looked up after the previous one took effect: `/` opens the prompt and
+        // the letters typed right after it belong to the prompt.
+        for event in event::merge_resizes(events) {
+            if let Some(action) = event::to_action(state, &event) {
+                changed |= update(state, action);
             }
-            Err(RecvTimeoutError::Timeout) => {
-                // A hung-up terminal stops answering terminal queries; leave (and save)
-                // rather than run on as an orphan.
-                if had_terminal && !std::io::stdout().is_terminal() {
-                    break;
-                }
+            if state.quit {
+                return Ok(());
             }
-            Err(RecvTimeoutError::Disconnected) => break,
         }
         if !state.effects.is_empty() {
             changed |= perform_effects(state);
         }
-        if changed && !state.quit {
+        if changed {
             terminal.draw(|frame| view::view(frame, state))?;
         }
     }
-    Ok(())
-}
-
-/// Reads terminal events on a thread of their own. crossterm's reader can spin without
-/// returning once the terminal is gone (end of file on the tty), and a loop blocked inside it
-/// could never notice SIGHUP or SIGTERM; with the reads elsewhere, the loop keeps its tick,
-/// saves and leaves, and the process exit ends the reading thread.
-fn spawn_input_reader() -> Receiver<std::io::Result<ct::Event>> {
-    let (tx, rx) = mpsc::channel();
-    let spawned = std::thread::Builder::new()
-        .name("terminal-input".into())
-        .spawn(move || {
-            loop {
-                let event = ct::read();
-                let failed = event.is_err();
-                if tx.send(event).is_err() || failed {
-                    break;
-                }
-            }
-        });
-    // Without the thread the receiver reports itself disconnected and the loop ends cleanly.
-    drop(spawned);
-    rx
 }
 
 /// Does what `update` asked for outside the state; a failure becomes a status message.
