@@ -9,7 +9,7 @@
 pub mod layout;
 pub mod repair;
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex};
 
 use regex::Regex;
 
@@ -116,29 +116,93 @@ pub fn parse(text: &str) -> Result<Issue, ParseError> {
 /// [`parse`] for text the caller no longer needs, with the same result. Pages are read from
 /// the last to the first and the text is cut as they are done, so the text and the issue
 /// built from it are never both whole in memory: on a large archive that is most of the peak.
-pub fn parse_owned(mut text: String) -> Result<Issue, ParseError> {
+///
+/// A large text is read on two threads when the machine has the cores: pages are read
+/// independently, given the evidence gathered from the whole text.
+pub fn parse_owned(text: String) -> Result<Issue, ParseError> {
     let pages = Pages::find(&text)?;
-    let evidence = repair::Evidence::from_text(&text);
     let mut issue = pages.issue();
-    let mut last_first: Vec<Vec<Article>> = Vec::with_capacity(pages.len());
-    for n in (0..pages.len()).rev() {
-        let mut lines: Vec<&str> = Vec::new();
-        last_first.push(pages.articles(n, &text, &evidence, &mut lines));
-        text.truncate(pages.headers[n].0);
-        // Giving memory back only once a quarter of it is unused keeps the copies an allocator
-        // may make linear in all (a geometric series), where shrinking after every page could
-        // copy the rest of the text a thousand times.
-        if text.len() <= text.capacity() / 4 * 3 {
-            text.shrink_to_fit();
+    let by_page = match pages.middle(&text) {
+        Some(middle) if can_run_two_threads() => parse_on_two_threads(text, &pages, middle),
+        _ => {
+            let evidence = repair::Evidence::from_text(&text);
+            pages.articles_owned(text, &evidence)
         }
-    }
-    drop(text);
-    issue.articles = Vec::with_capacity(last_first.iter().map(Vec::len).sum());
-    for page in last_first.into_iter().rev() {
+    };
+    issue.articles = Vec::with_capacity(by_page.iter().map(Vec::len).sum());
+    for page in by_page {
         issue.articles.extend(page);
     }
     number_articles(&mut issue);
     Ok(issue)
+}
+
+/// Below this size a text is parsed on one thread: starting another costs more than it saves,
+/// and the embedded issue (50 kB) must not pay for it.
+const PARALLEL_FROM_BYTES: usize = 1 << 20;
+
+fn can_run_two_threads() -> bool {
+    std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
+}
+
+/// Runs `work` on this thread and, at the same time, `other` on another; on this one after it
+/// when no thread can be started (`other` is `Copy`, as closures holding only references are,
+/// so it is still here to run). A panic on the other thread is passed on.
+fn both<A: Send, B>(other: impl FnOnce() -> A + Send + Copy, work: impl FnOnce() -> B) -> (A, B) {
+    std::thread::scope(|scope| {
+        let job = std::thread::Builder::new().spawn_scoped(scope, other);
+        let mine = work();
+        let theirs = match job {
+            Ok(job) => job
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => other(),
+        };
+        (theirs, mine)
+    })
+}
+
+/// The text not yet read, shared by the threads reading pages: `next` pages are left, and the
+/// text is cut to them.
+struct Unread {
+    text: String,
+    next: usize,
+}
+
+/// [`parse_owned`]'s pages, read by two threads. Each takes the last page left, copies it out
+/// and cuts it from the text in one step under a lock, then reads its copy: the text is given
+/// back page by page exactly as on one thread, and a page copy (a few kilobytes, reused)
+/// costs far less than the page's reading.
+fn parse_on_two_threads(text: String, pages: &Pages, middle: usize) -> Vec<Vec<Article>> {
+    let (head, tail) = text.split_at(middle);
+    let (tail, head) = both(
+        || repair::Evidence::from_text(tail),
+        || repair::Evidence::from_text(head),
+    );
+    // The halves meet at the start of a line, which no word runs across.
+    let evidence = &repair::Evidence::union(head, tail);
+    let unread = Mutex::new(Unread {
+        text,
+        next: pages.len(),
+    });
+    let read = || {
+        let mut page = String::new();
+        let mut done: Vec<(usize, Vec<Article>)> = Vec::new();
+        while let Some(n) = pages.take_last(&unread, &mut page) {
+            let mut lines: Vec<&str> = Vec::new();
+            done.push((n, pages.page_articles(n, &page, evidence, &mut lines)));
+        }
+        done
+    };
+    let (theirs, mine) = both(read, read);
+    let mut by_page: Vec<Vec<Article>> = Vec::new();
+    by_page.resize_with(pages.len(), Vec::new);
+    for (n, articles) in theirs.into_iter().chain(mine) {
+        if let Some(slot) = by_page.get_mut(n) {
+            *slot = articles;
+        }
+    }
+    by_page
 }
 
 /// Where the pages of a text are: each header with the offsets where its line starts and where
@@ -193,6 +257,59 @@ impl Pages {
         self.headers.len()
     }
 
+    /// Where the page that starts nearest the middle of a text begins, when the text is large
+    /// enough to be read on two threads; never at the first page, so both halves have pages.
+    fn middle(&self, text: &str) -> Option<usize> {
+        if text.len() < PARALLEL_FROM_BYTES || self.len() < 2 {
+            return None;
+        }
+        let half = self
+            .headers
+            .partition_point(|&(start, _, _)| start < text.len() / 2);
+        self.headers
+            .get(half.clamp(1, self.len() - 1))
+            .map(|&(start, _, _)| start)
+    }
+
+    /// The articles of every page, page by page, from `text`, which is cut as they are read,
+    /// from the last to the first.
+    fn articles_owned(&self, mut text: String, evidence: &repair::Evidence) -> Vec<Vec<Article>> {
+        let mut by_page: Vec<Vec<Article>> = Vec::with_capacity(self.len());
+        for n in (0..self.len()).rev() {
+            let mut lines: Vec<&str> = Vec::new();
+            by_page.push(self.articles(n, &text, evidence, &mut lines));
+            self.cut(&mut text, n);
+        }
+        by_page.reverse();
+        by_page
+    }
+
+    /// Cuts `text`, which holds pages up to `n`, to the pages before `n`.
+    fn cut(&self, text: &mut String, n: usize) {
+        if let Some(&(start, _, _)) = self.headers.get(n) {
+            text.truncate(start);
+        }
+        // Giving memory back only once a quarter of it is unused keeps the copies an allocator
+        // may make linear in all (a geometric series), where shrinking after every page could
+        // copy the rest of the text a thousand times.
+        if text.len() <= text.capacity() / 4 * 3 {
+            text.shrink_to_fit();
+        }
+    }
+
+    /// Takes the last page left in `unread` (its number), copying its lines into `page` and
+    /// cutting it from the text; `None` when every page is taken.
+    fn take_last(&self, unread: &Mutex<Unread>, page: &mut String) -> Option<usize> {
+        let mut unread = unread.lock().ok()?;
+        let n = unread.next.checked_sub(1)?;
+        let &(_, start, _) = self.headers.get(n)?;
+        page.clear();
+        page.push_str(unread.text.get(start..).unwrap_or_default());
+        self.cut(&mut unread.text, n);
+        unread.next = n;
+        Some(n)
+    }
+
     /// An issue with the first header's facts and every page, but no articles yet.
     fn issue(&self) -> Issue {
         let first = self.headers.first().map(|(_, _, h)| h);
@@ -214,7 +331,7 @@ impl Pages {
         evidence: &repair::Evidence,
         lines: &mut Vec<&'t str>,
     ) -> Vec<Article> {
-        let (Some(&(_, start, _)), Some(&page)) = (self.headers.get(n), self.numbers.get(n)) else {
+        let Some(&(_, start, _)) = self.headers.get(n) else {
             return Vec::new();
         };
         let end = self
@@ -222,9 +339,23 @@ impl Pages {
             .get(n + 1)
             .map_or(text.len(), |&(next, _, _)| next)
             .min(text.len());
+        self.page_articles(n, text.get(start..end).unwrap_or_default(), evidence, lines)
+    }
+
+    /// The articles of page `n`, whose lines (after its header) are `page`.
+    fn page_articles<'t>(
+        &self,
+        n: usize,
+        page: &'t str,
+        evidence: &repair::Evidence,
+        lines: &mut Vec<&'t str>,
+    ) -> Vec<Article> {
+        let Some(&number) = self.numbers.get(n) else {
+            return Vec::new();
+        };
         lines.clear();
-        lines.extend(split_lines(text.get(start..end).unwrap_or_default()));
-        layout::page_articles(lines, page, evidence)
+        lines.extend(split_lines(page));
+        layout::page_articles(lines, number, evidence)
     }
 }
 
@@ -330,10 +461,7 @@ mod tests {
         let small = "Before the first page\n3The Broker  issue 1  April 2007\nA title\n\nSome text \
                      here.\nThe Broker  issue 1  April 2007\nB\n\nC\n\n12The Broker  issue 1  April \
                      2007\nLast\n\nno newline at the end";
-        let fixture = include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../tests/fixtures/other-pages.txt"
-        ));
+        let fixture = fixture();
         for text in [small, fixture, "1The Broker  issue 1  April 2007", ""] {
             assert_eq!(parse_owned(text.to_string()), parse(text), "{text:.40}");
         }
@@ -379,6 +507,53 @@ mod tests {
                 Err(_) => proptest::prop_assert!(expected.is_empty()),
             }
         }
+    }
+
+    fn fixture() -> &'static str {
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/fixtures/other-pages.txt"
+        ))
+    }
+
+    #[test]
+    fn reading_on_two_threads_gives_the_same_issue_wherever_the_evidence_is_split() {
+        let text = format!("Before the first page\n{}\n{}", fixture(), fixture());
+        let pages = Pages::find(&text).expect("pages");
+        let whole = parse(&text).expect("parses");
+        for &(middle, _, _) in &pages.headers[1..] {
+            let by_page = parse_on_two_threads(text.clone(), &pages, middle);
+            let mut issue = pages.issue();
+            issue.articles = by_page.into_iter().flatten().collect();
+            number_articles(&mut issue);
+            assert_eq!(issue, whole, "evidence split at byte {middle}");
+        }
+    }
+
+    #[test]
+    fn a_large_text_read_on_two_threads_gives_the_same_issue() {
+        // Pages renumbered as they repeat, as in a long run of the magazine.
+        let mut text = String::new();
+        let mut n = 0;
+        while text.len() <= PARALLEL_FROM_BYTES * 2 {
+            for line in fixture().lines() {
+                match header(line) {
+                    Some(h) => {
+                        n += 1;
+                        text.push_str(&format!("{n}{}  issue 1  {}\n", h.magazine, h.date));
+                    }
+                    None => {
+                        text.push_str(line);
+                        text.push('\n');
+                    }
+                }
+            }
+        }
+        let pages = Pages::find(&text).expect("pages");
+        assert!(pages.middle(&text).is_some());
+        let whole = parse(&text).expect("parses");
+        assert_eq!(whole.pages.len(), n);
+        assert_eq!(parse_owned(text), Ok(whole));
     }
 
     #[test]

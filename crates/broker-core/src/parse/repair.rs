@@ -52,6 +52,13 @@ impl Evidence {
         Self { unbroken }
     }
 
+    /// The evidence of two parts of a document, split between lines, is the evidence of the
+    /// whole: no word runs across a line break.
+    pub fn union(mut self, other: Self) -> Self {
+        self.unbroken.extend(other.unbroken);
+        self
+    }
+
     /// True when `word` (any case) is printed unbroken somewhere in the document.
     pub fn contains(&self, word: &str) -> bool {
         lexicon::with_lowercase(word, |lower| self.unbroken.contains(lower))
