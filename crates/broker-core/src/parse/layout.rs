@@ -68,7 +68,9 @@ fn chunks(lines: &[&str]) -> Vec<Chunk> {
 /// The column width of a region: the 90th percentile of its line lengths, so that one long
 /// line (a URL, a bio set across columns) does not stretch it.
 fn column_width<'a>(lines: impl Iterator<Item = &'a str>) -> usize {
-    let mut lengths: Vec<usize> = lines.filter(|l| !is_blank(l)).map(chars).collect();
+    let mut lengths: Vec<usize> = lines
+        .filter_map(|line| Some(trim(line)).filter(|t| !t.is_empty()).map(char_count))
+        .collect();
     if lengths.is_empty() {
         return 1;
     }
@@ -228,9 +230,7 @@ fn finish_blocks(drafts: Vec<Draft>, evidence: &Evidence) -> Vec<Block> {
 
 fn joined(lines: &[&str], evidence: &Evidence) -> String {
     let mut text = Lines::default();
-    for line in lines {
-        text.push(line);
-    }
+    text.extend(lines);
     finish_lines(text, evidence)
 }
 
@@ -345,9 +345,7 @@ fn feature_blocks(lines: &[&str], body: &[Chunk], evidence: &Evidence) -> Vec<Bl
             && open.kind == BlockKind::Paragraph
             && open.continued_by(first, width)
         {
-            for line in &lines[chunk.start..chunk.end] {
-                open.lines.push(line);
-            }
+            open.lines.extend(&lines[chunk.start..chunk.end]);
             continue;
         }
         let mut rest = chunk.start;
@@ -356,9 +354,7 @@ fn feature_blocks(lines: &[&str], body: &[Chunk], evidence: &Evidence) -> Vec<Bl
             rest += 1;
         }
         let mut paragraph = Draft::new(BlockKind::Paragraph, lines[rest]);
-        for line in &lines[rest + 1..chunk.end] {
-            paragraph.lines.push(line);
-        }
+        paragraph.lines.extend(&lines[rest + 1..chunk.end]);
         drafts.push(paragraph);
     }
     let mut blocks = finish_blocks(drafts, evidence);

@@ -74,12 +74,29 @@ fn is_combining_mark(c: char) -> bool {
         | '\u{FE20}'..='\u{FE2F}')
 }
 
+/// True when `issue` or `Issue` is followed by whitespace and a digit somewhere in the line, as
+/// in every header: prose that merely mentions issues is turned away before the pattern runs.
+fn has_issue_number(line: &str) -> bool {
+    line.match_indices("ssue").any(|(at, _)| {
+        let before = at.checked_sub(1).and_then(|i| line.as_bytes().get(i));
+        let after = line[at + "ssue".len()..].trim_start();
+        matches!(before, Some(b'I' | b'i'))
+            && after.len() < line.len() - at - "ssue".len()
+            && after.as_bytes().first().is_some_and(u8::is_ascii_digit)
+    })
+}
+
 /// Reads a page header line; `None` for any other line.
 pub fn header(line: &str) -> Option<Header> {
     // Cheap filter first: almost no line is a header, and most are long prose.
-    if line.len() > 120 || !line.contains("ssue") {
+    if line.len() > 120 || !has_issue_number(line) {
         return None;
     }
+    header_by_pattern(line)
+}
+
+/// [`header`] without the cheap filters.
+fn header_by_pattern(line: &str) -> Option<Header> {
     let caps = HEADER.as_ref()?.captures(line)?;
     let magazine = caps.get(2)?.as_str();
     let date = caps.get(4)?.as_str();
@@ -422,6 +439,22 @@ mod tests {
     }
 
     #[test]
+    fn only_an_issue_with_a_number_may_be_a_header() {
+        assert!(has_issue_number("19The Broker  issue 1  April 2007"));
+        assert!(has_issue_number("a Issue\u{a0}12 b"));
+        assert!(has_issue_number("issues issue 3"));
+        for line in [
+            "issues at the Erasmus University",
+            "issue1",
+            "ssue 3",
+            "issue",
+            "issue no. 3",
+        ] {
+            assert!(!has_issue_number(line), "{line}");
+        }
+    }
+
+    #[test]
     fn ignores_lines_that_are_not_headers() {
         for line in [
             "",
@@ -483,6 +516,32 @@ mod tests {
             let ours: Vec<&str> = split_lines(&text).collect();
             let std: Vec<&str> = text.lines().collect();
             proptest::prop_assert_eq!(ours, std);
+        }
+
+        #[test]
+        fn the_filters_turn_away_no_header(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "19", "The Broker", " ", "  ", "\u{a0}", "\t", "issue", "Issue", "ssue", "tissue",
+                "1", "12", "April 2007", "Sept.", "2009", "x", "é", "’", "-",
+            ]), 0..12),
+        ) {
+            let line = parts.concat();
+            let expected = if line.len() > 120 { None } else { header_by_pattern(&line) };
+            proptest::prop_assert_eq!(header(&line), expected);
+        }
+
+        #[test]
+        fn the_filters_turn_away_no_header_shaped_line(
+            page in proptest::sample::select(vec!["", "19", "7 "]),
+            name in proptest::sample::select(vec!["The Broker", "Écologie", "the broker", "X"]),
+            gap in proptest::sample::select(vec![" ", "  ", "\u{a0}", "\t", ""]),
+            word in proptest::sample::select(vec!["issue", "Issue", "ssue", "tissue", "issues", "ISSUE"]),
+            gap2 in proptest::sample::select(vec![" ", "  ", "\u{2003}", "", " no. "]),
+            number in proptest::sample::select(vec!["1", "12", "x", "12345"]),
+            date in proptest::sample::select(vec!["  April 2007", " Sept. 2009", "  2007", " März 2011  20"]),
+        ) {
+            let line = format!("{page}{name}{gap}{word}{gap2}{number}{date}");
+            proptest::prop_assert_eq!(header(&line), header_by_pattern(&line), "{}", line);
         }
 
         #[test]

@@ -75,13 +75,25 @@ fn ends_with_ligature(word: &str) -> bool {
     b.len() >= 2 && matches!(b[b.len() - 2], b'f' | b'F') && is_ligature_second(b[b.len() - 1])
 }
 
-/// `str::trim`, with ASCII whitespace stripped byte by byte: layout reading trims every line
-/// several times, most lines start with a letter and end with a space, and the general version
-/// decodes characters from both ends each time. Only a non-ASCII byte at an end falls back to
-/// it.
+/// `str::trim`, with the common cases decided from the bytes at the ends: layout reading trims
+/// every line several times, most lines start with a letter and end with a letter or one
+/// space, and the general version decodes characters from both ends each time. ASCII
+/// whitespace is stripped byte by byte; only a non-ASCII byte at an end needs the general one.
+#[inline]
 pub(crate) fn trim(text: &str) -> &str {
-    let is_space = |b: &&u8| matches!(**b, b' ' | b'\t'..=b'\r');
     let bytes = text.as_bytes();
+    if let [first, .., before_last, last] = bytes
+        && first.is_ascii_graphic()
+    {
+        if last.is_ascii_graphic() {
+            return text;
+        }
+        if *last == b' ' && before_last.is_ascii_graphic() {
+            // The byte dropped is ASCII, so what is left ends on a character boundary.
+            return text.get(..bytes.len() - 1).unwrap_or(text);
+        }
+    }
+    let is_space = |b: &&u8| matches!(**b, b' ' | b'\t'..=b'\r');
     let start = bytes.iter().take_while(is_space).count();
     let end = bytes.len() - bytes[start..].iter().rev().take_while(is_space).count();
     // Both ends are next to ASCII bytes or at an end of the text: character boundaries.
@@ -92,11 +104,22 @@ pub(crate) fn trim(text: &str) -> &str {
     }
 }
 
-/// `text.chars().count()`: every byte but UTF-8 continuation bytes starts a character. Written
-/// as a plain count over bytes so that it compiles to vector code, with none of the set-up the
-/// general version pays on each of the many short lines it is asked about.
+/// `text.chars().count()`: every byte but a UTF-8 continuation byte (`10xxxxxx`) starts a
+/// character, and those are counted eight at a time. Layout reading asks this of every line;
+/// the general version pays a set-up on each short line that costs more than the count.
 pub(crate) fn char_count(text: &str) -> usize {
-    text.bytes().filter(|&b| (b as i8) >= -0x40).count()
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let (words, rest) = text.as_bytes().as_chunks::<8>();
+    let continuations: u32 = words
+        .iter()
+        .map(|word| {
+            let word = u64::from_le_bytes(*word);
+            // High bit set, and the bit below it clear.
+            (word & !(word << 1) & HIGH).count_ones()
+        })
+        .sum();
+    let continuations = continuations as usize + rest.iter().filter(|&&b| b & 0xC0 == 0x80).count();
+    text.len() - continuations
 }
 
 /// Collapses every run of whitespace to one space and trims the ends. Double spaces are where
@@ -165,14 +188,27 @@ fn space_len(text: &str, i: usize) -> usize {
     }
 }
 
-/// Lead bytes of the non-ASCII whitespace characters: U+0085 and U+00A0 (0xC2), U+1680 (0xE1),
-/// U+2000–U+205F (0xE2), U+3000 (0xE3).
-fn may_start_wide_space(b: u8) -> bool {
-    matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3)
+/// True when a non-ASCII whitespace character starts at byte `i`: U+0085 and U+00A0 (`C2 85`,
+/// `C2 A0`), U+1680 (`E1 9A 80`), U+2000–U+200A, U+2028, U+2029, U+202F (`E2 80 xx`), U+205F
+/// (`E2 81 9F`) and U+3000 (`E3 80 80`). Told from the bytes, so that the curly quotes and
+/// dashes that share the lead byte `E2` are passed over without decoding them.
+fn starts_wide_space(bytes: &[u8], i: usize) -> bool {
+    let at = |k: usize| bytes.get(i + k).copied().unwrap_or(0);
+    match at(0) {
+        0xC2 => matches!(at(1), 0x85 | 0xA0),
+        0xE1 => at(1) == 0x9A && at(2) == 0x80,
+        0xE2 => match at(1) {
+            0x80 => matches!(at(2), 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF),
+            0x81 => at(2) == 0x9F,
+            _ => false,
+        },
+        0xE3 => at(1) == 0x80 && at(2) == 0x80,
+        _ => false,
+    }
 }
 
 /// The first byte from `from` that may start whitespace other than a single space between
-/// words: a control character, a lead byte of non-ASCII whitespace, or a space after a space.
+/// words: a control character, a non-ASCII whitespace character, or a space after a space.
 /// A byte found is always where a character starts.
 ///
 /// Eight bytes are tested at a time with plain SWAR arithmetic (no carry crosses a byte: every
@@ -184,9 +220,11 @@ fn next_odd_space(bytes: &[u8], from: usize) -> Option<usize> {
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let each = |b: u8| u64::from_ne_bytes([b; 8]);
     let is_zero = |w: u64| !(((w & LOW7) + LOW7) | w | LOW7);
-    let is_odd = |i: usize| {
-        let b = bytes[i];
-        b < b' ' || may_start_wide_space(b) || (b == b' ' && i > 0 && bytes[i - 1] == b' ')
+    let is_odd = |i: usize| match bytes[i] {
+        b' ' => i > 0 && bytes[i - 1] == b' ',
+        0..=0x1F => true,
+        0x80.. => starts_wide_space(bytes, i),
+        _ => false,
     };
     let mut i = from;
     // High bit of byte 0 set when the byte before the word is a space.
@@ -576,6 +614,15 @@ impl Lines {
         self.last_printed = push_collapsed_trimmed(&mut self.text, line).then(|| char_count(line));
     }
 
+    /// Appends printed lines, with room made for them all at once.
+    pub fn extend(&mut self, lines: &[&str]) {
+        self.text
+            .reserve(lines.iter().map(|line| line.len() + 1).sum());
+        for line in lines {
+            self.push(line);
+        }
+    }
+
     /// The text so far, lines joined.
     pub fn text(&self) -> &str {
         &self.text
@@ -828,6 +875,19 @@ mod tests {
     }
 
     #[test]
+    fn wide_spaces_are_told_from_their_bytes() {
+        for c in ('\u{80}'..=char::MAX).filter(|c| c.len_utf8() > 1) {
+            let text = format!("{c}x");
+            assert_eq!(
+                starts_wide_space(text.as_bytes(), 0),
+                c.is_whitespace(),
+                "U+{:04X}",
+                c as u32
+            );
+        }
+    }
+
+    #[test]
     fn trims_and_counts_as_the_standard_library_does() {
         for text in [
             "",
@@ -841,6 +901,11 @@ mod tests {
             "a’",
             " \u{a0}x\u{3000}",
             "\u{85}",
+            "ab ",
+            "ab  ",
+            "a\t ",
+            "ab\u{a0} ",
+            "’ ",
         ] {
             assert_eq!(trim(text), text.trim(), "{text:?}");
             assert_eq!(char_count(text), text.chars().count(), "{text:?}");
@@ -1013,6 +1078,12 @@ mod tests {
     proptest! {
         #[test]
         fn trimming_and_counting_agree_with_the_standard_library(text in tricky_text()) {
+            prop_assert_eq!(trim(&text), text.trim());
+            prop_assert_eq!(char_count(&text), text.chars().count());
+        }
+
+        #[test]
+        fn trimming_and_counting_agree_on_any_text(text: String) {
             prop_assert_eq!(trim(&text), text.trim());
             prop_assert_eq!(char_count(&text), text.chars().count());
         }
