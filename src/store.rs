@@ -63,6 +63,8 @@ pub struct Store {
     config_dir: Option<PathBuf>,
     /// Saves are skipped; loads still read whatever is there.
     read_only: bool,
+    /// Whether the state directory has been created and probed ([`Store::check_writable`]).
+    checked: bool,
 }
 
 /// How a file's bytes are turned into values, chosen by its extension.
@@ -86,12 +88,18 @@ impl Store {
     /// The store in the user's standard directories. The warnings (at most one) say why state
     /// will not be saved this session.
     pub fn open() -> (Store, Vec<String>) {
+        let (mut store, mut warnings) = Self::open_unchecked();
+        warnings.extend(store.check_writable());
+        (store, warnings)
+    }
+
+    /// [`Store::open`] without creating the state directory and probing it with a write,
+    /// which costs a file created and removed: the reader does that after its first frame,
+    /// with [`Store::check_writable`]. Loads work meanwhile (a missing directory holds no
+    /// files).
+    pub fn open_unchecked() -> (Store, Vec<String>) {
         let Some(dirs) = project_dirs() else {
-            let store = Store {
-                state_dir: None,
-                config_dir: None,
-                read_only: true,
-            };
+            let store = Store::disabled();
             return (
                 store,
                 vec!["no home directory found: reading positions will not be saved".into()],
@@ -101,7 +109,8 @@ impl Store {
             .state_dir()
             .unwrap_or_else(|| dirs.data_local_dir())
             .to_path_buf();
-        Self::with_dirs(state, dirs.config_dir().to_path_buf())
+        let store = Self::unchecked(state, dirs.config_dir().to_path_buf());
+        (store, Vec::new())
     }
 
     /// Where [`Store::open`]'s store would look for the configuration file, without opening
@@ -123,27 +132,38 @@ impl Store {
             state_dir: None,
             config_dir: None,
             read_only: true,
+            checked: true,
         }
     }
 
+    /// Creates the state directory and probes it with a write, once; when that fails, saves
+    /// are skipped from then on and the warning says why.
+    pub fn check_writable(&mut self) -> Option<String> {
+        if std::mem::replace(&mut self.checked, true) {
+            return None;
+        }
+        let dir = self.state_dir.as_ref()?;
+        let problem = ensure_writable(dir).err()?;
+        self.read_only = true;
+        Some(format!(
+            "{}: {problem}; reading positions will not be saved this session",
+            dir.display()
+        ))
+    }
+
     fn with_dirs(state_dir: PathBuf, config_dir: PathBuf) -> (Store, Vec<String>) {
-        let mut warnings = Vec::new();
-        let read_only = match ensure_writable(&state_dir) {
-            Ok(()) => false,
-            Err(e) => {
-                warnings.push(format!(
-                    "{}: {e}; reading positions will not be saved this session",
-                    state_dir.display()
-                ));
-                true
-            }
-        };
-        let store = Store {
+        let mut store = Self::unchecked(state_dir, config_dir);
+        let warnings = store.check_writable().into_iter().collect();
+        (store, warnings)
+    }
+
+    fn unchecked(state_dir: PathBuf, config_dir: PathBuf) -> Store {
+        Store {
             state_dir: Some(state_dir),
             config_dir: Some(config_dir),
-            read_only,
-        };
-        (store, warnings)
+            read_only: false,
+            checked: false,
+        }
     }
 
     /// True when saves are skipped.

@@ -61,9 +61,9 @@ pub fn run(library: Library) -> anyhow::Result<()> {
 
 /// Runs the reader with keys, theme and layout from the configuration.
 pub fn run_configured(library: Library, settings: Settings) -> anyhow::Result<()> {
-    let (store, mut warnings) = Store::open();
+    let (store, mut warnings) = Store::open_unchecked();
     warnings.extend(settings.warnings.iter().cloned());
-    run_full(Arc::new(library), &store, settings, warnings, None, None)
+    run_full(Arc::new(library), store, settings, warnings, None, None)
 }
 
 /// Runs the reader on the embedded issue, which the build parsed: text and entities are both
@@ -144,12 +144,12 @@ fn run_opened(
     rx: std::sync::mpsc::Receiver<Action>,
     settings: Settings,
 ) -> anyhow::Result<()> {
-    let (store, mut warnings) = Store::open();
+    let (store, mut warnings) = Store::open_unchecked();
     warnings.extend(settings.warnings.iter().cloned());
     let updates = opened.thread.is_some().then_some(rx);
     run_full(
         Arc::new(opened.first),
-        &store,
+        store,
         settings,
         warnings,
         updates,
@@ -166,12 +166,19 @@ pub fn run_with(
     warnings: Vec<String>,
     updates: Option<Receiver<Action>>,
 ) -> anyhow::Result<()> {
-    run_full(library, store, Settings::default(), warnings, updates, None)
+    run_full(
+        library,
+        store.clone(),
+        Settings::default(),
+        warnings,
+        updates,
+        None,
+    )
 }
 
 fn run_full(
     library: Arc<Library>,
-    store: &Store,
+    mut store: Store,
     settings: Settings,
     mut warnings: Vec<String>,
     updates: Option<Receiver<Action>>,
@@ -209,7 +216,7 @@ fn run_full(
         }),
         finished: Condvar::new(),
     });
-    let result = event_loop(&shared, &stop, updates.as_ref(), hold);
+    let result = event_loop(&shared, &mut store, &stop, updates.as_ref(), hold);
     let mut session = lock(&shared.session);
     if let Some(mut terminal) = session.terminal.take()
         && terminal.show_cursor().is_err()
@@ -222,6 +229,8 @@ fn run_full(
 
     let saved = session.state.saved(saved);
     drop(session);
+    // Already done after the first frame, unless the reader failed before it.
+    store.check_writable();
     store
         .save(STATE_FILE, &saved)
         .context("cannot save the reading position")?;
@@ -305,6 +314,7 @@ fn lock(session: &Mutex<Session>) -> MutexGuard<'_, Session> {
 /// in it is never the one that must notice SIGHUP or SIGTERM; the process exit ends it.
 fn event_loop(
     shared: &Arc<Shared>,
+    store: &mut Store,
     stop: &AtomicBool,
     updates: Option<&Receiver<Action>>,
     hold: Option<crate::load::Hold>,
@@ -323,6 +333,18 @@ fn event_loop(
         hold.release();
     }
     let mut input = spawn_input_loop(Arc::clone(shared));
+    // Whether the place can be saved is known only now, a file created and removed later.
+    if let Some(warning) = store.check_writable() {
+        let mut session = lock(&shared.session);
+        if let Some((state, terminal)) = session.screen() {
+            let message = match &state.message {
+                Some(earlier) => format!("{earlier}; {warning}"),
+                None => warning,
+            };
+            update(state, Action::Message(message));
+            terminal.draw(|frame| view::view(frame, state))?;
+        }
+    }
     let had_terminal = std::io::stdout().is_terminal();
     let mut session = lock(&shared.session);
     loop {
