@@ -17,6 +17,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Widget as _};
+use unicode_width::UnicodeWidthChar as _;
 
 use super::app::{Pane, State};
 pub use super::theme::Theme;
@@ -229,23 +230,23 @@ pub fn draw_lines<'a>(frame: &mut Frame, area: Rect, lines: impl IntoIterator<It
     }
 }
 
-/// What `Buffer::set_line` does, with a shortcut for ASCII text: there every byte is one cell,
-/// so the grapheme segmentation and width look-ups that dominate a frame's cost can be
-/// skipped. Text with other characters takes the shortcut between them, and ratatui's way
-/// around them. Control characters are dropped, as `set_line` drops them.
+/// What `Buffer::set_line` does, with a shortcut for text of [simple](is_simple) characters:
+/// there every character is one cell, so the grapheme segmentation and width look-ups that
+/// dominate a frame's cost can be skipped. Other characters go ratatui's way, with their
+/// neighbours. Control characters are dropped, as `set_line` drops them.
 pub fn set_line(buf: &mut Buffer, x: u16, y: u16, line: &Line<'_>, max_width: u16) {
     let right = x.saturating_add(max_width).min(buf.area.right());
     let mut x = x;
     for span in line {
         let style = line.style.patch(span.style);
         let content = span.content.as_ref();
-        for (at, text, ascii) in ascii_runs(content) {
+        for (at, text, simple) in simple_runs(content) {
             if x >= right {
                 return;
             }
             let room = usize::from(right - x);
-            if ascii {
-                x = set_ascii(buf, x, y, text, right, style);
+            if simple {
+                x = set_simple(buf, x, y, text, right, style);
             } else if text.len() * 2 <= room {
                 // No character is wider than two cells per byte: the run fits whole.
                 (x, _) = buf.set_stringn(x, y, text, room, style);
@@ -259,14 +260,21 @@ pub fn set_line(buf: &mut Buffer, x: u16, y: u16, line: &Line<'_>, max_width: u1
     }
 }
 
-/// Splits text into runs, each with its byte offset, that are ASCII (`true`) or need grapheme
-/// segmentation.
-/// A cut falls only between two ASCII characters, where a grapheme always ends (a CR LF pair,
-/// the exception, is dropped as control characters either way); so the ASCII character
-/// before another character stays with it (it may take a combining mark), and so does the
-/// one after (it may follow a prepended mark).
-fn ascii_runs(text: &str) -> impl Iterator<Item = (usize, &str, bool)> {
-    let bytes = text.as_bytes();
+/// A character that is one cell wide and a grapheme of its own next to any other simple
+/// character: ASCII (where only CR LF join, and both are dropped as control characters either
+/// way), and the letters, punctuation, arrows, box drawing, block elements and shapes that
+/// text and the sidebar use most, none of them combining, joining or prepended.
+fn is_simple(c: char) -> bool {
+    c.is_ascii()
+        || matches!(u32::from(c), 0xA1..=0xAC | 0xAE..=0x24F | 0x2010..=0x2027 | 0x2190..=0x2193 | 0x2500..=0x25FF)
+            && c.width() == Some(1)
+}
+
+/// Splits text into runs, each with its byte offset, of simple characters (`true`) or that
+/// need grapheme segmentation. A cut falls only between two simple characters, where a
+/// grapheme always ends; so the simple character before another character stays with it (it
+/// may take a combining mark), and so does the one after (it may follow a prepended mark).
+fn simple_runs(text: &str) -> impl Iterator<Item = (usize, &str, bool)> {
     let mut at = 0;
     let mut pending: Option<(usize, usize)> = None;
     std::iter::from_fn(move || {
@@ -274,27 +282,37 @@ fn ascii_runs(text: &str) -> impl Iterator<Item = (usize, &str, bool)> {
             at = to;
             return Some((from, &text[from..to], false));
         }
-        if at >= bytes.len() {
+        if at >= text.len() {
             return None;
         }
-        let Some(first) = bytes[at..]
-            .iter()
-            .position(|b| !b.is_ascii())
-            .map(|i| at + i)
-        else {
+        let mut before = None;
+        let mut other = None;
+        for (i, c) in text[at..].char_indices() {
+            if !is_simple(c) {
+                other = Some(at + i);
+                break;
+            }
+            before = Some(at + i);
+        }
+        let Some(other) = other else {
             let from = at;
-            at = bytes.len();
+            at = text.len();
             return Some((from, &text[from..], true));
         };
-        let from = if first > at { first - 1 } else { at };
-        let mut to = first + 1;
-        while to < bytes.len() && !(bytes[to - 1].is_ascii() && bytes[to].is_ascii()) {
-            to += 1;
+        let from = before.unwrap_or(at);
+        let mut to = text.len();
+        let mut after_simple = false;
+        for (i, c) in text[other..].char_indices() {
+            let simple = is_simple(c);
+            if simple && after_simple {
+                to = other + i;
+                break;
+            }
+            after_simple = simple;
         }
         if from > at {
-            let run = (at, &text[at..from], true);
             pending = Some((from, to));
-            Some(run)
+            Some((at, &text[at..from], true))
         } else {
             at = to;
             Some((from, &text[from..to], false))
@@ -302,27 +320,27 @@ fn ascii_runs(text: &str) -> impl Iterator<Item = (usize, &str, bool)> {
     })
 }
 
-/// Writes ASCII text from `x` up to `right`, control characters dropped; returns where it
-/// stopped.
-fn set_ascii(buf: &mut Buffer, mut x: u16, y: u16, text: &str, right: u16, style: Style) -> u16 {
-    let bytes = text.bytes().filter(|b| !b.is_ascii_control());
+/// Writes simple characters from `x` up to `right`, control characters dropped; returns where
+/// it stopped.
+fn set_simple(buf: &mut Buffer, mut x: u16, y: u16, text: &str, right: u16, style: Style) -> u16 {
+    let chars = text.chars().filter(|c| !c.is_control());
     let area = buf.area;
     if area.contains((x, y).into()) {
         // The row's cells straight from the buffer: looking each one up by its position cost
         // as much as filling it.
         let start = usize::from(y - area.y) * usize::from(area.width) + usize::from(x - area.x);
         let cells = &mut buf.content[start..start + usize::from(right - x)];
-        for (cell, byte) in cells.iter_mut().zip(bytes) {
-            cell.set_char(char::from(byte)).set_style(style);
+        for (cell, c) in cells.iter_mut().zip(chars) {
+            cell.set_char(c).set_style(style);
             x += 1;
         }
     } else {
-        for byte in bytes {
+        for c in chars {
             if x >= right {
                 break;
             }
             if let Some(cell) = buf.cell_mut((x, y)) {
-                cell.set_char(char::from(byte)).set_style(style);
+                cell.set_char(c).set_style(style);
             }
             x += 1;
         }
@@ -373,6 +391,8 @@ mod tests {
             "[a-zé中😀\\u{301} ]{0,8}",
             // Marks that join the ASCII letter before or after them, emoji sequences, CR LF.
             "[a-c \\r\\né中😀👍🏽\\u{301}\\u{600}\\u{200d}\\u{fe0f}\\u{1f1eb}\\u{1f1f7}]{0,16}",
+            // Simple characters of every range, among ones that are not.
+            "[a-c \\t’—·▮→é¡ÿŀɏ░█◐◽▶\\u{ad}\\u{85}\\u{301}\\u{600}\\u{200d}\\u{fe0f}ｶﾞ中]{0,16}",
         ];
         let style = prop_oneof![
             Just(Style::default()),
