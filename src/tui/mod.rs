@@ -324,8 +324,9 @@ fn event_loop(
         let Some((state, terminal)) = session.screen() else {
             return Ok(());
         };
-        let size = terminal.size()?;
-        update(state, Action::Resize(size.width, size.height));
+        // The size the terminal was set up with: asking again would open the tty once more.
+        let area = terminal.get_frame().area();
+        update(state, Action::Resize(area.width, area.height));
         terminal.draw(|frame| view::view(frame, state))?;
     }
     // The first frame is out: background loading may have the processor now.
