@@ -67,10 +67,13 @@ fn chunks(lines: &[&str]) -> Vec<Chunk> {
 
 /// The column width of a region: the 90th percentile of its line lengths, so that one long
 /// line (a URL, a bio set across columns) does not stretch it.
-fn column_width<'a>(lines: impl Iterator<Item = &'a str>) -> usize {
-    let mut lengths: Vec<usize> = lines
-        .filter_map(|line| Some(trim(line)).filter(|t| !t.is_empty()).map(char_count))
-        .collect();
+fn column_width(lines: &[&str]) -> usize {
+    let mut lengths: Vec<usize> = Vec::with_capacity(lines.len());
+    lengths.extend(
+        lines
+            .iter()
+            .filter_map(|line| Some(trim(line)).filter(|t| !t.is_empty()).map(char_count)),
+    );
     if lengths.is_empty() {
         return 1;
     }
@@ -281,10 +284,12 @@ fn feature(lines: &[&str], page: u32, evidence: &Evidence) -> Option<Article> {
 
 /// The body of a feature, then its caption, bio and page labels.
 fn feature_blocks(lines: &[&str], body: &[Chunk], evidence: &Evidence) -> Vec<Block> {
-    let width = column_width(
-        body.iter()
-            .flat_map(|c| lines[c.start..c.end].iter().copied()),
-    );
+    // Only blank lines lie between the chunks, and the width is measured on the others.
+    let body_lines = match (body.first(), body.last()) {
+        (Some(first), Some(last)) => &lines[first.start..last.end],
+        _ => &[],
+    };
+    let width = column_width(body_lines);
     let bio_at = body.iter().enumerate().find_map(|(n, c)| {
         (c.start..c.end)
             .find(|&i| is_indented(lines[i]))
@@ -407,7 +412,7 @@ struct Item {
 /// The items of a section such as `Developments`: each a heading line followed directly by
 /// text whose paragraphs start with an indent.
 fn items(lines: &[&str], section: &str, page: u32, evidence: &Evidence) -> Vec<Article> {
-    let width = column_width(lines.iter().copied());
+    let width = column_width(lines);
     let mut items: Vec<Item> = Vec::new();
     let mut mode = Mode::Body;
     for chunk in chunks(lines) {

@@ -206,7 +206,8 @@ fn parse_on_two_threads(text: String, pages: &Pages, middle: usize) -> Vec<Vec<A
         let mut page = String::new();
         let mut done: Vec<(usize, Vec<Article>)> = Vec::new();
         while let Some(n) = pages.take_last(&unread, &mut page) {
-            let mut lines: Vec<&str> = Vec::new();
+            // Room for the lines of a typical page, which would otherwise grow it seven times.
+            let mut lines: Vec<&str> = Vec::with_capacity(256);
             done.push((n, pages.page_articles(n, &page, evidence, &mut lines)));
         }
         done
@@ -293,7 +294,8 @@ impl Pages {
     fn articles_owned(&self, mut text: String, evidence: &repair::Evidence) -> Vec<Vec<Article>> {
         let mut by_page: Vec<Vec<Article>> = Vec::with_capacity(self.len());
         for n in (0..self.len()).rev() {
-            let mut lines: Vec<&str> = Vec::new();
+            // Room for the lines of a typical page, which would otherwise grow it seven times.
+            let mut lines: Vec<&str> = Vec::with_capacity(256);
             by_page.push(self.articles(n, &text, evidence, &mut lines));
             self.cut(&mut text, n);
         }
