@@ -266,11 +266,16 @@ pub fn is_ligature_split(left: &str, right: &str, evidence: &Evidence) -> bool {
     if !right.chars().all(char::is_lowercase) {
         return false;
     }
+    // Either the dictionary or the document's own spelling is enough. The dictionary's verdict
+    // is remembered, and says yes to most real splits, so it is asked first.
+    dictionary_joins(left, right) || evidence.contains(&joined(left, right))
+}
+
+fn joined(left: &str, right: &str) -> String {
     let mut joined = String::with_capacity(left.len() + right.len());
     joined.push_str(left);
     joined.push_str(right);
-    // The document's own spelling settles it either way.
-    evidence.contains(&joined) || dictionary_joins(left, right, &joined)
+    joined
 }
 
 /// Pairs the dictionary has been asked about on this thread, with its verdicts, and a buffer
@@ -293,10 +298,11 @@ thread_local! {
 /// are not both words of their own. That costs up to four look-ups in the dictionary, while
 /// the same few split words (`fi eld`, `confl ict`) come back on page after page of a
 /// document; the verdict depends on nothing but the pair, so it is remembered.
-fn dictionary_joins(left: &str, right: &str, joined: &str) -> bool {
+fn dictionary_joins(left: &str, right: &str) -> bool {
     let ask = || {
         // The joined word first: most pairs fail there, before the halves are looked up.
-        lexicon::is_word(joined) && !(lexicon::is_word(left) && lexicon::is_word(right))
+        lexicon::is_word(&joined(left, right))
+            && !(lexicon::is_word(left) && lexicon::is_word(right))
     };
     VERDICTS.with(|cell| {
         let Ok(mut verdicts) = cell.try_borrow_mut() else {
