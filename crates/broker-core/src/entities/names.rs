@@ -9,7 +9,9 @@ use std::collections::HashSet;
 use std::ops::Range;
 
 use super::EntityKind;
-use super::text::{Token, gap, is_function_word, tokenize};
+use super::text::{
+    Token, gap, is_function_word, is_function_word_in_any_case, tokenize, with_lower,
+};
 use super::{acronyms, dates, gazetteer, urls};
 use crate::lexicon;
 use crate::model::BlockKind;
@@ -76,7 +78,7 @@ impl Evidence {
             if t.cap
                 && !t.initial
                 && !self.capitalised.contains(word)
-                && !is_function_word(&word.to_lowercase())
+                && !is_function_word_in_any_case(word)
             {
                 self.capitalised.insert(word.to_string());
             }
@@ -626,7 +628,7 @@ fn extend_long_form(text: &str, tokens: &[Token], start: usize) -> usize {
             && !prev.possessive
             && !prev.numeric
             && text[prev.end..tokens[start_index].start] == *" "
-            && !is_function_word(&word.to_lowercase())
+            && !is_function_word_in_any_case(word)
             && gazetteer::lookup(word).is_none()
             && !(prev.initial && lexicon::is_common_word(word));
         if !ok {
@@ -673,6 +675,10 @@ fn phrase_kind(phrase: &str) -> Option<EntityKind> {
 fn publication_titles(text: &str, tokens: &[Token], kind: BlockKind) -> Vec<Range<usize>> {
     let mut found = Vec::new();
     for i in 1..tokens.len() {
+        // Only a capitalised word can start a title: the cues are looked for before those.
+        if !tokens[i].cap || tokens[i].numeric {
+            continue;
+        }
         let prev = &tokens[i - 1];
         let between = gap(text, prev, &tokens[i]).trim();
         let cued = TITLE_CUES.contains(&prev.text(text)) && (between.is_empty() || between == ",");
@@ -680,7 +686,7 @@ fn publication_titles(text: &str, tokens: &[Token], kind: BlockKind) -> Vec<Rang
             && prev.numeric
             && prev.end - prev.start == 4
             && between == ")";
-        if (cued || after_year) && tokens[i].cap && !tokens[i].numeric {
+        if cued || after_year {
             let end = title_end(text, tokens, i);
             if let Some(last) = end {
                 found.push(tokens[i].start..tokens[last].end);
@@ -771,7 +777,7 @@ fn admissible(block: &Block<'_>, i: usize, evidence: &Evidence) -> bool {
     if !u.cap || u.masked || u.numeric {
         return false;
     }
-    if u.place.is_none() && is_function_word(&word.to_lowercase()) {
+    if u.place.is_none() && is_function_word_in_any_case(word) {
         return false;
     }
     if !u.initial || u.acronym || starts_title(word) {
@@ -810,7 +816,7 @@ fn chunks(block: &Block<'_>, evidence: &Evidence) -> Vec<Vec<Piece>> {
             continue;
         }
         let first_ok = admissible(block, i, evidence);
-        let first_function = u.place.is_none() && is_function_word(&block.word(i).to_lowercase());
+        let first_function = u.place.is_none() && is_function_word_in_any_case(block.word(i));
         if !first_ok && (first_function || u.masked) {
             i += 1;
             continue;
@@ -855,9 +861,12 @@ fn extend(block: &Block<'_>, first: usize, evidence: &Evidence) -> (Vec<Piece>, 
         };
         let nu = &block.units[next];
         let word = block.word(next);
-        let lower_word = word.to_lowercase();
+        // What the rules ask of the word lowered, lowered once.
+        let (function, lower_the, lower_particle) = with_lower(word, |lower| {
+            (is_function_word(lower), lower == "the", particle(lower))
+        });
         let capital_next = nu.cap && !nu.masked && !nu.numeric;
-        if capital_next && (nu.place.is_some() || !is_function_word(&lower_word)) {
+        if capital_next && (nu.place.is_some() || !function) {
             if amp {
                 pieces.push(Piece::Link(None));
             }
@@ -872,8 +881,8 @@ fn extend(block: &Block<'_>, first: usize, evidence: &Evidence) -> (Vec<Piece>, 
         let mut links = vec![Piece::Link(Some(next))];
         let mut k = next + 1;
         if k < n
-            && ((block.word(k) == "the" && lower_word != "the")
-                || (particle(&lower_word) && particle(block.word(k))))
+            && ((block.word(k) == "the" && !lower_the)
+                || (lower_particle && particle(block.word(k))))
             && joined(block, next, k) == Some(false)
         {
             links.push(Piece::Link(Some(k)));
@@ -897,7 +906,7 @@ fn admissible_inside(block: &Block<'_>, i: usize, evidence: &Evidence) -> bool {
     u.cap
         && !u.masked
         && !u.numeric
-        && (u.place.is_some() || !is_function_word(&block.word(i).to_lowercase()))
+        && (u.place.is_some() || !is_function_word_in_any_case(block.word(i)))
         && (!u.initial || admissible(block, i, evidence))
 }
 
