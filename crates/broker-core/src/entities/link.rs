@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use super::EntityKind;
 use super::names::{Candidate, Role};
+use super::text::with_lower;
 use crate::model::Position;
 
 /// A candidate without a sure kind, kept until every sure one is linked. Only what steps 3
@@ -130,10 +131,6 @@ fn is_acronym(s: &str) -> bool {
     s.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !s.chars().any(char::is_lowercase)
 }
 
-fn key(s: &str) -> String {
-    s.to_lowercase()
-}
-
 /// Initials of the capitalised words of a name: `United Nations` → `UN`.
 fn initials(name: &str) -> Option<String> {
     let words: Vec<&str> = name
@@ -164,7 +161,8 @@ impl Linker {
     }
 
     fn find(&self, form: &str) -> Option<usize> {
-        self.by_key.get(&key(form)).map(|&id| self.resolve(id))
+        // Every candidate is looked up: its key is lowered on the stack, not allocated.
+        with_lower(form, |key| self.by_key.get(key).copied()).map(|id| self.resolve(id))
     }
 
     fn create(&mut self) -> usize {
@@ -174,7 +172,12 @@ impl Linker {
     }
 
     fn register(&mut self, form: &str, id: usize) {
-        self.by_key.entry(key(form)).or_insert(id);
+        // Most forms are registered already: only a new key is allocated.
+        with_lower(form, |key| {
+            if !self.by_key.contains_key(key) {
+                self.by_key.insert(key.to_string(), id);
+            }
+        });
     }
 
     fn find_or_create(&mut self, forms: &[&str]) -> usize {

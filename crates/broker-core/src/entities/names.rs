@@ -7,10 +7,11 @@
 
 use std::collections::HashSet;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use super::EntityKind;
 use super::text::{
-    Token, gap, is_function_word, is_function_word_in_any_case, tokenize, with_lower,
+    Token, Tokens, gap, is_function_word, is_function_word_in_any_case, tokenize, with_lower,
 };
 use super::{acronyms, dates, gazetteer, urls};
 use crate::lexicon;
@@ -73,7 +74,7 @@ impl Evidence {
         if is_heading(kind) {
             return;
         }
-        for t in tokenize(text, false) {
+        for t in Tokens::new(text, false) {
             let word = t.text(text);
             if t.cap
                 && !t.initial
@@ -243,9 +244,28 @@ const PERSON_TITLES: &[&str] = &[
 /// The word starts a person's title (`President`, `Prime` of `Prime Minister`,
 /// `Secretary` of `Secretary-General`).
 fn starts_title(word: &str) -> bool {
-    PERSON_TITLES
-        .iter()
-        .any(|title| title.split([' ', '-']).next() == Some(word))
+    // Asked of every sentence-initial capital: the first words are split off the titles once.
+    static FIRST_WORDS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    FIRST_WORDS
+        .get_or_init(|| {
+            PERSON_TITLES
+                .iter()
+                .filter_map(|title| title.split([' ', '-']).next())
+                .collect()
+        })
+        .contains(&word)
+}
+
+/// `first second` (or `first` alone) is a person's title, without joining the words.
+fn is_title(first: &str, second: Option<&str>) -> bool {
+    match second {
+        // A title of two words has one space, so `first second` equals it only when it splits
+        // there into `first` and `second`.
+        Some(second) => PERSON_TITLES
+            .iter()
+            .any(|title| title.split_once(' ') == Some((first, second))),
+        None => PERSON_TITLES.contains(&first),
+    }
 }
 
 /// Words after which a capitalised title names a publication.
@@ -263,16 +283,38 @@ const TITLE_CUES: &[&str] = &[
     "titled",
 ];
 
+/// The kind a head word gives a phrase. Asked of every word of every capitalised phrase, so
+/// the heads are filed by their first letter (all are ASCII capitals) and only the few
+/// starting with the word's letter are compared, in the order of the lists: organisations,
+/// then documents, then places.
 pub fn head_kind(word: &str) -> Option<EntityKind> {
-    if ORG_HEADS.contains(&word) {
-        Some(EntityKind::Organization)
-    } else if DOCUMENT_HEADS.contains(&word) {
-        Some(EntityKind::Document)
-    } else if PLACE_HEADS.contains(&word) {
-        Some(EntityKind::Place)
-    } else {
-        None
-    }
+    static BY_LETTER: OnceLock<[Vec<(&'static str, EntityKind)>; 26]> = OnceLock::new();
+    let by_letter = BY_LETTER.get_or_init(|| {
+        let mut table: [Vec<(&'static str, EntityKind)>; 26] = Default::default();
+        let lists = [
+            (ORG_HEADS, EntityKind::Organization),
+            (DOCUMENT_HEADS, EntityKind::Document),
+            (PLACE_HEADS, EntityKind::Place),
+        ];
+        for (list, kind) in lists {
+            for &head in list {
+                if let Some(slot) = letter_index(head).and_then(|i| table.get_mut(i)) {
+                    slot.push((head, kind));
+                }
+            }
+        }
+        table
+    });
+    let slot = by_letter.get(letter_index(word)?)?;
+    slot.iter()
+        .find(|(head, _)| *head == word)
+        .map(|&(_, kind)| kind)
+}
+
+/// `A` to `Z` as 0 to 25, from a word's first byte.
+fn letter_index(word: &str) -> Option<usize> {
+    let b = *word.as_bytes().first()?;
+    b.is_ascii_uppercase().then(|| usize::from(b - b'A'))
 }
 
 fn last_word_of(name: &str) -> &str {
@@ -910,7 +952,7 @@ fn admissible_inside(block: &Block<'_>, i: usize, evidence: &Evidence) -> bool {
         && (!u.initial || admissible(block, i, evidence))
 }
 
-fn words_of(pieces: &[Piece]) -> impl Iterator<Item = usize> + '_ {
+fn words_of(pieces: &[Piece]) -> impl DoubleEndedIterator<Item = usize> + '_ {
     pieces.iter().filter_map(|p| match p {
         Piece::Word(w) => Some(*w),
         Piece::Link(_) => None,
@@ -957,10 +999,10 @@ fn split(block: &Block<'_>, pieces: &[Piece]) -> Vec<Vec<Piece>> {
     for (wi, &w) in words.iter().enumerate() {
         let two = words
             .get(wi + 1)
-            .map(|&n| format!("{} {}", block.word(w), block.word(n)));
-        let title_len = if two.as_deref().is_some_and(|t| PERSON_TITLES.contains(&t)) {
+            .is_some_and(|&n| is_title(block.word(w), Some(block.word(n))));
+        let title_len = if two {
             2
-        } else if PERSON_TITLES.contains(&block.word(w)) {
+        } else if is_title(block.word(w), None) {
             1
         } else {
             continue;
@@ -1068,12 +1110,8 @@ fn classify(block: &Block<'_>, pieces: &[Piece]) -> Option<Candidate> {
     // Title + name.
     for title_len in [2, 1] {
         if words.len() > title_len {
-            let title = words[..title_len]
-                .iter()
-                .map(|&w| block.word(w))
-                .collect::<Vec<_>>()
-                .join(" ");
-            if PERSON_TITLES.contains(&title.as_str()) {
+            let second = (title_len == 2).then(|| block.word(words[1]));
+            if is_title(block.word(words[0]), second) {
                 let name_start = block.units[words[title_len]].start;
                 let name = collapse(&block.text[name_start..end]);
                 return Some(candidate(
@@ -1149,13 +1187,11 @@ fn phrase_kind_of(block: &Block<'_>, pieces: &[Piece]) -> Option<EntityKind> {
         .unwrap_or(pieces.len());
     let head = |p: &[Piece]| {
         words_of(p)
-            .collect::<Vec<_>>()
-            .into_iter()
             .rev()
             .filter(|&w| block.units[w].place.is_none())
             .find_map(|w| head_kind(block.word(w)))
     };
-    let last = words_of(pieces).last().map(|w| block.word(w));
+    let last = words_of(pieces).next_back().map(|w| block.word(w));
     // `Amnesty International`, `HelpAge International`.
     let international = (last == Some("International") && words_of(pieces).count() >= 2)
         .then_some(EntityKind::Organization);
@@ -1256,6 +1292,64 @@ mod tests {
             names("a weekly newsletter, Peace Negotiations Watch, which")
                 .contains(&"Peace Negotiations Watch".to_string())
         );
+    }
+
+    #[test]
+    fn head_words_are_found_as_by_searching_the_lists() {
+        let plain = |word: &str| {
+            if ORG_HEADS.contains(&word) {
+                Some(EntityKind::Organization)
+            } else if DOCUMENT_HEADS.contains(&word) {
+                Some(EntityKind::Document)
+            } else if PLACE_HEADS.contains(&word) {
+                Some(EntityKind::Place)
+            } else {
+                None
+            }
+        };
+        let others = [
+            "", "B", "bank", "BANK", "Banks", "Zed", "Über", "Ünion", "Act ", "ébank",
+        ];
+        for word in ORG_HEADS
+            .iter()
+            .chain(DOCUMENT_HEADS)
+            .chain(PLACE_HEADS)
+            .chain(PERSON_TITLES)
+            .chain(&others)
+        {
+            assert_eq!(head_kind(word), plain(word), "{word:?}");
+        }
+    }
+
+    #[test]
+    fn titles_are_told_as_by_joining_the_words() {
+        let words = [
+            "Prime",
+            "Minister",
+            "Foreign",
+            "Secretary",
+            "General",
+            "Secretary-General",
+            "Vice",
+            "President",
+            "Mr",
+            "Dr",
+            "Prime Minister",
+            "",
+            "Minister Jane",
+            "Jane",
+        ];
+        for first in words {
+            assert_eq!(is_title(first, None), PERSON_TITLES.contains(&first));
+            for second in words {
+                let joined = format!("{first} {second}");
+                assert_eq!(
+                    is_title(first, Some(second)),
+                    PERSON_TITLES.contains(&joined.as_str()),
+                    "{joined:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -184,27 +184,60 @@ fn all_capitals(word: &str) -> bool {
 }
 
 /// Splits a block into word tokens. Linear in the block length.
+pub fn tokenize(text: &str, heading: bool) -> Vec<Token> {
+    // About one word in six bytes of prose; one allocation for most blocks.
+    let mut tokens = Vec::with_capacity(text.len() / 6 + 1);
+    tokens.extend(Tokens::new(text, heading));
+    tokens
+}
+
+/// The tokens of a block one by one, for a reader that needs no list of them.
 ///
-/// Every block is read here twice (for evidence, then for names), so the scan works on bytes:
+/// Every block is read twice (for evidence, then for names), so the scan works on bytes:
 /// ASCII letters and digits from a table, only non-ASCII characters decoded, the gap before
 /// a word searched for sentence ends as bytes (they are all ASCII), and capitals told from
 /// bytes for ASCII words. `reference::tokenize` in the tests is the plain version it must
 /// agree with.
-pub fn tokenize(text: &str, heading: bool) -> Vec<Token> {
-    let bytes = text.as_bytes();
-    // About one word in six bytes of prose; one allocation for most blocks.
-    let mut tokens = Vec::with_capacity(text.len() / 6 + 1);
-    let mut sentence_start = true;
-    let mut prev_end = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        let (is_word, len) = word_char_at(text, i);
-        if !is_word {
+pub struct Tokens<'a> {
+    text: &'a str,
+    heading: bool,
+    sentence_start: bool,
+    prev_end: usize,
+    i: usize,
+}
+
+impl<'a> Tokens<'a> {
+    pub fn new(text: &'a str, heading: bool) -> Self {
+        Self {
+            text,
+            heading,
+            sentence_start: true,
+            prev_end: 0,
+            i: 0,
+        }
+    }
+}
+
+impl Iterator for Tokens<'_> {
+    type Item = Token;
+
+    fn next(&mut self) -> Option<Token> {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        let mut i = self.i;
+        while i < bytes.len() {
+            let (is_word, len) = word_char_at(text, i);
+            if is_word {
+                break;
+            }
             i += len;
-            continue;
+        }
+        if i >= bytes.len() {
+            self.i = i;
+            return None;
         }
         let start = i;
-        i += len;
+        i += word_char_at(text, i).1;
         // A word runs over letters and digits, and over an apostrophe between letters.
         loop {
             let (is_word, len) = word_char_at(text, i);
@@ -219,20 +252,22 @@ pub fn tokenize(text: &str, heading: bool) -> Vec<Token> {
             }
             break;
         }
+        self.i = i;
         let mut end = i;
         let full_end = end;
+        let prev_end = self.prev_end;
         let gap = &bytes[prev_end..start];
         if gap
             .iter()
             .any(|b| matches!(b, b'.' | b'?' | b'!' | b':' | b';'))
         {
-            sentence_start = true;
+            self.sentence_start = true;
             // Only a gap holding a full stop can follow an abbreviation.
             if prev_end > 0
                 && gap.contains(&b'.')
                 && ends_abbreviation(&text[..prev_end], &text[prev_end..start])
             {
-                sentence_start = false;
+                self.sentence_start = false;
             }
         }
         let mut word = &text[start..end];
@@ -254,19 +289,19 @@ pub fn tokenize(text: &str, heading: bool) -> Vec<Token> {
             }
         }
         let cap = starts_upper(word);
-        tokens.push(Token {
+        let token = Token {
             start,
             end,
             cap,
             acronym: cap && all_capitals(word),
-            initial: sentence_start || heading,
+            initial: self.sentence_start || self.heading,
             possessive,
             numeric: word.as_bytes().first().is_some_and(u8::is_ascii_digit),
-        });
-        sentence_start = false;
-        prev_end = full_end;
+        };
+        self.sentence_start = false;
+        self.prev_end = full_end;
+        Some(token)
     }
-    tokens
 }
 
 fn suffix_len(rest: &str) -> usize {
