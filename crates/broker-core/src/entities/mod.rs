@@ -10,6 +10,7 @@ mod text;
 mod urls;
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
@@ -195,18 +196,27 @@ fn mention_order(list: &[Entity]) -> Vec<(u32, u32)> {
 
 /// Finds, links and relates the entities of an issue. Linear in the length of the text.
 pub fn extract(issue: &Issue) -> Entities {
-    let mut evidence = Evidence::default();
-    for block in issue.articles.iter().flat_map(|a| &a.blocks) {
-        evidence.add_block(&block.text, block.kind);
-    }
-    let mut linking = link::Linking::default();
-    for (a, article) in issue.articles.iter().enumerate() {
-        for (b, block) in article.blocks.iter().enumerate() {
-            for c in names::candidates(&block.text, block.kind, &article.authors, &evidence) {
+    let bytes: usize = blocks(issue, 0..issue.articles.len())
+        .map(|b| b.text.len())
+        .sum();
+    let two_threads = bytes >= PARALLEL_FROM_BYTES && can_run_two_threads();
+    extract_with(issue, two_threads.then_some(CHUNK_BYTES))
+}
+
+/// [`extract`], on two threads taking runs of about `chunk_bytes` of text in turn, or on one.
+fn extract_with(issue: &Issue, chunk_bytes: Option<usize>) -> Entities {
+    let linking = if let Some(chunk_bytes) = chunk_bytes {
+        link_on_two_threads(issue, chunk_bytes)
+    } else {
+        let evidence = evidence_of(issue, 0..issue.articles.len());
+        let mut linking = link::Linking::default();
+        for (a, b, found) in candidates_in(issue, 0..issue.articles.len(), &evidence) {
+            for c in found {
                 linking.add(a, b, c);
             }
         }
-    }
+        linking
+    };
     let mut drafts = linking.finish();
     for d in &mut drafts {
         d.mentions.sort_unstable();
@@ -238,6 +248,137 @@ pub fn extract(issue: &Issue) -> Entities {
         entity.related = related;
     }
     entities
+}
+
+/// Below this much text, entities are found on one thread: starting another costs more than
+/// it saves, and the embedded issue (50 kB) must not pay for it.
+const PARALLEL_FROM_BYTES: usize = 1 << 20;
+
+/// About how much text each turn of the two threads finds candidates in: small enough that
+/// the candidates waiting to be linked take little memory, large enough that handing them
+/// over costs nothing that shows.
+const CHUNK_BYTES: usize = 64 << 10;
+
+fn can_run_two_threads() -> bool {
+    std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
+}
+
+/// The blocks of a run of articles, in reading order.
+fn blocks(issue: &Issue, articles: Range<usize>) -> impl Iterator<Item = &crate::model::Block> {
+    issue
+        .articles
+        .get(articles)
+        .unwrap_or_default()
+        .iter()
+        .flat_map(|a| &a.blocks)
+}
+
+fn evidence_of(issue: &Issue, articles: Range<usize>) -> Evidence {
+    let mut evidence = Evidence::default();
+    for block in blocks(issue, articles) {
+        evidence.add_block(&block.text, block.kind);
+    }
+    evidence
+}
+
+/// The candidates of each block of a run of articles, as `(article, block, candidates)`.
+/// Blocks are read independently: only the evidence is shared.
+fn candidates_in<'a>(
+    issue: &'a Issue,
+    articles: Range<usize>,
+    evidence: &'a Evidence,
+) -> impl Iterator<Item = (usize, usize, Vec<names::Candidate>)> + 'a {
+    let first = articles.start;
+    issue
+        .articles
+        .get(articles)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .flat_map(move |(i, article)| {
+            article.blocks.iter().enumerate().map(move |(b, block)| {
+                let found = names::candidates(&block.text, block.kind, &article.authors, evidence);
+                (first + i, b, found)
+            })
+        })
+}
+
+/// Runs of articles of about `chunk_bytes` of text each, in order.
+fn chunks(issue: &Issue, chunk_bytes: usize) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (a, article) in issue.articles.iter().enumerate() {
+        bytes += article.blocks.iter().map(|b| b.text.len()).sum::<usize>();
+        if bytes >= chunk_bytes {
+            out.push(start..a + 1);
+            (start, bytes) = (a + 1, 0);
+        }
+    }
+    if start < issue.articles.len() {
+        out.push(start..issue.articles.len());
+    }
+    out
+}
+
+/// Evidence and candidates found on two threads, linked in reading order on this one.
+///
+/// Each half of the articles is searched for evidence at once, and the two sets joined: the
+/// evidence is a set of words, the same however it is gathered. Then the articles are taken
+/// in runs; the other thread finds the candidates of every second run and hands them over,
+/// at most one run ahead, while this thread finds those of the runs between and links every
+/// run in order. Candidates depend only on their block and the evidence, and linking sees
+/// them in the same order, so the result is the one a single thread gives; the candidates
+/// waiting are never more than two runs' worth.
+fn link_on_two_threads(issue: &Issue, chunk_bytes: usize) -> link::Linking {
+    let n = issue.articles.len();
+    let middle = n / 2;
+    let evidence = std::thread::scope(|scope| {
+        let other =
+            std::thread::Builder::new().spawn_scoped(scope, || evidence_of(issue, middle..n));
+        let mut evidence = evidence_of(issue, 0..middle);
+        let tail = match other {
+            Ok(job) => job
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => evidence_of(issue, middle..n),
+        };
+        evidence.union(tail);
+        evidence
+    });
+    let evidence = &evidence;
+    let chunks = chunks(issue, chunk_bytes);
+    let mut linking = link::Linking::default();
+    let mut link = |found: &mut dyn Iterator<Item = (usize, usize, Vec<names::Candidate>)>| {
+        for (a, b, candidates) in found {
+            for c in candidates {
+                linking.add(a, b, c);
+            }
+        }
+    };
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel(1);
+        let odd = chunks.iter().skip(1).step_by(2).cloned();
+        let other = std::thread::Builder::new().spawn_scoped(scope, move || {
+            for run in odd {
+                let found: Vec<_> = candidates_in(issue, run, evidence).collect();
+                if sender.send(found).is_err() {
+                    break;
+                }
+            }
+        });
+        let helped = other.is_ok();
+        for (k, run) in chunks.iter().enumerate() {
+            let handed = (helped && k % 2 == 1)
+                .then(|| receiver.recv().ok())
+                .flatten();
+            match handed {
+                Some(found) => link(&mut found.into_iter()),
+                // Ours, or the other thread could not be started.
+                None => link(&mut candidates_in(issue, run.clone(), evidence)),
+            }
+        }
+    });
+    linking
 }
 
 /// The acronym's defining sentence, or the first sentence that mentions the entity.
@@ -503,6 +644,48 @@ mod tests {
         assert!(!e.mentions_indexed());
         e.order.push((99, 0));
         assert!(!e.mentions_indexed());
+    }
+
+    fn fixture_issue(name: &str) -> Issue {
+        let path = format!("{}/../../tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(path).expect("the fixture is readable");
+        crate::parse::parse(&text).expect("the fixture parses")
+    }
+
+    #[test]
+    fn two_threads_find_what_one_finds_however_the_articles_are_cut() {
+        for name in ["other-pages.txt", "entity-pages.txt", "more-pages.txt"] {
+            let issue = fixture_issue(name);
+            let one = extract_with(&issue, None);
+            assert!(!one.list.is_empty());
+            for chunk_bytes in [0, 1, 500, 2000, 5000, usize::MAX] {
+                assert_eq!(
+                    extract_with(&issue, Some(chunk_bytes)),
+                    one,
+                    "{name}, runs of {chunk_bytes} bytes"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_large_issue_is_read_on_two_threads_with_the_same_entities() {
+        // Articles of several fixtures, repeated past the size that takes two threads.
+        let parts = ["other-pages.txt", "entity-pages.txt", "more-pages.txt"].map(fixture_issue);
+        let mut issue = parts[0].clone();
+        issue.articles.clear();
+        let mut bytes = 0;
+        while bytes <= PARALLEL_FROM_BYTES {
+            for part in &parts {
+                for article in &part.articles {
+                    bytes += article.blocks.iter().map(|b| b.text.len()).sum::<usize>();
+                    issue.articles.push(article.clone());
+                }
+            }
+        }
+        let one = extract_with(&issue, None);
+        assert_eq!(extract_with(&issue, Some(CHUNK_BYTES)), one);
+        assert_eq!(extract(&issue), one);
     }
 
     #[test]

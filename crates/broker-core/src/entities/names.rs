@@ -70,6 +70,11 @@ pub struct Evidence {
 }
 
 impl Evidence {
+    /// Adds what another part of the issue showed.
+    pub fn union(&mut self, other: Evidence) {
+        self.capitalised.extend(other.capitalised);
+    }
+
     pub fn add_block(&mut self, text: &str, kind: BlockKind) {
         if is_heading(kind) {
             return;
