@@ -176,6 +176,11 @@ impl Entities {
 }
 
 /// Every mention of `list` as `(entity index, mention index)`, sorted by position then entity.
+///
+/// The mentions are first dealt out by article (a counting sort) and then each article's
+/// sorted on its own: the key is looked up through two lists, and a large archive has tens of
+/// thousands of mentions in thousands of articles, so this takes a fraction of the comparisons
+/// of one sort of them all.
 fn mention_order(list: &[Entity]) -> Vec<(u32, u32)> {
     let mut order = Vec::with_capacity(list.iter().map(|e| e.mentions.len()).sum());
     // Past four billion entities or mentions of one (far beyond any memory) the rest are left
@@ -190,8 +195,35 @@ fn mention_order(list: &[Entity]) -> Vec<(u32, u32)> {
             .and_then(|i| entity?.mentions.get(i).copied());
         (pos, entity.map(|x| x.id))
     };
-    order.sort_unstable_by_key(key);
-    order
+    let article = |r: &(u32, u32)| key(r).0.map_or(0, |p| p.article);
+    let articles = order
+        .iter()
+        .map(article)
+        .max()
+        .map_or(0, |a| a.saturating_add(1));
+    if articles > order.len() {
+        // Article numbers far apart (only in made-up or damaged entities): one sort.
+        order.sort_unstable_by_key(key);
+        return order;
+    }
+    let mut starts = vec![0usize; articles + 1];
+    for r in &order {
+        starts[article(r) + 1] += 1;
+    }
+    for a in 1..starts.len() {
+        starts[a] += starts[a - 1];
+    }
+    let mut next = starts.clone();
+    let mut dealt = vec![(0, 0); order.len()];
+    for r in &order {
+        let slot = &mut next[article(r)];
+        dealt[*slot] = *r;
+        *slot += 1;
+    }
+    for run in starts.windows(2) {
+        dealt[run[0]..run[1]].sort_unstable_by_key(key);
+    }
+    dealt
 }
 
 /// Finds, links and relates the entities of an issue. Linear in the length of the text.
@@ -686,6 +718,45 @@ mod tests {
         let one = extract_with(&issue, None);
         assert_eq!(extract_with(&issue, Some(CHUNK_BYTES)), one);
         assert_eq!(extract(&issue), one);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn mentions_dealt_by_article_are_in_the_order_one_sort_gives(
+            mentions in proptest::collection::vec(
+                proptest::collection::btree_set((0usize..6, 0usize..3, 0usize..40), 0..12),
+                0..8,
+            ),
+            far in proptest::bool::ANY,
+        ) {
+            let list: Vec<Entity> = mentions
+                .iter()
+                .enumerate()
+                .map(|(id, set)| Entity {
+                    id,
+                    name: String::new(),
+                    kind: EntityKind::Topic,
+                    aliases: Vec::new(),
+                    description: String::new(),
+                    mentions: set
+                        .iter()
+                        .map(|&(a, b, s)| {
+                            let a = if far { a * 1000 } else { a };
+                            Position::new(a, b, s, s + 1)
+                        })
+                        .collect(),
+                    related: Vec::new(),
+                })
+                .collect();
+            let mut expected: Vec<(u32, u32)> = Vec::new();
+            for (e, entity) in list.iter().enumerate() {
+                for i in 0..entity.mentions.len() {
+                    expected.push((e as u32, i as u32));
+                }
+            }
+            expected.sort_unstable_by_key(|&(e, i)| (list[e as usize].mentions[i as usize], e));
+            proptest::prop_assert_eq!(mention_order(&list), expected);
+        }
     }
 
     #[test]
