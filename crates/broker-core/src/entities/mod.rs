@@ -182,12 +182,15 @@ impl Entities {
 /// thousands of mentions in thousands of articles, so this takes a fraction of the comparisons
 /// of one sort of them all.
 fn mention_order(list: &[Entity]) -> Vec<(u32, u32)> {
-    let mut order = Vec::with_capacity(list.iter().map(|e| e.mentions.len()).sum());
     // Past four billion entities or mentions of one (far beyond any memory) the rest are left
     // out of the order rather than numbered wrongly.
-    for (e, entity) in (0..u32::MAX).zip(list) {
-        order.extend((0..u32::MAX).zip(&entity.mentions).map(|(i, _)| (e, i)));
-    }
+    let mentions = || {
+        (0..u32::MAX).zip(list).flat_map(|(e, entity)| {
+            (0..u32::MAX)
+                .zip(&entity.mentions)
+                .map(move |(i, pos)| ((e, i), pos.article))
+        })
+    };
     let key = |&(e, i): &(u32, u32)| {
         let entity = usize::try_from(e).ok().and_then(|e| list.get(e));
         let pos = usize::try_from(i)
@@ -195,35 +198,37 @@ fn mention_order(list: &[Entity]) -> Vec<(u32, u32)> {
             .and_then(|i| entity?.mentions.get(i).copied());
         (pos, entity.map(|x| x.id))
     };
-    let article = |r: &(u32, u32)| key(r).0.map_or(0, |p| p.article);
-    let articles = order
-        .iter()
-        .map(article)
+    let total = mentions().count();
+    let articles = mentions()
+        .map(|(_, article)| article)
         .max()
         .map_or(0, |a| a.saturating_add(1));
-    if articles > order.len() {
+    if articles > total {
         // Article numbers far apart (only in made-up or damaged entities): one sort.
+        let mut order: Vec<(u32, u32)> = mentions().map(|(r, _)| r).collect();
         order.sort_unstable_by_key(key);
         return order;
     }
+    // Mentions are dealt straight into their article's run, then each run is sorted: one
+    // buffer of the final size, where collecting them first and then dealing took two.
     let mut starts = vec![0usize; articles + 1];
-    for r in &order {
-        starts[article(r) + 1] += 1;
+    for (_, article) in mentions() {
+        starts[article + 1] += 1;
     }
     for a in 1..starts.len() {
         starts[a] += starts[a - 1];
     }
     let mut next = starts.clone();
-    let mut dealt = vec![(0, 0); order.len()];
-    for r in &order {
-        let slot = &mut next[article(r)];
-        dealt[*slot] = *r;
+    let mut order = vec![(0, 0); total];
+    for (r, article) in mentions() {
+        let slot = &mut next[article];
+        order[*slot] = r;
         *slot += 1;
     }
     for run in starts.windows(2) {
-        dealt[run[0]..run[1]].sort_unstable_by_key(key);
+        order[run[0]..run[1]].sort_unstable_by_key(key);
     }
-    dealt
+    order
 }
 
 /// Finds, links and relates the entities of an issue. Linear in the length of the text.
