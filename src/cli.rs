@@ -583,8 +583,8 @@ struct SearchHit {
 
 fn search(library: &Library, query: &str, mut hits: Hits, out: &mut dyn Write) -> Result<Outcome> {
     for position in library.search(query) {
-        if let Some(article) = library.issue.articles.get(position.article)
-            && let Some(block) = article.blocks.get(position.block)
+        if let Some(article) = library.issue.articles.get(position.article())
+            && let Some(block) = article.blocks.get(position.block())
         {
             hits.add(position, &article.title, block.kind, &block.text, 0);
         }
@@ -639,16 +639,16 @@ impl Hits {
         if let Some(counts) = &mut self.per_article {
             // Hits come in reading order, so an article's are all together.
             match counts.last_mut() {
-                Some(last) if last.article == position.article + 1 => last.matches += 1,
+                Some(last) if last.article == position.article() + 1 => last.matches += 1,
                 _ => counts.push(ArticleCount {
-                    article: position.article + 1,
+                    article: position.article() + 1,
                     title: title.to_string(),
                     matches: 1,
                 }),
             }
             return;
         }
-        let (start, end) = (position.start - from, position.end - from);
+        let (start, end) = (position.start() - from, position.end() - from);
         let e = search::Excerpt::new(text, start, end, SNIPPET_WIDTH);
         if self.json {
             let mut snippet = Vec::new();
@@ -664,14 +664,14 @@ impl Hits {
         }
         let line = &mut self.text;
         for (n, sep) in [
-            (position.article + 1, b':'),
-            (position.block, b':'),
-            (position.start, b'-'),
+            (position.article() + 1, b':'),
+            (position.block(), b':'),
+            (position.start(), b'-'),
         ] {
             push_number(line, n);
             line.push(sep);
         }
-        push_number(line, position.end);
+        push_number(line, position.end());
         line.extend_from_slice(b"  ");
         line.extend_from_slice(title.as_bytes());
         line.extend_from_slice(b"  ");
@@ -768,7 +768,7 @@ fn entities(
         "MENTIONS"
     )?;
     for e in selected {
-        let mut articles: Vec<usize> = e.mentions.iter().map(|m| m.article + 1).collect();
+        let mut articles: Vec<usize> = e.mentions.iter().map(|m| m.article() + 1).collect();
         articles.dedup();
         let articles: Vec<String> = articles.iter().map(usize::to_string).collect();
         writeln!(

@@ -102,7 +102,7 @@ fn by_page<'a>(issue: &Issue, entities: &'a Entities) -> BTreeMap<u32, Vec<&'a E
         let mut seen: Vec<u32> = e
             .mentions
             .iter()
-            .map(|m| issue.articles[m.article].page)
+            .map(|m| issue.articles[m.article()].page)
             .collect();
         seen.sort_unstable();
         seen.dedup();
@@ -392,9 +392,9 @@ fn mentions_related_and_rankings_are_consistent() {
             assert!(!entity.related.contains(&entity.id));
             assert!(entity.mentions.windows(2).all(|w| w[0] < w[1]));
             for &m in &entity.mentions {
-                let block = &lib.issue.articles[m.article].blocks[m.block].text;
-                assert!(m.start < m.end && m.end <= block.len());
-                assert!(block.is_char_boundary(m.start) && block.is_char_boundary(m.end));
+                let block = &lib.issue.articles[m.article()].blocks[m.block()].text;
+                assert!(m.start() < m.end() && m.end() <= block.len());
+                assert!(block.is_char_boundary(m.start()) && block.is_char_boundary(m.end()));
             }
             total += entity.mentions.len();
         }
@@ -408,7 +408,7 @@ fn mentions_related_and_rankings_are_consistent() {
                 e.list[id]
                     .mentions
                     .iter()
-                    .filter(|m| m.article == a)
+                    .filter(|m| m.article() == a)
                     .count()
             };
             assert!(ids.windows(2).all(|w| count(w[0]) >= count(w[1])));

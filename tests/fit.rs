@@ -272,8 +272,8 @@ mod reader {
         keys(&mut s, "o");
         assert!(s.effects.is_empty(), "{:?}", s.effects);
         let text = copy_target(&s).expect("something to copy");
-        let block = &s.library.issue.articles[pos.article].blocks[pos.block].text;
-        assert_eq!(text, block[pos.start..pos.end]);
+        let block = &s.library.issue.articles[pos.article()].blocks[pos.block()].text;
+        assert_eq!(text, block[pos.range()]);
     }
 
     #[test]

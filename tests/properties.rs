@@ -41,8 +41,8 @@ fn check_text(what: &str, text: &str) -> Result<(), TestCaseError> {
 fn check_position(issue: &Issue, pos: Position, what: &str) -> Result<(), TestCaseError> {
     let block = issue
         .articles
-        .get(pos.article)
-        .and_then(|a| a.blocks.get(pos.block));
+        .get(pos.article())
+        .and_then(|a| a.blocks.get(pos.block()));
     let Some(block) = block else {
         return Err(TestCaseError::fail(format!(
             "{what} {pos:?} points at no block"
@@ -50,13 +50,13 @@ fn check_position(issue: &Issue, pos: Position, what: &str) -> Result<(), TestCa
     };
     prop_assert!(pos.start <= pos.end, "{} {:?} runs backwards", what, pos);
     prop_assert!(
-        pos.end <= block.text.len(),
+        pos.end() <= block.text.len(),
         "{} {:?} ends past its block",
         what,
         pos
     );
     prop_assert!(
-        block.text.is_char_boundary(pos.start) && block.text.is_char_boundary(pos.end),
+        block.text.is_char_boundary(pos.start()) && block.text.is_char_boundary(pos.end()),
         "{} {:?} splits a character in {:?}",
         what,
         pos,
@@ -152,8 +152,8 @@ fn check_library(library: &Library, queries: &[String]) -> Result<(), TestCaseEr
                 if mode == CaseMode::Sensitive {
                     prop_assert_eq!(found, wanted.as_str());
                 }
-                let block = &issue.articles[hit.article].blocks[hit.block].text;
-                let (before, hit_text, after) = search::snippet(block, hit.start, hit.end, 40);
+                let block = &issue.articles[hit.article()].blocks[hit.block()].text;
+                let (before, hit_text, after) = search::snippet(block, hit.start(), hit.end(), 40);
                 prop_assert_eq!(hit_text.as_str(), found);
                 check_text("snippet", &format!("{before}{hit_text}{after}"))?;
             }
@@ -385,6 +385,55 @@ fn layout_strategy_reaches_the_parser() {
     assert!(with_blocks >= 60, "only {with_blocks}/200 had blocks");
 }
 
+proptest! {
+    #![proptest_config(config())]
+
+    /// Positions were `usize` fields before they were narrowed to `u32` to halve mentions'
+    /// memory: exports, saved state, the on-disk cache and the build's shipped copy must keep
+    /// exactly the bytes they had, so they stay readable across versions.
+    #[test]
+    fn positions_serialise_as_they_did_with_usize_fields(
+        // `u32::MAX` itself is no article (inputs are capped far below), and its 1-based
+        // number would not read back into a `u32`.
+        article in 0u32..u32::MAX,
+        block: u32,
+        start: u32,
+        end: u32,
+    ) {
+        #[derive(serde::Serialize)]
+        struct Wide {
+            article: u64,
+            block: usize,
+            start: usize,
+            end: usize,
+        }
+        let pos = Position::new(article, block, start, end);
+        let wide = Wide {
+            article: u64::from(article) + 1,
+            block: block as usize,
+            start: start as usize,
+            end: end as usize,
+        };
+        let json = serde_json::to_string(&pos).expect("serialises");
+        prop_assert_eq!(&json, &serde_json::to_string(&wide).expect("serialises"));
+        prop_assert_eq!(serde_json::from_str::<Position>(&json).expect("parses"), pos);
+        let bytes = postcard::to_allocvec(&pos).expect("serialises");
+        prop_assert_eq!(&bytes, &postcard::to_allocvec(&wide).expect("serialises"));
+        prop_assert_eq!(postcard::from_bytes::<Position>(&bytes).expect("decodes"), pos);
+    }
+}
+
+#[test]
+fn article_numbers_outside_u32_or_below_one_are_refused() {
+    let json = |article: u64| format!(r#"{{"article":{article},"block":0,"start":0,"end":0}}"#);
+    assert!(serde_json::from_str::<Position>(&json(0)).is_err());
+    assert!(serde_json::from_str::<Position>(&json(u64::from(u32::MAX) + 1)).is_err());
+    assert_eq!(
+        serde_json::from_str::<Position>(&json(1)).expect("parses"),
+        Position::new(0, 0, 0, 0)
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // The reader: any sequence of keys, mouse events and resizes.
 
@@ -470,7 +519,7 @@ mod reader {
 
     /// A saved state as an older, newer or hand-edited file might hold it.
     fn saved() -> impl Strategy<Value = Saved> {
-        let position = (0usize..6, 0usize..12, 0usize..2000, 0usize..2000)
+        let position = (0u32..6, 0u32..12, 0u32..2000, 0u32..2000)
             .prop_map(|(a, b, s, e)| Position::new(a, b, s, e));
         (
             prop::option::of(position.clone()),
@@ -512,8 +561,8 @@ mod reader {
             .library
             .issue
             .articles
-            .get(pos.article)
-            .is_some_and(|a| pos.block < a.blocks.len().max(1))
+            .get(pos.article())
+            .is_some_and(|a| pos.block() < a.blocks.len().max(1))
     }
 
     /// Selection, scroll, history and overlays all point at things that exist.
@@ -533,7 +582,7 @@ mod reader {
         );
         prop_assert!(state.percent() <= 100);
         let here = state.reading_position();
-        prop_assert_eq!(here.article, state.article);
+        prop_assert_eq!(here.article(), state.article);
         prop_assert!(valid(state, here), "reading position {:?}", here);
         if let Some(i) = state.search.current {
             prop_assert!(i < state.search.hits.len(), "search current {}", i);

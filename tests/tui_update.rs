@@ -213,7 +213,7 @@ fn mention_cursor_opens_the_entity_and_its_mentions_jump() {
         keys(&mut s, "j");
     }
     keys(&mut s, "enter");
-    assert_eq!(s.article, entity.mentions[last].article);
+    assert_eq!(s.article, entity.mentions[last].article());
     assert_eq!(
         s.cursor_mention().map(|(p, _)| p),
         Some(entity.mentions[last])
@@ -445,14 +445,14 @@ fn clicking_a_mention_in_the_text_opens_its_entity() {
     // Find where the first mention is drawn: the text starts inside the border and margin.
     let wrapped = s.wrapped();
     let (pos, id) = s.library.entities.mention(0).expect("a mention");
-    let row = wrapped.row_of(pos.block, pos.start);
+    let row = wrapped.row_of(pos.block(), pos.start());
     let line = &wrapped.rows[row];
     let before: String = line
         .segments
         .iter()
         .map(|seg| seg.text.as_str())
         .collect::<String>();
-    let start_in_row = pos.start - line.start;
+    let start_in_row = pos.start() - line.start;
     let column = before[..start_in_row].chars().count() as u16;
     // At 120 columns the text pane starts at column 24 (after a 24-column list) and is 66
     // wide: a border, then the text centred in the 64 columns inside. Click the mention's
@@ -579,7 +579,7 @@ fn the_detail_of_a_much_mentioned_entity_maps_rows_and_items_both_ways() {
     assert_eq!(layout.item_at_row(layout.rows()), None);
     let last_mention = entity.mentions.len() - 1;
     let pos = entity.mentions[last_mention];
-    let text = &s.library.issue.articles[pos.article].blocks[pos.block].text[pos.start..pos.end];
+    let text = &s.library.issue.articles[pos.article()].blocks[pos.block()].text[pos.range()];
     let drawn: String = layout
         .line(&s, rows[last_mention])
         .spans
@@ -588,7 +588,7 @@ fn the_detail_of_a_much_mentioned_entity_maps_rows_and_items_both_ways() {
         .collect();
     assert!(drawn.contains(text), "{drawn:?} lacks {text:?}");
     assert!(
-        drawn.starts_with(&format!("{:>2} ", pos.article + 1)),
+        drawn.starts_with(&format!("{:>2} ", pos.article() + 1)),
         "{drawn:?}"
     );
 }

@@ -317,7 +317,7 @@ impl State {
     /// The first row in view, in the given layout of the current article.
     pub fn top_row(&self, wrapped: &Wrapped) -> usize {
         let row =
-            if self.scroll.width == wrapped.width && self.scroll.anchor.article == self.article {
+            if self.scroll.width == wrapped.width && self.scroll.anchor.article() == self.article {
                 self.scroll.row
             } else {
                 wrapped.row_of_position(self.scroll.anchor)
@@ -388,13 +388,13 @@ impl State {
             .positions
             .get(&article)
             .copied()
-            .unwrap_or(Position::new(article, 0, 0, 0));
+            .unwrap_or(Position::saturating(article, 0, 0, 0));
         let wrapped = self.wrapped();
         let row = wrapped.row_of_position(anchor);
         self.scroll = Scroll {
             row: 0,
             width: 0,
-            anchor: Position::new(article, 0, 0, 0),
+            anchor: Position::saturating(article, 0, 0, 0),
         };
         self.set_top(row);
     }
@@ -413,12 +413,12 @@ impl State {
 
     /// Shows `pos`, scrolling only if it is off screen; then it sits a third of the way down.
     fn reveal(&mut self, pos: Position) {
-        let Some(article) = self.valid_article(pos.article) else {
+        let Some(article) = self.valid_article(pos.article()) else {
             return;
         };
         self.switch_article(article);
         let wrapped = self.wrapped();
-        let row = wrapped.row_of(pos.block, pos.start);
+        let row = wrapped.row_of(pos.block(), pos.start());
         let top = self.top_row(&wrapped);
         let height = self.body_height();
         if row < top || row >= top + height {
@@ -428,7 +428,7 @@ impl State {
 
     /// Restores a place from the history exactly.
     fn restore_place(&mut self, place: Place) {
-        let Some(article) = self.valid_article(place.top.article) else {
+        let Some(article) = self.valid_article(place.top.article()) else {
             return;
         };
         self.switch_article(article);
@@ -482,7 +482,7 @@ impl State {
     /// [`State::block_total`], where in the whole issue it lies. From the per-article bases, so
     /// it costs the same on a 3000-article archive as on one issue.
     pub fn block_ordinal(&self, pos: Position) -> usize {
-        self.block_base.get(pos.article).copied().unwrap_or(0) + pos.block
+        self.block_base.get(pos.article()).copied().unwrap_or(0) + pos.block()
     }
 
     /// Blocks in the whole issue (at least 1).
@@ -499,8 +499,8 @@ impl State {
     /// Matches of the current search inside one block.
     pub fn hits_in_block(&self, article: usize, block: usize) -> &[Position] {
         let hits = &self.search.hits;
-        let from = hits.partition_point(|p| (p.article, p.block) < (article, block));
-        let to = hits.partition_point(|p| (p.article, p.block) <= (article, block));
+        let from = hits.partition_point(|p| (p.article(), p.block()) < (article, block));
+        let to = hits.partition_point(|p| (p.article(), p.block()) <= (article, block));
         &hits[from..to]
     }
 
@@ -522,7 +522,7 @@ impl State {
         // Places in articles this session never loaded (a large file closed before it had
         // loaded completely) are kept.
         for p in &reading.positions {
-            positions.entry(p.article).or_insert(*p);
+            positions.entry(p.article()).or_insert(*p);
         }
         reading.current = Some(here);
         reading.positions = positions.into_values().collect();
@@ -556,22 +556,22 @@ impl State {
         let articles = &self.library.issue.articles;
         let fits = |p: &Position| {
             articles
-                .get(p.article)
-                .is_some_and(|a| p.block < a.blocks.len().max(1))
+                .get(p.article())
+                .is_some_and(|a| p.block() < a.blocks.len().max(1))
         };
         let all_fit =
             reading.positions.iter().all(fits) && reading.current.is_none_or(|p| fits(&p));
         for p in reading.positions.iter().filter(|p| fits(p)) {
-            if p.article != self.article {
-                self.positions.entry(p.article).or_insert(*p);
+            if p.article() != self.article {
+                self.positions.entry(p.article()).or_insert(*p);
             }
         }
         if go && let Some(current) = reading.current.filter(fits) {
-            self.positions.insert(current.article, current);
+            self.positions.insert(current.article(), current);
             let first = self.article;
-            self.switch_article(current.article);
+            self.switch_article(current.article());
             self.positions.remove(&first);
-            if current.article == first {
+            if current.article() == first {
                 let wrapped = self.wrapped();
                 self.set_top(wrapped.row_of_position(current));
             }
@@ -664,12 +664,12 @@ fn library_updated(state: &mut State, library: Arc<Library>) -> bool {
     state.search.hits = state.library.search(&state.search.query);
     state.search.current = None;
     state.sidebar = Sidebar::default();
-    state.article = here.top.article.min(n.saturating_sub(1));
+    state.article = here.top.article().min(n.saturating_sub(1));
     let wrapped = state.wrapped();
     state.scroll = Scroll {
         row: 0,
         width: 0,
-        anchor: Position::new(state.article, 0, 0, 0),
+        anchor: Position::saturating(state.article, 0, 0, 0),
     };
     state.set_top(wrapped.row_of_position(here.top));
     if let Some(pending) = state.pending.take() {
@@ -1042,7 +1042,10 @@ fn mention_step(state: &mut State, forward: bool) -> bool {
     let mentions = &state.library.entities;
     let article = state.article;
     let key = |p: &Position| (p.article, p.block, p.start);
-    let from = match state.cursor_mention().filter(|(p, _)| p.article == article) {
+    let from = match state
+        .cursor_mention()
+        .filter(|(p, _)| p.article() == article)
+    {
         Some((p, _)) => p,
         None => {
             let wrapped = state.wrapped();
@@ -1053,8 +1056,8 @@ fn mention_step(state: &mut State, forward: bool) -> bool {
                 (top + state.body_height()).min(wrapped.len())
             };
             let mut p = wrapped.anchor(row);
-            if p.block == usize::MAX || row >= wrapped.len() {
-                p = Position::new(article, usize::MAX, 0, 0);
+            if p.block == u32::MAX || row >= wrapped.len() {
+                p = Position::saturating(article, usize::MAX, 0, 0);
             }
             // Start just before the anchor so a mention at the top is found going forward.
             if forward {
@@ -1067,7 +1070,7 @@ fn mention_step(state: &mut State, forward: bool) -> bool {
     // Without a cursor in this article, a mention right at the starting point counts.
     let exact_first = state
         .cursor_mention()
-        .is_none_or(|(p, _)| p.article != article);
+        .is_none_or(|(p, _)| p.article() != article);
     let found = if forward {
         let i = if exact_first {
             mentions.mention_partition(|p| key(&p) < key(&from))
@@ -1077,14 +1080,14 @@ fn mention_step(state: &mut State, forward: bool) -> bool {
         Some(i).filter(|&i| {
             mentions
                 .mention(i)
-                .is_some_and(|(p, _)| p.article == article)
+                .is_some_and(|(p, _)| p.article() == article)
         })
     } else {
         let i = mentions.mention_partition(|p| key(&p) < key(&from));
         i.checked_sub(1).filter(|&i| {
             mentions
                 .mention(i)
-                .is_some_and(|(p, _)| p.article == article)
+                .is_some_and(|(p, _)| p.article() == article)
         })
     };
     match found {
@@ -1367,7 +1370,7 @@ fn mention_at(state: &State, wrapped: &Wrapped, row: usize, column: u16) -> Opti
     let entities = &state.library.entities;
     let (pos, _) = entities
         .in_block(state.article, block)
-        .find(|(p, _)| p.start <= offset && offset < p.end)?;
+        .find(|(p, _)| p.range().contains(&offset))?;
     entities.mention_at(pos)
 }
 
@@ -1464,15 +1467,7 @@ pub fn copy_target(state: &State) -> Option<String> {
 }
 
 fn mention_text(state: &State, pos: Position) -> Option<&str> {
-    state
-        .library
-        .issue
-        .articles
-        .get(pos.article)?
-        .blocks
-        .get(pos.block)?
-        .text
-        .get(pos.start..pos.end)
+    state.library.issue.text_at(pos)
 }
 
 fn ellipsis(text: &str, max: usize) -> String {
@@ -1509,7 +1504,7 @@ fn bookmarks_key(state: &mut State, selected: usize, action: Action) -> bool {
             let Some(&pos) = state.bookmarks.get(selected) else {
                 return true;
             };
-            if state.valid_article(pos.article).is_none() {
+            if state.valid_article(pos.article()).is_none() {
                 state.message = Some("That article has not loaded yet".into());
                 return true;
             }
@@ -1558,6 +1553,6 @@ pub fn progress(state: &State, article: usize) -> Option<usize> {
     if total == 0 {
         return Some(100);
     }
-    let before: usize = blocks.iter().take(pos.block).map(|b| b.text.len()).sum();
-    Some(((before + pos.start) * 100 / total).min(100))
+    let before: usize = blocks.iter().take(pos.block()).map(|b| b.text.len()).sum();
+    Some(((before + pos.start()) * 100 / total).min(100))
 }

@@ -205,11 +205,12 @@ impl Wrapped {
             .find_map(|r| r.block.map(|b| (b, r.start)));
         let in_header = self.block_rows.first().is_none_or(|&first| row < first);
         match found {
-            _ if in_header => Position::new(self.article, 0, 0, 0),
-            Some((b, start)) => Position::new(self.article, b, start, start),
+            _ if in_header => Position::saturating(self.article, 0, 0, 0),
+            Some((b, start)) => Position::saturating(self.article, b, start, start),
             None => {
                 let b = self.block_rows.len().saturating_sub(1);
-                Position::new(self.article, b, usize::MAX, usize::MAX)
+                // Saturates to `u32::MAX`, still past the end of any block.
+                Position::saturating(self.article, b, usize::MAX, usize::MAX)
             }
         }
     }
@@ -219,7 +220,7 @@ impl Wrapped {
         if pos.block == 0 && pos.start == 0 {
             0
         } else {
-            self.row_of(pos.block, pos.start)
+            self.row_of(pos.block(), pos.start())
         }
     }
 }
@@ -357,7 +358,7 @@ mod tests {
         assert!(anchor.start <= 35);
         let wide_row = wide.row_of_position(anchor);
         assert_eq!(wide.rows[wide_row].block, Some(0));
-        assert!(wide.rows[wide_row].start <= pos.start);
+        assert!(wide.rows[wide_row].start <= pos.start());
         assert_eq!(narrow.row_of_position(narrow.anchor(0)), 0);
         assert_eq!(narrow.row_of(99, 0), narrow.len() - 1);
     }

@@ -155,7 +155,9 @@ pub fn entities(issue: &Issue) -> Entities {
                         }
                     }
                 }
-                mentions.extend(found.into_iter().map(|(s, e)| Position::new(a, b, s, e)));
+                mentions.extend(found.into_iter().map(|(s, e)| {
+                    Position::try_new(a, b, s, e).expect("test fixtures are far under 4 GiB")
+                }));
             }
         }
         mentions.sort();
@@ -171,14 +173,14 @@ pub fn entities(issue: &Issue) -> Entities {
     }
     let n = list.len();
     for i in 0..n {
-        let articles: Vec<usize> = list[i].mentions.iter().map(|p| p.article).collect();
+        let articles: Vec<usize> = list[i].mentions.iter().map(|p| p.article()).collect();
         list[i].related = (0..n)
             .filter(|&j| {
                 j != i
                     && list[j]
                         .mentions
                         .iter()
-                        .any(|p| articles.contains(&p.article))
+                        .any(|p| articles.contains(&p.article()))
             })
             .collect();
     }
@@ -186,7 +188,7 @@ pub fn entities(issue: &Issue) -> Entities {
         .map(|a| {
             let mut ids: Vec<(usize, usize)> = list
                 .iter()
-                .map(|e| (e.mentions.iter().filter(|p| p.article == a).count(), e.id))
+                .map(|e| (e.mentions.iter().filter(|p| p.article() == a).count(), e.id))
                 .filter(|&(n, _)| n > 0)
                 .collect();
             ids.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));

@@ -5,6 +5,8 @@
 //! entity mentions, bookmarks and history entries all point at the same kind of thing and stay
 //! valid whatever the screen width.
 
+use std::ops::Range;
+
 use serde::{Deserialize, Serialize};
 
 /// One magazine issue (or any number of pages of it) as recovered from extracted text.
@@ -112,18 +114,24 @@ impl BlockKind {
 }
 
 /// A byte range inside one block of one article. `article` and `block` are 0-based indices.
+///
+/// The fields are `u32` rather than `usize` because every entity mention is one of these and a
+/// large archive holds tens of thousands of them: at 16 bytes instead of 32 they halve the
+/// memory mentions take. Inputs are capped at [`crate::source::MAX_INPUT_BYTES`] (256 MiB), so
+/// every index and byte offset fits; builders that start from `usize` go through
+/// [`Position::try_new`] and the accessors hand `usize` back for indexing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Position {
     /// Serialised as the 1-based article number users see in `list`.
     #[serde(with = "one_based")]
-    pub article: usize,
-    pub block: usize,
-    pub start: usize,
-    pub end: usize,
+    pub article: u32,
+    pub block: u32,
+    pub start: u32,
+    pub end: u32,
 }
 
 impl Position {
-    pub fn new(article: usize, block: usize, start: usize, end: usize) -> Self {
+    pub fn new(article: u32, block: u32, start: u32, end: u32) -> Self {
         Self {
             article,
             block,
@@ -131,17 +139,68 @@ impl Position {
             end,
         }
     }
+
+    /// A position from in-memory indices, or `None` when one of them does not fit in `u32`
+    /// (only possible past the input cap, so callers drop such a position rather than wrap it).
+    pub fn try_new(article: usize, block: usize, start: usize, end: usize) -> Option<Self> {
+        Some(Self {
+            article: u32::try_from(article).ok()?,
+            block: u32::try_from(block).ok()?,
+            start: u32::try_from(start).ok()?,
+            end: u32::try_from(end).ok()?,
+        })
+    }
+
+    /// A position from in-memory indices, each saturating at `u32::MAX`. For places rather
+    /// than text: no article, block or offset under the input cap reaches `u32::MAX`, so a
+    /// clamped value points past anything real (no article, past a block's end), never at
+    /// other text as a wrapped one would.
+    pub fn saturating(article: usize, block: usize, start: usize, end: usize) -> Self {
+        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Self::new(narrow(article), narrow(block), narrow(start), narrow(end))
+    }
+
+    /// The 0-based article index, ready for indexing `Issue::articles`.
+    pub fn article(&self) -> usize {
+        widen(self.article)
+    }
+
+    /// The 0-based block index, ready for indexing `Article::blocks`.
+    pub fn block(&self) -> usize {
+        widen(self.block)
+    }
+
+    /// Byte offset where the range starts in the block's text.
+    pub fn start(&self) -> usize {
+        widen(self.start)
+    }
+
+    /// Byte offset where the range ends in the block's text.
+    pub fn end(&self) -> usize {
+        widen(self.end)
+    }
+
+    /// The byte range in the block's text, ready for slicing.
+    pub fn range(&self) -> Range<usize> {
+        self.start()..self.end()
+    }
+}
+
+/// `u32` always fits in `usize` on the 32- and 64-bit targets we build for; saturating keeps a
+/// hypothetical 16-bit target from panicking (an out-of-range index then simply misses).
+fn widen(n: u32) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
 }
 
 impl Issue {
     /// The text a position points at, or `None` when it does not fit this issue.
     pub fn text_at(&self, pos: Position) -> Option<&str> {
         self.articles
-            .get(pos.article)?
+            .get(pos.article())?
             .blocks
-            .get(pos.block)?
+            .get(pos.block())?
             .text
-            .get(pos.start..pos.end)
+            .get(pos.range())
     }
 
     /// Total number of blocks; used to lay out "where in the issue" strips.
@@ -177,14 +236,44 @@ impl Issue {
 mod one_based {
     use serde::{Deserialize, Deserializer, Serializer, de::Error};
 
-    pub fn serialize<S: Serializer>(index: &usize, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_u64(*index as u64 + 1)
+    // Widened to u64 so the +1 cannot overflow, and serialised as u64 as before so JSON and
+    // postcard bytes stay what they were when the index was a usize.
+    pub fn serialize<S: Serializer>(index: &u32, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(u64::from(*index) + 1)
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
-        let number = usize::deserialize(d)?;
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+        let number = u32::deserialize(d)?;
         number
             .checked_sub(1)
             .ok_or_else(|| D::Error::custom("article numbers start at 1"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_position_is_sixteen_bytes() {
+        // Every entity mention is a `Position`, and a large archive holds tens of thousands of
+        // them alongside the text: at 32 bytes they alone took megabytes of the reader's peak
+        // memory. Widening a field back to `usize` would silently double that.
+        assert_eq!(std::mem::size_of::<Position>(), 16);
+    }
+
+    #[test]
+    fn indices_past_u32_are_refused_or_saturated_never_wrapped() {
+        let big = usize::try_from(u64::from(u32::MAX) + 1).unwrap_or(usize::MAX);
+        assert_eq!(
+            Position::try_new(1, 2, 3, 4),
+            Some(Position::new(1, 2, 3, 4))
+        );
+        assert_eq!(Position::try_new(big, 0, 0, 0), None);
+        assert_eq!(Position::try_new(0, 0, 0, big), None);
+        let p = Position::saturating(3, big, 5, usize::MAX);
+        assert_eq!(p, Position::new(3, u32::MAX, 5, u32::MAX));
+        assert_eq!((p.article(), p.start()), (3, 5));
+        assert_eq!(p.range(), 5..widen(u32::MAX));
     }
 }

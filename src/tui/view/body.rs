@@ -72,8 +72,9 @@ fn marked<'a>(
     let end = offset + segment.text.len();
     let mut marks: Vec<(usize, usize, Mark)> = Vec::new();
     let mut add = |p: &Position, mark: Mark| {
-        if p.start < end && p.end > offset {
-            marks.push((p.start.max(offset), p.end.min(end), mark));
+        let range = p.range();
+        if range.start < end && range.end > offset {
+            marks.push((range.start.max(offset), range.end.min(end), mark));
         }
     };
     for (p, _) in state.library.entities.in_block(article, block) {
@@ -94,8 +95,8 @@ fn marked<'a>(
         );
     }
     if let Some((p, _)) = state.cursor_mention()
-        && p.article == article
-        && p.block == block
+        && p.article() == article
+        && p.block() == block
     {
         add(&p, Mark::Cursor);
     }

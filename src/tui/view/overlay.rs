@@ -145,18 +145,18 @@ pub fn bookmark_lines(state: &State, width: usize) -> Vec<Line<'static>> {
         .bookmarks
         .iter()
         .map(|pos| {
-            let Some(article) = articles.get(pos.article) else {
+            let Some(article) = articles.get(pos.article()) else {
                 return Line::styled(
-                    format!("{:>3} (not loaded yet)", pos.article + 1),
+                    format!("{:>3} (not loaded yet)", pos.article() + 1),
                     theme.dim,
                 );
             };
-            let head = format!("{:>3} {} · ", pos.article + 1, article.title);
+            let head = format!("{:>3} {} · ", pos.article() + 1, article.title);
             let room = width.saturating_sub(unicode_width::UnicodeWidthStr::width(head.as_str()));
             let text = article
                 .blocks
-                .get(pos.block)
-                .and_then(|b| b.text.get(pos.start..))
+                .get(pos.block())
+                .and_then(|b| b.text.get(pos.start()..))
                 .unwrap_or("");
             let snippet: String = textwrap::wrap(text, room.max(1))
                 .first()

@@ -220,16 +220,16 @@ impl DetailLayout<'_> {
 /// One mention: the article's number, then the words around the mention.
 fn mention_line(state: &State, pos: Position, width: usize) -> Line<'static> {
     let theme = &state.theme;
-    let label = format!("{:>2} ", pos.article + 1);
+    let label = format!("{:>2} ", pos.article() + 1);
     let text = state
         .library
         .issue
         .articles
-        .get(pos.article)
-        .and_then(|a| a.blocks.get(pos.block))
+        .get(pos.article())
+        .and_then(|a| a.blocks.get(pos.block()))
         .map_or("", |b| b.text.as_str());
     let room = width.saturating_sub(label.len());
-    let (before, hit, after) = search::snippet(text, pos.start, pos.end, room);
+    let (before, hit, after) = search::snippet(text, pos.start(), pos.end(), room);
     Line::from(vec![
         Span::styled(label, theme.dim),
         Span::raw(before),

@@ -253,7 +253,11 @@ pub struct Linking {
 impl Linking {
     /// Step 1 for a candidate with a sure kind; the others wait for [`Linking::finish`].
     pub fn add(&mut self, article: usize, block: usize, c: Candidate) {
-        let at = Position::new(article, block, c.range.start, c.range.end);
+        // Only text past the input cap could overflow a position; such a candidate is dropped
+        // rather than given a wrapped position pointing at other text.
+        let Some(at) = Position::try_new(article, block, c.range.start, c.range.end) else {
+            return;
+        };
         let l = &mut self.l;
         match (&c.role, c.kind) {
             (Role::Definition { short }, kind) => {
@@ -336,7 +340,7 @@ impl Linking {
         // article.
         let initials_index = index_initials(&l);
         let surnames = index_surnames(&l);
-        let mut per_article: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut per_article: HashMap<u32, Vec<usize>> = HashMap::new();
         for id in l.live() {
             for m in &l.drafts[id].mentions {
                 let ids = per_article.entry(m.article).or_default();

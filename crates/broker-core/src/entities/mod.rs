@@ -146,8 +146,8 @@ impl Entities {
         article: usize,
         block: usize,
     ) -> impl DoubleEndedIterator<Item = (Position, EntityId)> + '_ {
-        let from = self.mention_partition(|p| (p.article, p.block) < (article, block));
-        let to = self.mention_partition(|p| (p.article, p.block) <= (article, block));
+        let from = self.mention_partition(|p| (p.article(), p.block()) < (article, block));
+        let to = self.mention_partition(|p| (p.article(), p.block()) <= (article, block));
         self.order
             .get(from..to)
             .unwrap_or_default()
@@ -188,7 +188,7 @@ fn mention_order(list: &[Entity]) -> Vec<(u32, u32)> {
         (0..u32::MAX).zip(list).flat_map(|(e, entity)| {
             (0..u32::MAX)
                 .zip(&entity.mentions)
-                .map(move |(i, pos)| ((e, i), pos.article))
+                .map(move |(i, pos)| ((e, i), pos.article()))
         })
     };
     let key = |&(e, i): &(u32, u32)| {
@@ -425,13 +425,13 @@ fn describe(issue: &Issue, d: &link::Draft) -> String {
     };
     let Some(text) = issue
         .articles
-        .get(at.article)
-        .and_then(|a| a.blocks.get(at.block))
+        .get(at.article())
+        .and_then(|a| a.blocks.get(at.block()))
         .map(|b| b.text.as_str())
     else {
         return String::new();
     };
-    sentence_around(text, at.start, at.end)
+    sentence_around(text, at.start(), at.end())
 }
 
 /// The sentence holding `start..end`, whitespace collapsed and cut to a readable length.
@@ -518,9 +518,9 @@ fn rank_by_article(
     let mut ids: Vec<EntityId> = Vec::new();
     let mut current = None;
     for (pos, id) in mentions {
-        if current != Some(pos.article) {
+        if current != Some(pos.article()) {
             rank_run(&mut ranked, current, &mut ids);
-            current = Some(pos.article);
+            current = Some(pos.article());
         }
         ids.push(id);
     }
@@ -645,7 +645,7 @@ mod tests {
         for (article, ids) in e.by_article.iter().enumerate() {
             let mut counts: HashMap<EntityId, usize> = HashMap::new();
             for (p, id) in e.mentions() {
-                if p.article == article {
+                if p.article() == article {
                     *counts.entry(id).or_default() += 1;
                 }
             }
@@ -729,7 +729,7 @@ mod tests {
         #[test]
         fn mentions_dealt_by_article_are_in_the_order_one_sort_gives(
             mentions in proptest::collection::vec(
-                proptest::collection::btree_set((0usize..6, 0usize..3, 0usize..40), 0..12),
+                proptest::collection::btree_set((0u32..6, 0u32..3, 0u32..40), 0..12),
                 0..8,
             ),
             far in proptest::bool::ANY,
