@@ -303,6 +303,15 @@ impl Cache {
         Some((issue, entities))
     }
 
+    /// The library of an entry that lacked entities: finds them, and writes the entry again
+    /// with them for next time.
+    pub fn with_found_entities(&self, key: &Key, name: &str, issue: Issue) -> Library {
+        let library = Library::from_issue(name, issue);
+        // The cache is only ever a shortcut: failing to write it changes nothing.
+        let _ = self.store(key, &library.issue, Some(&library.entities));
+        library
+    }
+
     /// Writes `key`'s entry for `issue`, and `entities` when known, replacing any other: to a
     /// temporary file renamed into place, then trims the directory to its limits. Writes
     /// nothing (and succeeds) when the cache is off, when the source was modified too recently
@@ -1235,19 +1244,9 @@ pub fn open_library(cache: &Cache, path: &Path, with_entities: bool) -> crate::R
         && let Some((issue, entities)) = cache.library(key, with_entities)
     {
         let library = match entities {
-            Some(entities) => Library {
-                source_name: name,
-                index: crate::search::Index::build(&issue),
-                issue,
-                entities,
-            },
+            Some(entities) => Library::with_entities(&name, issue, entities),
             None if !with_entities => Library::without_entities(&name, issue),
-            None => {
-                let library = Library::from_issue(&name, issue);
-                // The cache is only ever a shortcut: failing to write it changes nothing.
-                let _ = cache.store(key, &library.issue, Some(&library.entities));
-                library
-            }
+            None => cache.with_found_entities(key, &name, issue),
         };
         return Ok(library);
     }

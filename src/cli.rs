@@ -179,18 +179,9 @@ pub enum Outcome {
     NothingFound,
 }
 
-/// Loads the library the arguments ask for.
-pub fn load(file: Option<&std::path::Path>) -> crate::Result<Library> {
-    match file {
-        Some(path) => Library::open(path),
-        None => Library::embedded(),
-    }
-}
-
 pub fn run(cli: Cli) -> Result<Outcome> {
     let no_color = std::env::var_os("NO_COLOR");
-    // Locating the standard config file opens the state store (a directory and a write
-    // probe): only the commands that read the config pay for it.
+    // Only the commands that read the configuration look for it.
     let locate = || {
         config::locate(
             cli.config.as_deref(),

@@ -75,22 +75,22 @@ impl Library {
         if !rest.is_empty() {
             return None;
         }
-        let index = search::Index::build(&issue);
-        Some(Self {
-            source_name: EMBEDDED_NAME.to_string(),
-            issue,
-            entities,
-            index,
-        })
+        Some(Self::with_entities(EMBEDDED_NAME, issue, entities))
     }
 
     /// An issue that can be read and searched while (or instead of) finding its entities.
     pub fn without_entities(name: &str, issue: Issue) -> Self {
+        Self::with_entities(name, issue, Entities::default())
+    }
+
+    /// An issue with entities already found (by the build, or read from the cache): only the
+    /// search index is left to build.
+    pub fn with_entities(name: &str, issue: Issue, entities: Entities) -> Self {
         let index = search::Index::build(&issue);
         Self {
             source_name: name.to_string(),
             issue,
-            entities: Entities::default(),
+            entities,
             index,
         }
     }
@@ -105,13 +105,7 @@ impl Library {
     /// Derives entities and the search index from an issue.
     pub fn from_issue(name: &str, issue: Issue) -> Self {
         let entities = entities::extract(&issue);
-        let index = search::Index::build(&issue);
-        Self {
-            source_name: name.to_string(),
-            issue,
-            entities,
-            index,
-        }
+        Self::with_entities(name, issue, entities)
     }
 
     /// Every match of `query` in reading order, smart case (see [`search::CaseMode::smart`]).

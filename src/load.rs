@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 
 use crate::cache::{Cache, Key};
 use crate::error::{Error, Result};
-use crate::{Library, entities, parse, search, source};
+use crate::{Library, entities, parse, source};
 
 /// How much of a large file the first snapshot is built from. Enough for several pages, so the
 /// first screen is full whatever the layout, and little enough to parse in well under a
@@ -317,9 +317,6 @@ fn drop_last_page(issue: &mut crate::model::Issue) {
     }
 }
 
-/// The background half for a file: the whole file, stage by stage, holding as little at once
-/// as it can (the raw bytes become the text in place; the text is given up page by page as
-/// it is parsed).
 /// The full library from `key`'s entry, when it is valid; entities the entry lacks are found
 /// and written back.
 fn from_cache(
@@ -332,23 +329,18 @@ fn from_cache(
     let (issue, entities) = cache.library(key, true)?;
     let name = path.display().to_string();
     Some(match entities {
-        Some(entities) => Library {
-            source_name: name,
-            index: search::Index::build(&issue),
-            issue,
-            entities,
-        },
+        Some(entities) => Library::with_entities(&name, issue, entities),
         None => {
             let articles = issue.articles.len();
             sink(LoadEvent::Progress(Stage::Entities { articles }));
-            let library = Library::from_issue(&name, issue);
-            // Only ever a shortcut for next time: a failed write changes nothing now.
-            let _ = cache.store(key, &library.issue, Some(&library.entities));
-            library
+            cache.with_found_entities(key, &name, issue)
         }
     })
 }
 
+/// The background half for a file: the whole file, stage by stage, holding as little at once
+/// as it can (the raw bytes become the text in place; the text is given up page by page as
+/// it is parsed).
 fn build_file(path: &Path, sink: &mut dyn FnMut(LoadEvent)) -> Result<Library> {
     sink(LoadEvent::Progress(Stage::Reading));
     let bytes = source::read_file(path)?;
@@ -362,13 +354,11 @@ fn build_file(path: &Path, sink: &mut dyn FnMut(LoadEvent)) -> Result<Library> {
     sink(LoadEvent::Progress(Stage::Entities { articles }));
     let entities = entities::extract(&issue);
     sink(LoadEvent::Progress(Stage::Indexing { articles }));
-    let index = search::Index::build(&issue);
-    Ok(Library {
-        source_name: path.display().to_string(),
+    Ok(Library::with_entities(
+        &path.display().to_string(),
         issue,
         entities,
-        index,
-    })
+    ))
 }
 
 #[cfg(test)]

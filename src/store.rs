@@ -283,12 +283,12 @@ impl Store {
     }
 }
 
-/// Creates the directory if needed and proves a file can be created in it; permissions alone
-/// do not say (root ignores them, read-only mounts override them).
 fn project_dirs() -> Option<directories::ProjectDirs> {
     directories::ProjectDirs::from("", "", "broker-reader")
 }
 
+/// Creates the directory if needed and proves a file can be created in it; permissions alone
+/// do not say (root ignores them, read-only mounts override them).
 fn ensure_writable(dir: &Path) -> io::Result<()> {
     fs::create_dir_all(dir)?;
     let probe = tempfile::Builder::new()

@@ -356,7 +356,9 @@ fn event_loop(
             return Ok(());
         }
         match input.take() {
-            Some(thread) if thread.is_finished() => {
+            // A poisoned session means the input thread is panicking (its hook has already
+            // put the terminal back): nothing more is drawn; wait for it to finish unwinding.
+            Some(thread) if thread.is_finished() || shared.session.is_poisoned() => {
                 drop(session);
                 // It ended without an outcome: it panicked, and so does the reader.
                 if let Err(panic) = thread.join() {

@@ -165,17 +165,25 @@ pub fn sanitize(text: &str) -> Cow<'_, str> {
 const MAY_NEED_WORK: [bool; 256] = {
     let mut table = [false; 256];
     let mut b = 0;
-    while b < 0x20 {
-        table[b] = b != b'\n' as usize;
+    while b < 256 {
+        table[b] = may_need_work(b as u8) != 0;
         b += 1;
     }
-    table[0x7F] = true;
-    table[0xC2] = true; // U+0080–U+00BF: C1 controls, soft hyphen
-    table[0xD8] = true; // U+0600–U+063F: Arabic letter mark
-    table[0xE2] = true; // U+2000–U+2FFF: bidi marks, overrides and isolates
-    table[0xEF] = true; // U+F000–U+FFFF: ligatures, BOM
     table
 };
+
+/// The rule behind [`MAY_NEED_WORK`], 1 or 0, written without branches so that
+/// [`first_to_clean`] can apply it to 32 bytes at once as vector compares; the table and that
+/// test cannot drift apart.
+const fn may_need_work(b: u8) -> u8 {
+    let control = (b < 0x20) as u8 & (b != b'\n') as u8;
+    let delete = (b == 0x7F) as u8;
+    let lead = (b == 0xC2) as u8 // U+0080–U+00BF: C1 controls, soft hyphen
+        | (b == 0xD8) as u8 // U+0600–U+063F: Arabic letter mark
+        | (b == 0xE2) as u8 // U+2000–U+2FFF: bidi marks, overrides and isolates
+        | (b == 0xEF) as u8; // U+F000–U+FFFF: ligatures, BOM
+    control | delete | lead
+}
 
 /// Byte offset of the first character [`sanitize`] would change, if any. Always a character
 /// boundary: the bytes it stops at are ASCII or lead bytes.
@@ -189,11 +197,9 @@ fn first_to_clean(text: &str) -> Option<usize> {
     let mut offset = 0;
     let (blocks, _) = bytes.as_chunks::<BLOCK>();
     for block in blocks {
-        let marked = block.iter().fold(0u8, |marked, &b| {
-            let control = u8::from(b < 0x20) & u8::from(b != b'\n');
-            let lead = u8::from(b == 0xC2) | u8::from(b == 0xD8) | u8::from(b == 0xE2);
-            marked | control | lead | u8::from(b == 0x7F) | u8::from(b == 0xEF)
-        });
+        let marked = block
+            .iter()
+            .fold(0u8, |marked, &b| marked | may_need_work(b));
         if marked != 0
             && let Some(i) = first_to_clean_in(bytes, offset, offset + BLOCK)
         {

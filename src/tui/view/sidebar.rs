@@ -79,7 +79,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
 /// Marks the cells of a strip `cells` wide where the entity is mentioned: cell `c` stands for
 /// the blocks whose ordinal `g` has `g * cells / total == c`.
 ///
-/// Drawn every frame for every listed entity, so it must not walk the mentions (tens of
+/// Drawn every frame in an entity's detail, and for every entity each time a library arrives
+/// (the list's strips are kept in the state), so it must not walk the mentions (tens of
 /// thousands for a common name in a large archive): they are in reading order, so their
 /// ordinals are sorted and each cell is one binary search.
 pub fn strip(state: &State, entity: &Entity, cells: usize) -> String {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::EntityKind;
 use super::names::{Candidate, Role};
-use super::text::with_lower;
+use super::text::{all_capitals, with_lower};
 use crate::model::Position;
 
 /// A candidate without a sure kind, kept until every sure one is linked. Only what steps 3
@@ -107,7 +107,7 @@ impl Draft {
         if let Some(place) = self.place {
             return place.to_string();
         }
-        let spelled = self.forms.iter().filter(|f| !is_acronym(f));
+        let spelled = self.forms.iter().filter(|f| !all_capitals(f));
         spelled
             .max_by_key(|f| f.chars().count())
             .or_else(|| self.forms.first())
@@ -125,10 +125,6 @@ impl Draft {
         }
         out
     }
-}
-
-fn is_acronym(s: &str) -> bool {
-    s.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !s.chars().any(char::is_lowercase)
 }
 
 /// Initials of the capitalised words of a name: `United Nations` → `UN`.

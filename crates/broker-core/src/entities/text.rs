@@ -120,11 +120,6 @@ pub fn with_lower<T>(word: &str, f: impl FnOnce(&str) -> T) -> T {
 
 /// `is_function_word(&word.to_lowercase())`, without allocating.
 pub fn is_function_word_in_any_case(word: &str) -> bool {
-    // Every function word is ASCII and at most eight bytes, and an ASCII word keeps its length
-    // when lowered: a longer one cannot be one.
-    if word.is_ascii() && word.len() > 8 {
-        return false;
-    }
     with_lower(word, is_function_word)
 }
 
@@ -171,8 +166,8 @@ fn starts_upper(word: &str) -> bool {
     }
 }
 
-/// Two or more letters and no lower-case one, for a word that starts upper case.
-fn all_capitals(word: &str) -> bool {
+/// Two or more letters and no lower-case one: an acronym's spelling.
+pub(super) fn all_capitals(word: &str) -> bool {
     if word.is_ascii() {
         let bytes = word.as_bytes();
         !bytes.iter().any(u8::is_ascii_lowercase)

@@ -45,8 +45,12 @@ impl Evidence {
             from = end;
             let word = &text[start..end];
             // The same words come back again and again: only a new one is copied.
-            if word.len() > 2 && !lexicon::with_lowercase(word, |lower| unbroken.contains(lower)) {
-                unbroken.insert(word.to_lowercase().into_bytes().into_boxed_slice());
+            if word.len() > 2 {
+                lexicon::with_lowercase(word, |lower| {
+                    if !unbroken.contains(lower) {
+                        unbroken.insert(lower.into());
+                    }
+                });
             }
         }
         Self { unbroken }
@@ -126,22 +130,16 @@ pub(crate) fn char_count(text: &str) -> usize {
 /// footnote marks were; line breaks inside a block carry no meaning once lines are joined.
 pub fn normalize_whitespace(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    push_collapsed(&mut out, text);
+    push_collapsed_trimmed(&mut out, trim(text));
     out
 }
 
-/// Appends `text` to `out` as [`normalize_whitespace`] gives it; true when that differs from
-/// `text`.
+/// Appends `trimmed` (text with no whitespace at either end) to `out` as
+/// [`normalize_whitespace`] gives it; true when that differs from `trimmed`.
 ///
 /// Nearly all whitespace in a block is single ASCII spaces between words, which stay as they
 /// are, so text is copied in long runs and only a character that may be other whitespace, or a
 /// space after a space, is looked at closely ([`next_odd_space`]).
-fn push_collapsed(out: &mut String, text: &str) -> bool {
-    let trimmed = trim(text);
-    push_collapsed_trimmed(out, trimmed) || trimmed.len() != text.len()
-}
-
-/// [`push_collapsed`] for text already trimmed.
 fn push_collapsed_trimmed(out: &mut String, trimmed: &str) -> bool {
     let bytes = trimmed.as_bytes();
     // `trimmed` starts and ends with a character that is not whitespace, so every run of
