@@ -12,6 +12,7 @@ pub mod app;
 pub mod event;
 pub mod keymap;
 pub mod link;
+pub mod screen;
 pub mod theme;
 pub mod view;
 pub mod wrap;
@@ -25,11 +26,10 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{self as ct, DisableMouseCapture, EnableMouseCapture};
 use ratatui::crossterm::execute;
-use ratatui::crossterm::terminal::{EnterAlternateScreen, enable_raw_mode};
+use ratatui::crossterm::terminal::{Clear, ClearType, EnterAlternateScreen, enable_raw_mode};
+use ratatui::layout::Rect;
 
 use crate::Library;
 use crate::load::LoadEvent;
@@ -205,7 +205,8 @@ fn run_full(
             .context("cannot install signal handlers")?;
     }
 
-    let terminal = open_screen().context("cannot set up the terminal")?;
+    let area = Rect::new(0, 0, state.size.0, state.size.1);
+    let terminal = open_screen(area).context("cannot set up the terminal")?;
     let guard = Restore;
     let _ = execute!(stdout(), EnableMouseCapture);
     let shared = Arc::new(Shared {
@@ -218,12 +219,9 @@ fn run_full(
     });
     let result = event_loop(&shared, &mut store, &stop, updates.as_ref(), hold);
     let mut session = lock(&shared.session);
-    if let Some(mut terminal) = session.terminal.take()
-        && terminal.show_cursor().is_err()
-    {
-        // The terminal is gone. Dropping it would retry and report the failure with
-        // `eprintln!`, which panics on a hung-up terminal; there is nothing left to restore.
-        std::mem::forget(terminal);
+    if let Some(mut terminal) = session.terminal.take() {
+        // Fails only when the terminal is gone, and then there is nothing left to restore.
+        let _ = terminal.show_cursor();
     }
     drop(guard);
 
@@ -240,7 +238,7 @@ fn run_full(
 /// The terminal as the reader draws on it. Frames go through a buffer large enough for a
 /// whole frame, so each redraw leaves in one write rather than a write per kilobyte (the
 /// standard output's own buffer), which is what a key press costs the terminal.
-type Screen = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+type Screen = screen::Screen<BufWriter<Stdout>>;
 
 /// Room for a full redraw of a large window with colours, in bytes.
 const FRAME_BUFFER: usize = 1 << 17;
@@ -249,7 +247,7 @@ const FRAME_BUFFER: usize = 1 << 17;
 /// mouse) before the panic message is printed. Not `ratatui::try_init`: its terminal writes
 /// straight to the unbuffered standard output, and its hook reports a failed restore with
 /// `eprintln!`, which panics again on a terminal that has hung up.
-fn open_screen() -> std::io::Result<Screen> {
+fn open_screen(area: Rect) -> std::io::Result<Screen> {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         let _ = execute!(stdout(), DisableMouseCapture);
@@ -257,11 +255,18 @@ fn open_screen() -> std::io::Result<Screen> {
         previous(info);
     }));
     enable_raw_mode()?;
-    execute!(stdout(), EnterAlternateScreen)?;
-    Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
-        FRAME_BUFFER,
-        stdout(),
-    )))
+    execute!(stdout(), EnterAlternateScreen, Clear(ClearType::All))?;
+    Ok(screen::Screen::new(
+        BufWriter::with_capacity(FRAME_BUFFER, stdout()),
+        area,
+    ))
+}
+
+/// Draws the state, first following a change of the terminal's size.
+fn draw(terminal: &mut Screen, state: &State) -> std::io::Result<()> {
+    let (width, height) = state.size;
+    terminal.resize(Rect::new(0, 0, width, height))?;
+    terminal.draw(|canvas| view::draw(canvas, state))
 }
 
 /// Puts the terminal back however the loop ends.
@@ -325,9 +330,9 @@ fn event_loop(
             return Ok(());
         };
         // The size the terminal was set up with: asking again would open the tty once more.
-        let area = terminal.get_frame().area();
+        let area = terminal.area();
         update(state, Action::Resize(area.width, area.height));
-        terminal.draw(|frame| view::view(frame, state))?;
+        draw(terminal, state)?;
     }
     // The first frame is out: background loading may have the processor now.
     if let Some(hold) = hold {
@@ -343,7 +348,7 @@ fn event_loop(
                 None => warning,
             };
             update(state, Action::Message(message));
-            terminal.draw(|frame| view::view(frame, state))?;
+            draw(terminal, state)?;
         }
     }
     let had_terminal = std::io::stdout().is_terminal();
@@ -377,7 +382,7 @@ fn event_loop(
             }
         }
         if changed && let Some((state, terminal)) = session.screen() {
-            terminal.draw(|frame| view::view(frame, state))?;
+            draw(terminal, state)?;
         }
         // A hung-up terminal stops answering terminal queries; leave (and save) rather than
         // run on as an orphan.
@@ -432,7 +437,7 @@ fn input_loop(shared: &Shared) -> anyhow::Result<()> {
             changed |= perform_effects(state);
         }
         if changed {
-            terminal.draw(|frame| view::view(frame, state))?;
+            draw(terminal, state)?;
         }
     }
 }

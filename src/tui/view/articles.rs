@@ -1,7 +1,7 @@
 //! The article list: number, reading progress and title of each article, the open one
 //! marked, the selection reversed.
 
-use ratatui::Frame;
+use crate::tui::screen::Canvas;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
@@ -17,7 +17,7 @@ pub fn progress_mark(percent: Option<usize>) -> &'static str {
     }
 }
 
-pub fn render(frame: &mut Frame, area: Rect, state: &State) {
+pub fn render(frame: &mut Canvas, area: Rect, state: &State) {
     let theme = &state.theme;
     let focused = state.focus == Pane::Articles;
     let articles = &state.library.issue.articles;

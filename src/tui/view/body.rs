@@ -1,7 +1,7 @@
 //! The text pane: the visible slice of the wrapped article, with entity mentions, search
 //! matches and the mention cursor patched onto the rows in view only.
 
-use ratatui::Frame;
+use crate::tui::screen::Canvas;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -11,7 +11,7 @@ use crate::model::Position;
 use crate::tui::app::{Pane, State};
 use crate::tui::wrap::{Row, Segment};
 
-pub fn render(frame: &mut Frame, area: Rect, state: &State) {
+pub fn render(frame: &mut Canvas, area: Rect, state: &State) {
     let theme = &state.theme;
     let articles = &state.library.issue.articles;
     let title = match articles.get(state.article) {

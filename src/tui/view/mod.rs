@@ -11,7 +11,7 @@ pub mod overlay;
 pub mod sidebar;
 pub mod status;
 
-use ratatui::Frame;
+use crate::tui::screen::Canvas;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -139,7 +139,7 @@ pub fn pane_block<'a>(title: impl Into<Line<'a>>, focused: bool, theme: &Theme) 
 /// of the three panes cost about as much as the text in them; here only the border and the
 /// title are touched.
 pub fn draw_pane<'a>(
-    frame: &mut Frame,
+    frame: &mut Canvas,
     area: Rect,
     title: impl Into<Line<'a>>,
     focused: bool,
@@ -219,7 +219,7 @@ pub fn follow(selected: usize, height: usize) -> usize {
 
 /// Writes lines into `area` top to bottom, clipped to it. Cheaper than a `Paragraph`, which
 /// restyles every cell of its area twice per frame; a styled line (a selection) fills its row.
-pub fn draw_lines<'a>(frame: &mut Frame, area: Rect, lines: impl IntoIterator<Item = Line<'a>>) {
+pub fn draw_lines<'a>(frame: &mut Canvas, area: Rect, lines: impl IntoIterator<Item = Line<'a>>) {
     let buf = frame.buffer_mut();
     let area = area.intersection(buf.area);
     for (y, line) in (area.y..area.bottom()).zip(lines) {
@@ -348,8 +348,17 @@ fn set_simple(buf: &mut Buffer, mut x: u16, y: u16, text: &str, right: u16, styl
     x
 }
 
+/// Draws the whole screen on a ratatui `Frame`, as [`draw`] does on the reader's own screen.
+pub fn view(frame: &mut ratatui::Frame, state: &State) {
+    let mut canvas = Canvas::new(frame.buffer_mut());
+    draw(&mut canvas, state);
+    if let Some(position) = canvas.cursor_position() {
+        frame.set_cursor_position(position);
+    }
+}
+
 /// Draws the whole screen.
-pub fn view(frame: &mut Frame, state: &State) {
+pub fn draw(frame: &mut Canvas, state: &State) {
     let area = frame.area();
     let Some(panes) = panes_with(area, state.focus, &state.layout) else {
         if area.width > 0 && area.height > 0 {
@@ -378,8 +387,6 @@ pub fn view(frame: &mut Frame, state: &State) {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
     use ratatui::layout::{Constraint, Layout};
     use ratatui::style::{Color, Modifier};
     use ratatui::text::Span;
@@ -454,30 +461,22 @@ mod tests {
             let theme = Theme::default();
             let screen = Rect::new(0, 0, 24, 8);
             let area = Rect::new(x, y, width, height);
-            let mut ours = Terminal::new(TestBackend::new(24, 8)).expect("test terminal");
-            let mut theirs = Terminal::new(TestBackend::new(24, 8)).expect("test terminal");
-            let filled = |frame: &mut Frame| {
+            let filled = |buf: &mut Buffer| {
                 let text = Line::from("x".repeat(24)).style(Style::new().fg(Color::Red));
                 for row in 0..8 {
-                    frame.render_widget(&text, Rect::new(0, row, 24, 1));
+                    (&text).render(Rect::new(0, row, 24, 1), buf);
                 }
             };
-            let mut inner = Rect::default();
-            ours.draw(|frame| {
-                filled(frame);
-                inner = draw_pane(frame, area, title.as_str(), focused, &theme);
-            }).expect("draws");
-            let mut expected = Rect::default();
-            theirs
-                .draw(|frame| {
-                    filled(frame);
-                    let block = pane_block(title.as_str(), focused, &theme);
-                    expected = block.inner(area.intersection(screen));
-                    frame.render_widget(block, area);
-                })
-                .expect("draws");
+            let mut ours = Buffer::empty(screen);
+            filled(&mut ours);
+            let inner = draw_pane(&mut Canvas::new(&mut ours), area, title.as_str(), focused, &theme);
+            let mut theirs = Buffer::empty(screen);
+            filled(&mut theirs);
+            let block = pane_block(title.as_str(), focused, &theme);
+            let expected = block.inner(area.intersection(screen));
+            block.render(area, &mut theirs);
             prop_assert_eq!(inner, expected);
-            prop_assert_eq!(ours.backend().buffer(), theirs.backend().buffer());
+            prop_assert_eq!(ours, theirs);
         }
     }
 

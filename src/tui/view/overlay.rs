@@ -2,7 +2,7 @@
 //! the bookmark list.
 //! The search prompt lives in the status bar.
 
-use ratatui::Frame;
+use crate::tui::screen::Canvas;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 use super::{draw_lines, follow};
 use crate::tui::app::{Overlay, Picker, State};
 
-pub fn render(frame: &mut Frame, area: Rect, state: &State) {
+pub fn render(frame: &mut Canvas, area: Rect, state: &State) {
     match &state.overlay {
         Some(Overlay::Help { scroll }) => help(frame, area, state, *scroll),
         Some(Overlay::Picker(picker)) => picker_box(frame, area, state, picker),
@@ -56,7 +56,7 @@ pub fn help_lines(state: &State) -> Vec<Line<'static>> {
     lines
 }
 
-fn help(frame: &mut Frame, area: Rect, state: &State, scroll: usize) {
+fn help(frame: &mut Canvas, area: Rect, state: &State, scroll: usize) {
     let lines = help_lines(state);
     let widest = lines.iter().map(Line::width).max().unwrap_or(0) + 2;
     let rect = centred(
@@ -76,7 +76,7 @@ fn help(frame: &mut Frame, area: Rect, state: &State, scroll: usize) {
     draw_lines(frame, inner, visible);
 }
 
-fn picker_box(frame: &mut Frame, area: Rect, state: &State, picker: &Picker) {
+fn picker_box(frame: &mut Canvas, area: Rect, state: &State, picker: &Picker) {
     let theme = &state.theme;
     let rect = centred(area, 60, 20);
     let block = framed(" Entities (type to filter, enter opens) ", state);
@@ -167,7 +167,7 @@ pub fn bookmark_lines(state: &State, width: usize) -> Vec<Line<'static>> {
         .collect()
 }
 
-fn bookmarks_box(frame: &mut Frame, area: Rect, state: &State, selected: usize) {
+fn bookmarks_box(frame: &mut Canvas, area: Rect, state: &State, selected: usize) {
     let rect = centred(
         area,
         72,

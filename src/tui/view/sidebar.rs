@@ -2,7 +2,7 @@
 //! count and a strip showing where in the issue it is mentioned; or one entity's detail with
 //! its aliases, description, every mention with a snippet, and related entities.
 
-use ratatui::Frame;
+use crate::tui::screen::Canvas;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
@@ -15,7 +15,7 @@ use crate::tui::app::{Pane, SideRow, State, selected_side_row};
 /// Cells in the list's "where in the issue" strips.
 pub const STRIP: usize = 10;
 
-pub fn render(frame: &mut Frame, area: Rect, state: &State) {
+pub fn render(frame: &mut Canvas, area: Rect, state: &State) {
     let focused = state.focus == Pane::Sidebar;
     let title = match state
         .sidebar

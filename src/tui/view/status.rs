@@ -1,7 +1,7 @@
 //! The status bar: the open article or a message on the left; the search prompt while typing;
 //! match counter, position and the help key on the right.
 
-use ratatui::Frame;
+use crate::tui::screen::Canvas;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -11,7 +11,7 @@ use crate::tui::action::Action;
 use crate::tui::app::{Overlay, State};
 use crate::tui::keymap::Context;
 
-pub fn render(frame: &mut Frame, area: Rect, state: &State) {
+pub fn render(frame: &mut Canvas, area: Rect, state: &State) {
     let theme = &state.theme;
     frame.render_widget(Paragraph::new("").style(theme.status), area);
     let search = &state.search;
