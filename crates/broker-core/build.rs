@@ -38,8 +38,8 @@ fn words(out: &Path) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// `places.fst` maps each alias, as written, to an index in `CANONICAL`, written to
-/// `places.rs` as a static table of the distinct canonical names.
+/// `places.fst` maps each alias, as written, to an index among the distinct canonical names,
+/// written to `places.rs` as one string of the names and where each ends.
 fn places(out: &Path) -> Result<(), Box<dyn std::error::Error>> {
     let source = "../../assets/gazetteer/places.tsv";
     println!("cargo:rerun-if-changed={source}");
@@ -65,10 +65,19 @@ fn places(out: &Path) -> Result<(), Box<dyn std::error::Error>> {
     }
     let map = fst::Map::from_iter(aliases)?;
     fs::write(out.join("places.fst"), map.as_fst().as_bytes())?;
-    let mut table = String::from("static CANONICAL: &[&str] = &[\n");
+    // One string and the end of each name in it, rather than a slice of `&str`: a table of
+    // pointers needs a relocation per name when the program starts, thousands of them.
+    let mut ends = Vec::with_capacity(canonical.len());
+    let mut joined = String::new();
     for name in &canonical {
-        // `Debug` writes a valid Rust string literal, escapes included.
-        writeln!(table, "    {name:?},")?;
+        joined.push_str(name);
+        ends.push(u32::try_from(joined.len())?);
+    }
+    // `Debug` writes a valid Rust string literal, escapes included.
+    let mut table = format!("static CANONICAL_NAMES: &str = {joined:?};\n");
+    table.push_str("static CANONICAL_ENDS: &[u32] = &[\n");
+    for end in &ends {
+        writeln!(table, "    {end},")?;
     }
     table.push_str("];\n");
     fs::write(out.join("places.rs"), table)?;

@@ -10,8 +10,20 @@ use fst::raw::Output;
 
 static ALIASES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/places.fst"));
 
-// `CANONICAL: &[&str]`, indexed by the map's values.
+// `CANONICAL_NAMES`, the distinct canonical names end to end, and `CANONICAL_ENDS`, where each
+// one ends in it; the map's values index them.
 include!(concat!(env!("OUT_DIR"), "/places.rs"));
+
+/// The canonical name the map's value `index` stands for.
+fn canonical(index: u64) -> Option<&'static str> {
+    let i = usize::try_from(index).ok()?;
+    let start = match i.checked_sub(1) {
+        Some(before) => *CANONICAL_ENDS.get(before)?,
+        None => 0,
+    };
+    let end = *CANONICAL_ENDS.get(i)?;
+    CANONICAL_NAMES.get(usize::try_from(start).ok()?..usize::try_from(end).ok()?)
+}
 
 /// A place name found in a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +67,7 @@ fn longest_at(map: &Map<&[u8]>, text: &str, start: usize) -> Option<(usize, &'st
                 .is_some_and(|rest| boundary(rest.chars().next()))
         {
             let index = out.cat(node.final_output()).value();
-            if let Some(&canonical) = usize::try_from(index).ok().and_then(|i| CANONICAL.get(i)) {
+            if let Some(canonical) = canonical(index) {
                 best = Some((end, canonical));
             }
         }
@@ -121,12 +133,29 @@ pub fn find(text: &str) -> Vec<Hit> {
 /// The canonical name when the whole of `name` is a place name.
 pub fn lookup(name: &str) -> Option<&'static str> {
     let index = aliases()?.get(name)?;
-    CANONICAL.get(usize::try_from(index).ok()?).copied()
+    canonical(index)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_index_names_one_place_and_none_beyond() {
+        let count = CANONICAL_ENDS.len() as u64;
+        assert!(count > 100);
+        let names: Vec<&str> = (0..count).filter_map(canonical).collect();
+        assert_eq!(names.len() as u64, count);
+        assert!(names.iter().all(|n| !n.is_empty() && n.trim() == *n));
+        let distinct: std::collections::HashSet<&str> = names.iter().copied().collect();
+        assert_eq!(
+            distinct.len(),
+            names.len(),
+            "names are the distinct canonical ones"
+        );
+        assert_eq!(canonical(count), None);
+        assert_eq!(canonical(u64::MAX), None);
+    }
 
     /// The plain version `find` replaces, to test it against.
     mod reference {
