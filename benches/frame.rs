@@ -1,5 +1,7 @@
 //! Key to redraw at 200×60: one action through `update` and one full frame drawn on a test
-//! terminal. The bar is well under a millisecond, independent of the article's length.
+//! terminal, and the same through the reader's own screen down to the bytes it would send the
+//! terminal (`screen/...`). The bar is well under a millisecond, independent of the article's
+//! length.
 
 mod common;
 
@@ -11,10 +13,12 @@ use broker_reader::Library;
 use broker_reader::model::{Article, Block, BlockKind, Issue};
 use broker_reader::tui::action::Action;
 use broker_reader::tui::app::{State, update};
+use broker_reader::tui::screen::Screen;
 use broker_reader::tui::view;
 use criterion::{Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
 
 /// A synthetic issue with long articles (60 blocks of 90 words each), to show that a frame
 /// costs the same however long the article is.
@@ -118,6 +122,35 @@ fn bench_library(c: &mut Criterion, name: &str, library: Arc<Library>) {
             if update(&mut state, black_box(action)) {
                 terminal.draw(|f| view::view(f, &state)).expect("frame");
             }
+        })
+    });
+
+    // The reader's own path: the first frame onto a blank terminal, then a key's frame.
+    c.bench_function(&format!("{name}/screen/first_frame_200x60"), |b| {
+        b.iter(|| {
+            let mut screen = Screen::new(Vec::with_capacity(1 << 17), Rect::new(0, 0, w, h));
+            screen
+                .draw(|canvas| view::draw(canvas, &state))
+                .expect("frame");
+            black_box(screen.writer_mut().len())
+        })
+    });
+    let mut screen = Screen::new(Vec::with_capacity(1 << 17), Rect::new(0, 0, w, h));
+    screen
+        .draw(|canvas| view::draw(canvas, &state))
+        .expect("first frame");
+    let mut down = true;
+    c.bench_function(&format!("{name}/screen/key_to_bytes_200x60"), |b| {
+        b.iter(|| {
+            let action = if down { Action::Down } else { Action::Up };
+            down = !down;
+            screen.writer_mut().clear();
+            if update(&mut state, black_box(action)) {
+                screen
+                    .draw(|canvas| view::draw(canvas, &state))
+                    .expect("frame");
+            }
+            black_box(screen.writer_mut().len())
         })
     });
 

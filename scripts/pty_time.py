@@ -104,7 +104,8 @@ class Screen:
 def frame_done(marker, rows, anywhere):
     """True once `marker` has been written on the bottom row (drawn last)."""
     marker = marker.encode()
-    moves = re.compile(rb"\x1b\[(\d+);\d+H")
+    # Absolute moves: row and column, or the row alone (column 1).
+    moves = re.compile(rb"\x1b\[(\d+)(?:;\d+)?H")
 
     def done(data):
         if anywhere:

@@ -333,6 +333,7 @@ fn event_loop(
         let area = terminal.area();
         update(state, Action::Resize(area.width, area.height));
         draw(terminal, state)?;
+        terminal.prepare_next();
     }
     // The first frame is out: background loading may have the processor now.
     if let Some(hold) = hold {
