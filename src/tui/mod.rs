@@ -190,6 +190,13 @@ fn run_full(
     if let Ok(size) = ratatui::crossterm::terminal::size() {
         state.size = size;
     }
+    let area = Rect::new(0, 0, state.size.0, state.size.1);
+    // The first frame's buffer (half a megabyte at 200×60, a page fault every 4 KB) is made on
+    // the other core while this one loads the saved place and lays the article out.
+    let first_buffer = std::thread::Builder::new()
+        .name("screen-buffer".into())
+        .spawn(move || ratatui::buffer::Buffer::empty(area))
+        .ok();
     state.configure(settings.keymap, settings.theme, settings.layout);
     let (saved, warning) = store.load::<Saved>(STATE_FILE);
     warnings.extend(warning);
@@ -205,8 +212,10 @@ fn run_full(
             .context("cannot install signal handlers")?;
     }
 
-    let area = Rect::new(0, 0, state.size.0, state.size.1);
-    let terminal = open_screen(area).context("cannot set up the terminal")?;
+    let mut terminal = open_screen(area).context("cannot set up the terminal")?;
+    if let Some(buffer) = first_buffer.and_then(|thread| thread.join().ok()) {
+        terminal.use_blank(buffer);
+    }
     let guard = Restore;
     let _ = execute!(stdout(), EnableMouseCapture);
     let shared = Arc::new(Shared {

@@ -132,6 +132,14 @@ impl<W: Write> Screen<W> {
         Ok(())
     }
 
+    /// Draws the next frame into `buffer`, a blank one made ahead (ignored if its size is not
+    /// the screen's).
+    pub fn use_blank(&mut self, buffer: Buffer) {
+        if buffer.area == self.area {
+            self.spare = Some(buffer);
+        }
+    }
+
     /// Allocates the buffer the next frame is drawn into, if it is not there yet: done in idle
     /// time after the first frame, its page faults are not on the way to the second.
     pub fn prepare_next(&mut self) {
