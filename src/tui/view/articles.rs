@@ -41,7 +41,7 @@ pub fn render(frame: &mut Canvas, area: Rect, state: &State) {
                 Span::styled(format!("{:>2} ", i + 1), theme.dim),
                 Span::styled(progress_mark(progress(state, i)), theme.progress),
                 Span::raw(" "),
-                Span::raw(a.title.clone()),
+                Span::raw(a.title.as_str()),
             ]);
             if current {
                 line = line.patch_style(theme.current);

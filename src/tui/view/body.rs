@@ -29,12 +29,26 @@ pub fn render(frame: &mut Canvas, area: Rect, state: &State) {
     let text_area = Rect::new(inner.x + margin, inner.y, width, inner.height);
     let top = state.top_row(&wrapped);
     let height = usize::from(inner.height);
-    let lines: Vec<Line> = wrapped
-        .rows
-        .iter()
-        .skip(top)
-        .take(height)
-        .map(|row| render_row(row, state))
+    let rows = wrapped.rows.iter().skip(top).take(height);
+    // The mentions on screen, looked up at once: a lookup is two binary searches over every
+    // mention of the issue, so one for the screen rather than one per block or per row.
+    let mut blocks = rows.clone().filter_map(|row| row.block);
+    let mentions: Vec<Position> = match (blocks.clone().next(), blocks.next_back()) {
+        (Some(first), Some(last)) => (state.library.entities)
+            .in_blocks(state.article, first..=last)
+            .map(|(p, _)| p)
+            .collect(),
+        _ => Vec::new(),
+    };
+    let lines: Vec<Line> = rows
+        .map(|row| {
+            let of_block = row.block.map_or(&[][..], |block| {
+                let from = mentions.partition_point(|p| p.block() < block);
+                let to = mentions.partition_point(|p| p.block() <= block);
+                &mentions[from..to]
+            });
+            render_row(row, state, of_block)
+        })
         .collect();
     draw_lines(frame, text_area, lines);
 }
@@ -48,26 +62,42 @@ enum Mark {
     Cursor,
 }
 
-fn render_row<'a>(row: &'a Row, state: &State) -> Line<'a> {
+/// A row of text with its marks; `mentions` are those of the row's block.
+fn render_row<'a>(row: &'a Row, state: &State, mentions: &[Position]) -> Line<'a> {
     let mut spans = Vec::with_capacity(row.segments.len());
     for segment in &row.segments {
         let base = state.theme.role(segment.role);
         match (segment.offset, row.block) {
-            (Some(offset), Some(block)) => marked(segment, offset, block, base, state, &mut spans),
+            (Some(offset), Some(block)) => {
+                let row_marks = Marks {
+                    offset,
+                    block,
+                    base,
+                    mentions,
+                };
+                marked(segment, &row_marks, state, &mut spans);
+            }
             _ => spans.push(Span::styled(segment.text.as_str(), base)),
         }
     }
     Line::from(spans)
 }
 
-fn marked<'a>(
-    segment: &'a Segment,
+/// Where a segment lies and what is marked in its block.
+struct Marks<'m> {
     offset: usize,
     block: usize,
     base: Style,
-    state: &State,
-    spans: &mut Vec<Span<'a>>,
-) {
+    mentions: &'m [Position],
+}
+
+fn marked<'a>(segment: &'a Segment, at: &Marks, state: &State, spans: &mut Vec<Span<'a>>) {
+    let Marks {
+        offset,
+        block,
+        base,
+        mentions,
+    } = *at;
     let article = state.article;
     let end = offset + segment.text.len();
     let mut marks: Vec<(usize, usize, Mark)> = Vec::new();
@@ -77,8 +107,8 @@ fn marked<'a>(
             marks.push((range.start.max(offset), range.end.min(end), mark));
         }
     };
-    for (p, _) in state.library.entities.in_block(article, block) {
-        add(&p, Mark::Mention);
+    for p in mentions {
+        add(p, Mark::Mention);
     }
     let current = state
         .search
