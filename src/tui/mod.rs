@@ -3,7 +3,7 @@
 //!
 //! The shape is State + `update` + view: terminal events become [`action::Action`]s through
 //! the key table ([`keymap`]), [`app::update`] is the only place state changes and says
-//! whether anything changed, and [`view::view`] draws the state without changing it. The
+//! whether anything changed, and [`view::draw`] draws the state without changing it. The
 //! loop redraws only after a change. The terminal is restored on every way out: normal quit,
 //! error, panic, SIGTERM and SIGHUP.
 
@@ -26,6 +26,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use anyhow::Context as _;
+use ratatui::crossterm::cursor::Show;
 use ratatui::crossterm::event::{self as ct, DisableMouseCapture, EnableMouseCapture};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{Clear, ClearType, EnterAlternateScreen, enable_raw_mode};
@@ -259,7 +260,9 @@ const FRAME_BUFFER: usize = 1 << 17;
 fn open_screen(area: Rect) -> std::io::Result<Screen> {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(stdout(), DisableMouseCapture);
+        // The screen hides the cursor and, unlike ratatui's terminal, shows it again only
+        // when the reader leaves normally.
+        let _ = execute!(stdout(), DisableMouseCapture, Show);
         let _ = ratatui::try_restore();
         previous(info);
     }));
@@ -283,7 +286,7 @@ struct Restore;
 
 impl Drop for Restore {
     fn drop(&mut self) {
-        let _ = execute!(stdout(), DisableMouseCapture);
+        let _ = execute!(stdout(), DisableMouseCapture, Show);
         // Not `ratatui::restore`: it reports failure with `eprintln!`, which panics when the
         // terminal has hung up, and the panic would abort the process before it saves.
         let _ = ratatui::try_restore();

@@ -5,11 +5,11 @@
 //! and a `memcmp` per cell) and writes each one through `core::fmt`; on a 200×60 screen those
 //! two were three quarters of the instructions of a key press, and most of a first frame.
 //! This keeps ratatui's buffers, widgets and rules: the cells sent are the ones
-//! [`Buffer::diff`] picks and the bytes are the ones ratatui's `CrosstermBackend::draw` writes
-//! for them (both are tested against ratatui), but cells are compared inline and written
-//! straight into the output buffer. It also asks the terminal's size once rather than before
-//! every frame (a resize is an event), and allocates the second buffer only after the first
-//! frame is out: its page faults are then not on the way to the first screen.
+//! [`Buffer::diff`] picks (tested against it), but cells are compared inline and written
+//! straight into the output buffer, in fewer bytes than ratatui's crossterm backend writes
+//! (see `Encoder`; tested by playing frames into a model terminal). It also asks the
+//! terminal's size once rather than before every frame (a resize is an event), and can be
+//! handed its first buffer made ahead, on another thread.
 
 use std::io::{self, Write};
 
@@ -370,12 +370,13 @@ impl<'w, 'b, W: Write> Encoder<'w, 'b, W> {
         let mut digits = itoa::Buffer::new();
         let count = digits.format(gap);
         let move_len = if gap == 1 { 3 } else { 3 + count.len() };
-        if gap <= move_len {
+        // At most four cells (a move forward is shorter past that).
+        let mut bytes = [0u8; 4];
+        if gap <= move_len && gap <= bytes.len() {
             let area = self.next.area;
             let row = usize::from(y - area.y) * usize::from(area.width);
             let first = row + usize::from(from - area.x);
             let cells = self.next.content.get(first..first + gap);
-            let mut bytes = [0u8; 8];
             let plain = cells.is_some_and(|cells| {
                 cells
                     .iter()
