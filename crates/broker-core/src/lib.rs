@@ -15,5 +15,6 @@ pub mod model;
 pub mod parse;
 pub mod search;
 pub mod source;
+mod two_threads;
 
 pub use error::{Error, Result};

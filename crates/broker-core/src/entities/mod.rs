@@ -15,6 +15,7 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Issue, Position};
+use crate::two_threads;
 
 use names::Evidence;
 
@@ -247,8 +248,8 @@ pub fn extract(issue: &Issue) -> Entities {
     let bytes: usize = blocks(issue, 0..issue.articles.len())
         .map(|b| b.text.len())
         .sum();
-    let two_threads = bytes >= PARALLEL_FROM_BYTES && can_run_two_threads();
-    extract_with(issue, two_threads.then_some(CHUNK_BYTES))
+    let split = bytes >= two_threads::FROM_BYTES && two_threads::available();
+    extract_with(issue, split.then_some(CHUNK_BYTES))
 }
 
 /// [`extract`], on two threads taking runs of about `chunk_bytes` of text in turn, or on one.
@@ -298,18 +299,10 @@ fn extract_with(issue: &Issue, chunk_bytes: Option<usize>) -> Entities {
     entities
 }
 
-/// Below this much text, entities are found on one thread: starting another costs more than
-/// it saves, and the embedded issue (50 kB) must not pay for it.
-const PARALLEL_FROM_BYTES: usize = 1 << 20;
-
 /// About how much text each turn of the two threads finds candidates in: small enough that
 /// the candidates waiting to be linked take little memory, large enough that handing them
 /// over costs nothing that shows.
 const CHUNK_BYTES: usize = 64 << 10;
-
-fn can_run_two_threads() -> bool {
-    std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
-}
 
 /// The blocks of a run of articles, in reading order.
 fn blocks(issue: &Issue, articles: Range<usize>) -> impl Iterator<Item = &crate::model::Block> {
@@ -380,19 +373,11 @@ fn chunks(issue: &Issue, chunk_bytes: usize) -> Vec<Range<usize>> {
 fn link_on_two_threads(issue: &Issue, chunk_bytes: usize) -> link::Linking {
     let n = issue.articles.len();
     let middle = n / 2;
-    let evidence = std::thread::scope(|scope| {
-        let other =
-            std::thread::Builder::new().spawn_scoped(scope, || evidence_of(issue, middle..n));
-        let mut evidence = evidence_of(issue, 0..middle);
-        let tail = match other {
-            Ok(job) => job
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            Err(_) => evidence_of(issue, middle..n),
-        };
-        evidence.union(tail);
-        evidence
-    });
+    let (tail, mut evidence) = two_threads::both(
+        || evidence_of(issue, middle..n),
+        || evidence_of(issue, 0..middle),
+    );
+    evidence.union(tail);
     let evidence = &evidence;
     let chunks = chunks(issue, chunk_bytes);
     let mut linking = link::Linking::default();
@@ -727,7 +712,7 @@ mod tests {
         let mut issue = parts[0].clone();
         issue.articles.clear();
         let mut bytes = 0;
-        while bytes <= PARALLEL_FROM_BYTES {
+        while bytes <= two_threads::FROM_BYTES {
             for part in &parts {
                 for article in &part.articles {
                     bytes += article.blocks.iter().map(|b| b.text.len()).sum::<usize>();

@@ -14,6 +14,7 @@ use std::sync::{LazyLock, Mutex};
 use regex::Regex;
 
 use crate::model::{Article, Issue};
+use crate::two_threads;
 
 /// Why a text could not be parsed as pages of the magazine.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -140,7 +141,7 @@ pub fn parse_owned(text: String) -> Result<Issue, ParseError> {
     let pages = Pages::find(&text)?;
     let mut issue = pages.issue();
     let by_page = match pages.middle(&text) {
-        Some(middle) if can_run_two_threads() => parse_on_two_threads(text, &pages, middle),
+        Some(middle) if two_threads::available() => parse_on_two_threads(text, &pages, middle),
         _ => {
             let evidence = repair::Evidence::from_text(&text);
             pages.articles_owned(text, &evidence)
@@ -152,31 +153,6 @@ pub fn parse_owned(text: String) -> Result<Issue, ParseError> {
     }
     number_articles(&mut issue);
     Ok(issue)
-}
-
-/// Below this size a text is parsed on one thread: starting another costs more than it saves,
-/// and the embedded issue (50 kB) must not pay for it.
-const PARALLEL_FROM_BYTES: usize = 1 << 20;
-
-fn can_run_two_threads() -> bool {
-    std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
-}
-
-/// Runs `work` on this thread and, at the same time, `other` on another; on this one after it
-/// when no thread can be started (`other` is `Copy`, as closures holding only references are,
-/// so it is still here to run). A panic on the other thread is passed on.
-fn both<A: Send, B>(other: impl FnOnce() -> A + Send + Copy, work: impl FnOnce() -> B) -> (A, B) {
-    std::thread::scope(|scope| {
-        let job = std::thread::Builder::new().spawn_scoped(scope, other);
-        let mine = work();
-        let theirs = match job {
-            Ok(job) => job
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            Err(_) => other(),
-        };
-        (theirs, mine)
-    })
 }
 
 /// The text not yet read, shared by the threads reading pages: `next` pages are left, and the
@@ -192,7 +168,7 @@ struct Unread {
 /// costs far less than the page's reading.
 fn parse_on_two_threads(text: String, pages: &Pages, middle: usize) -> Vec<Vec<Article>> {
     let (head, tail) = text.split_at(middle);
-    let (tail, head) = both(
+    let (tail, head) = two_threads::both(
         || repair::Evidence::from_text(tail),
         || repair::Evidence::from_text(head),
     );
@@ -212,7 +188,7 @@ fn parse_on_two_threads(text: String, pages: &Pages, middle: usize) -> Vec<Vec<A
         }
         done
     };
-    let (theirs, mine) = both(read, read);
+    let (theirs, mine) = two_threads::both(read, read);
     let mut by_page: Vec<Vec<Article>> = Vec::new();
     by_page.resize_with(pages.len(), Vec::new);
     for (n, articles) in theirs.into_iter().chain(mine) {
@@ -278,7 +254,7 @@ impl Pages {
     /// Where the page that starts nearest the middle of a text begins, when the text is large
     /// enough to be read on two threads; never at the first page, so both halves have pages.
     fn middle(&self, text: &str) -> Option<usize> {
-        if text.len() < PARALLEL_FROM_BYTES || self.len() < 2 {
+        if text.len() < two_threads::FROM_BYTES || self.len() < 2 {
             return None;
         }
         let half = self
@@ -596,7 +572,7 @@ mod tests {
         // Pages renumbered as they repeat, as in a long run of the magazine.
         let mut text = String::new();
         let mut n = 0;
-        while text.len() <= PARALLEL_FROM_BYTES * 2 {
+        while text.len() <= two_threads::FROM_BYTES * 2 {
             for line in fixture().lines() {
                 match header(line) {
                     Some(h) => {
