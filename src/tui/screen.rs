@@ -171,11 +171,7 @@ impl<W: Write> Screen<W> {
 
 /// Writes what turns a screen showing `shown` (blank when `None`) into one showing `next`:
 /// the cells `shown.diff(next)` picks, in few bytes.
-pub fn write_changes(
-    out: &mut impl Write,
-    shown: Option<&[Cell]>,
-    next: &Buffer,
-) -> io::Result<()> {
+fn write_changes(out: &mut impl Write, shown: Option<&[Cell]>, next: &Buffer) -> io::Result<()> {
     let mut encoder = Encoder::new(out, next);
     for_each_change(shown, next, |x, y, cell| encoder.cell(x, y, cell))?;
     encoder.finish()
@@ -191,7 +187,7 @@ const VISIBLE_ON_BLANK: Modifier = Modifier::REVERSED
 /// Calls `emit` for every cell of `next` that [`Buffer::diff`] would return against `shown`
 /// (a blank screen when `None`), in the same order, following the same rules for wide
 /// characters, emoji with a variation selector and skipped cells.
-pub fn for_each_change<E>(
+fn for_each_change<E>(
     shown: Option<&[Cell]>,
     next: &Buffer,
     mut emit: impl FnMut(u16, u16, &Cell) -> Result<(), E>,
