@@ -560,3 +560,22 @@ fn search_count_gives_matches_per_article_and_the_total() {
     assert_eq!(none.status.code(), Some(1));
     assert_eq!(String::from_utf8_lossy(&none.stdout), "total  0\n");
 }
+
+/// `build.rs` links the binary at a fixed address on Linux (the loader then has no addresses
+/// to rewrite before `main`), unless the build asked for a position-independent one.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_binary_is_linked_at_a_fixed_address() {
+    if option_env!("BROKER_READER_PIE").is_some_and(|v| !v.is_empty() && v != "0") {
+        return;
+    }
+    let binary = fs::read(env!("CARGO_BIN_EXE_broker-reader")).expect("read the binary");
+    assert_eq!(&binary[..4], b"\x7fELF");
+    // e_type, in the byte order EI_DATA gives: 2 is ET_EXEC, 3 ET_DYN.
+    let field = [binary[16], binary[17]];
+    let kind = match binary[5] {
+        2 => u16::from_be_bytes(field),
+        _ => u16::from_le_bytes(field),
+    };
+    assert_eq!(kind, 2, "ELF type {kind}: not a fixed-address executable");
+}
