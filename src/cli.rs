@@ -224,6 +224,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     }
     let Some(command) = cli.command else {
         drop(out);
+        let screen = crate::tui::FirstScreen::start();
         let (config_path, required) = locate();
         let loaded = config::load(config_path.as_deref(), required);
         // The reader draws on the terminal itself, so only NO_COLOR and the flag count.
@@ -241,8 +242,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             cache: Cache::standard(cli.no_cache),
         };
         return match cli.file.as_deref() {
-            Some(path) => crate::tui::run_file_configured(path, settings),
-            None => crate::tui::run_embedded(settings),
+            Some(path) => crate::tui::run_file_configured(path, settings, screen),
+            None => crate::tui::run_embedded(settings, screen),
         }
         .map(|()| Outcome::Success);
     };

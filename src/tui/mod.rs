@@ -55,33 +55,72 @@ pub struct Settings {
     pub cache: crate::cache::Cache,
 }
 
+/// The terminal's size and the buffer the first frame is drawn into, set going as soon as the
+/// command line says the reader will draw. The buffer (half a megabyte at 200×60, a page
+/// fault every 4 KB) is made on the other core while this one reads the configuration, opens
+/// the issue and lays out the saved place; started any later, the first frame waits for it.
+pub struct FirstScreen {
+    size: Option<(u16, u16)>,
+    buffer: Option<JoinHandle<ratatui::buffer::Buffer>>,
+}
+
+impl FirstScreen {
+    pub fn start() -> Self {
+        let size = ratatui::crossterm::terminal::size().ok();
+        let buffer = size.and_then(|(width, height)| {
+            let area = Rect::new(0, 0, width, height);
+            std::thread::Builder::new()
+                .name("screen-buffer".into())
+                .spawn(move || ratatui::buffer::Buffer::empty(area))
+                .ok()
+        });
+        Self { size, buffer }
+    }
+}
+
 /// Runs the reader until the user quits.
 pub fn run(library: Library) -> anyhow::Result<()> {
-    run_configured(library, Settings::default())
+    run_configured(library, Settings::default(), FirstScreen::start())
 }
 
 /// Runs the reader with keys, theme and layout from the configuration.
-pub fn run_configured(library: Library, settings: Settings) -> anyhow::Result<()> {
+pub fn run_configured(
+    library: Library,
+    settings: Settings,
+    screen: FirstScreen,
+) -> anyhow::Result<()> {
     let (store, mut warnings) = Store::open_unchecked();
     warnings.extend(settings.warnings.iter().cloned());
-    run_full(Arc::new(library), store, settings, warnings, None, None)
+    run_full(
+        Arc::new(library),
+        store,
+        settings,
+        screen,
+        warnings,
+        None,
+        None,
+    )
 }
 
 /// Runs the reader on the embedded issue, which the build parsed: text and entities are both
 /// there for the first frame, with nothing left to load.
-pub fn run_embedded(settings: Settings) -> anyhow::Result<()> {
-    run_configured(Library::embedded()?, settings)
+pub fn run_embedded(settings: Settings, screen: FirstScreen) -> anyhow::Result<()> {
+    run_configured(Library::embedded()?, settings, screen)
 }
 
 /// Runs the reader on a file. It opens on the text at once (on the first pages of a large
 /// file); entities, and the rest of a large file, load in the background, with their progress
 /// in the status bar, and replace the first view when ready.
 pub fn run_file(path: &std::path::Path) -> anyhow::Result<()> {
-    run_file_configured(path, Settings::default())
+    run_file_configured(path, Settings::default(), FirstScreen::start())
 }
 
 /// [`run_file`] with keys, theme and layout from the configuration.
-pub fn run_file_configured(path: &std::path::Path, settings: Settings) -> anyhow::Result<()> {
+pub fn run_file_configured(
+    path: &std::path::Path,
+    settings: Settings,
+    screen: FirstScreen,
+) -> anyhow::Result<()> {
     let (tx, rx) = std::sync::mpsc::channel();
     let name = path.file_name().map_or_else(
         || path.display().to_string(),
@@ -100,7 +139,7 @@ pub fn run_file_configured(path: &std::path::Path, settings: Settings) -> anyhow
         }
     })?;
     announce.store(opened.partial, Ordering::Relaxed);
-    run_opened(opened, rx, settings)
+    run_opened(opened, rx, settings, screen)
 }
 
 /// Turns background load events into reader actions; progress and completion are only shown
@@ -144,6 +183,7 @@ fn run_opened(
     opened: crate::load::Opened,
     rx: std::sync::mpsc::Receiver<Action>,
     settings: Settings,
+    screen: FirstScreen,
 ) -> anyhow::Result<()> {
     let (store, mut warnings) = Store::open_unchecked();
     warnings.extend(settings.warnings.iter().cloned());
@@ -152,6 +192,7 @@ fn run_opened(
         Arc::new(opened.first),
         store,
         settings,
+        screen,
         warnings,
         updates,
         Some(opened.hold),
@@ -171,6 +212,7 @@ pub fn run_with(
         library,
         store.clone(),
         Settings::default(),
+        FirstScreen::start(),
         warnings,
         updates,
         None,
@@ -181,6 +223,7 @@ fn run_full(
     library: Arc<Library>,
     mut store: Store,
     settings: Settings,
+    screen: FirstScreen,
     mut warnings: Vec<String>,
     updates: Option<Receiver<Action>>,
     hold: Option<crate::load::Hold>,
@@ -188,16 +231,10 @@ fn run_full(
     let mut state = State::new(library);
     // Known now, the real size lets setting up and restoring the place lay the article out
     // once, at the width the first frame uses, rather than first at a default size.
-    if let Ok(size) = ratatui::crossterm::terminal::size() {
+    if let Some(size) = screen.size {
         state.size = size;
     }
     let area = Rect::new(0, 0, state.size.0, state.size.1);
-    // The first frame's buffer (half a megabyte at 200×60, a page fault every 4 KB) is made on
-    // the other core while this one loads the saved place and lays the article out.
-    let first_buffer = std::thread::Builder::new()
-        .name("screen-buffer".into())
-        .spawn(move || ratatui::buffer::Buffer::empty(area))
-        .ok();
     state.configure(settings.keymap, settings.theme, settings.layout);
     let (saved, warning) = store.load::<Saved>(STATE_FILE);
     warnings.extend(warning);
@@ -214,7 +251,7 @@ fn run_full(
     }
 
     let mut terminal = open_screen(area).context("cannot set up the terminal")?;
-    if let Some(buffer) = first_buffer.and_then(|thread| thread.join().ok()) {
+    if let Some(buffer) = screen.buffer.and_then(|thread| thread.join().ok()) {
         terminal.use_blank(buffer);
     }
     let guard = Restore;
