@@ -49,12 +49,19 @@ mean_ms() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results
 rss_mb() { /usr/bin/time -f %M -o "$work/rss" "$@" >/dev/null; awk '{printf "%.1f", $1/1024}' "$work/rss"; }
 
 echo "measuring first frame, keys and memory in a pseudo-terminal ($runs runs each)..." >&2
-less_issue=$($pty --ready issue.txt --anywhere --rss -- less "$work/issue.txt")
-reader_issue=$($pty --ready help --rss -- "$bin")
-less_archive=$($pty --ready archive.txt --anywhere --presses "$runs" --rss -- less "$work/archive.txt")
-reader_archive=$($pty --ready help --settle loaded --presses "$runs" --rss -- $nocache "$bin" --file "$work/archive.txt")
+# First frames are timed in turn with less's (--pair), run by run, so that a drift of the
+# machine's speed during the measurement falls on both programs alike.
+less_issue=$($pty --ready issue.txt --anywhere --runs 1 --rss -- less "$work/issue.txt")
+reader_issue=$($pty --ready help --rss \
+    --pair "less $work/issue.txt" --pair-ready issue.txt --pair-anywhere -- "$bin")
+less_archive=$($pty --ready archive.txt --anywhere --runs 1 --presses "$runs" --rss -- less "$work/archive.txt")
+reader_archive=$($pty --ready help --settle loaded --presses "$runs" --rss \
+    --pair "less $work/archive.txt" --pair-ready archive.txt --pair-anywhere \
+    -- $nocache "$bin" --file "$work/archive.txt")
 "$bin" --file "$work/archive.txt" entities >/dev/null   # writes the cache entry, entities too
-reader_cached=$($pty --ready help --rss -- "$bin" --file "$work/archive.txt")
+reader_cached=$($pty --ready help --rss \
+    --pair "less $work/archive.txt" --pair-ready archive.txt --pair-anywhere \
+    -- "$bin" --file "$work/archive.txt")
 floor=$($pty --ready help --presses "$runs" -- "$PWD/target/release/examples/ratatui-floor")
 
 echo "timing search against grep..." >&2
@@ -74,10 +81,10 @@ cat <<EOF
 |---|---|---|
 | embedded issue: whole \`list\` process (start, the copy parsed at build time decoded and indexed, output) | $(mean_ms "$work/issue.json" 0) ms | |
 | embedded issue: whole \`entities\` process (the same, entities listed) | $(mean_ms "$work/issue.json" 2) ms | |
-| embedded issue: first frame (200×60) | $(field "$reader_issue" first_frame_ms) ms | less $(field "$less_issue" first_frame_ms) ms |
+| embedded issue: first frame (200×60) | $(field "$reader_issue" first_frame_ms) ms | less $(field "$reader_issue" pair_first_frame_ms) ms |
 | embedded issue: peak memory (reader) | $(awk -v k="$(field "$reader_issue" max_rss_kb)" 'BEGIN{printf "%.1f", k/1024}') MB | less $(awk -v k="$(field "$less_issue" max_rss_kb)" 'BEGIN{printf "%.1f", k/1024}') MB |
-| ${size_mb} MB archive: first frame (200×60), no cache | $(field "$reader_archive" first_frame_ms) ms | less $(field "$less_archive" first_frame_ms) ms |
-| ${size_mb} MB archive: first frame (200×60), cached | $(field "$reader_cached" first_frame_ms) ms | less $(field "$less_archive" first_frame_ms) ms |
+| ${size_mb} MB archive: first frame (200×60), no cache | $(field "$reader_archive" first_frame_ms) ms | less $(field "$reader_archive" pair_first_frame_ms) ms |
+| ${size_mb} MB archive: first frame (200×60), cached | $(field "$reader_cached" first_frame_ms) ms | less $(field "$reader_cached" pair_first_frame_ms) ms |
 | ${size_mb} MB archive: key to end of redraw (\`j\`/\`k\`) | $(field "$reader_archive" key_ms) ms | less $(field "$less_archive" key_ms) ms |
 | for scale: the least ratatui program (\`examples/ratatui-floor\`): first frame / key to end of redraw | $(field "$floor" first_frame_ms) ms / $(field "$floor" key_ms) ms | |
 | ${size_mb} MB archive: \`search $query\`, whole process, cold (parse, write cache) | $(mean_ms "$work/cold.json" 0) ms | \`grep -c -i\` $(mean_ms "$work/search.json" 1) ms |

@@ -7,6 +7,10 @@ Prints one JSON object:
   first_frame_ms  launch (fork) until the first screen is complete: the marker given with
                   --ready has been written after the cursor last moved to the bottom row (or
                   anywhere, with --anywhere); median of --runs launches
+  pair_first_frame_ms
+                  with --pair, the same for the paired program: the two are launched in turn,
+                  run by run, so a drift of the machine's speed during the measurement falls
+                  on both alike
   key_ms          once the program is idle (and --settle has appeared), a key press until the
                   last byte of the redraw it causes (`j` and `k` alternately, so every press
                   moves the view); median of --presses presses
@@ -23,6 +27,7 @@ import os
 import pty
 import re
 import select
+import shlex
 import signal
 import statistics
 import struct
@@ -153,6 +158,9 @@ def main():
     p.add_argument("--quit", default="q", help="keys that quit the program")
     p.add_argument("--rss", action="store_true", help="also report peak memory (GNU time)")
     p.add_argument("--timeout", type=float, default=30)
+    p.add_argument("--pair", help="a second command line (shell words) timed in turn with it")
+    p.add_argument("--pair-ready", help="--ready for the paired command")
+    p.add_argument("--pair-anywhere", action="store_true", help="--anywhere for it")
     p.add_argument("cmd", nargs="+")
     args = p.parse_args()
 
@@ -163,20 +171,32 @@ def main():
     done = frame_done(args.ready, args.rows, args.anywhere)
     result = {}
 
-    frames = []
-    for _ in range(args.runs):
+    def first_frame(cmd, ready, done):
         start = time.perf_counter()
-        pid, fd = spawn(args.cmd, args.rows, args.cols, env)
+        pid, fd = spawn(cmd, args.rows, args.cols, env)
         screen = Screen(fd)
         seen = screen.wait_for(done, args.timeout)
         stop(pid, fd, args.quit)
         if seen is None:
-            sys.exit(f"first screen never showed {args.ready!r}: {screen.data[-400:]!r}")
-        frames.append((seen - start) * 1000)
+            sys.exit(f"first screen never showed {ready!r}: {screen.data[-400:]!r}")
         time.sleep(0.05)
+        return (seen - start) * 1000
+
+    pair = shlex.split(args.pair) if args.pair else None
+    if pair:
+        pair_ready = args.pair_ready or args.ready
+        pair_done = frame_done(pair_ready, args.rows, args.pair_anywhere)
+    frames, pair_frames = [], []
+    for _ in range(args.runs):
+        frames.append(first_frame(args.cmd, args.ready, done))
+        if pair:
+            pair_frames.append(first_frame(pair, pair_ready, pair_done))
     if frames:
         result["first_frame_ms"] = round(statistics.median(frames), 2)
         result["first_frame_min_ms"] = round(min(frames), 2)
+    if pair_frames:
+        result["pair_first_frame_ms"] = round(statistics.median(pair_frames), 2)
+        result["pair_first_frame_min_ms"] = round(min(pair_frames), 2)
 
     if args.presses:
         pid, fd = spawn(args.cmd, args.rows, args.cols, env)
