@@ -209,6 +209,9 @@ pub struct State {
     list_strips: Vec<String>,
     /// Saved places that did not fit the library yet (a large file still loading).
     pending: Option<Reading>,
+    /// Counts changes of the library and of the configuration (keys, styles, layout): what
+    /// every pane is drawn from besides the state it shows.
+    look: u64,
 }
 
 impl State {
@@ -245,9 +248,17 @@ impl State {
             block_base,
             list_strips: Vec::new(),
             pending: None,
+            look: 0,
         };
         state.list_strips = list_strips(&state);
         state
+    }
+
+    /// Changes whenever the library or the configuration does, for [`PaneDrawing`] inputs.
+    ///
+    /// [`PaneDrawing`]: crate::tui::screen::PaneDrawing
+    pub fn look(&self) -> u64 {
+        self.look
     }
 
     /// The strip [`view::sidebar::strip`] draws for an entity in the sidebar list.
@@ -260,6 +271,7 @@ impl State {
         self.keymap = keymap;
         self.theme = theme;
         self.layout = layout;
+        self.look += 1;
         self.measure = layout.max_width.clamp(MIN_MEASURE, MAX_MEASURE);
         self.reanchor();
     }
@@ -656,6 +668,7 @@ fn library_updated(state: &mut State, library: Arc<Library>) -> bool {
     let here = state.place();
     state.block_base = block_base(&library);
     state.library = library;
+    state.look += 1;
     state.list_strips = list_strips(state);
     state.wraps.clear();
     state.cursor = None;

@@ -10,6 +10,12 @@
 //! (see `Encoder`; tested by playing frames into a model terminal). It also asks the
 //! terminal's size once rather than before every frame (a resize is an event), and can be
 //! handed its first buffer made ahead, on another thread.
+//!
+//! A view may also name the panes it is about to draw and what each is drawn from
+//! ([`Canvas::plan`]). A buffer that already holds a pane drawn at the same place from equal
+//! inputs keeps it, so the view skips drawing it, and where the screen shows that pane too,
+//! its cells are not compared: scrolling the text leaves the article list and the sidebar
+//! alone, which halves the work of a key press.
 
 use std::io::{self, Write};
 
@@ -23,18 +29,49 @@ use ratatui::layout::{Position, Rect};
 use ratatui::style::{Color, Modifier};
 use ratatui::widgets::Widget;
 
+/// A pane as a frame draws it: which one, where, and everything its cells depend on. Drawn
+/// again at the same place from equal inputs, a pane comes out cell for cell the same; so the
+/// inputs must name all a pane shows, or a changed pane would be left as it was (the tests
+/// compare every frame drawn this way with one drawn whole).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaneDrawing {
+    pub area: Rect,
+    pub inputs: Vec<u64>,
+}
+
 /// What a view draws on: a buffer covering the screen, and where the cursor should show.
 /// ratatui's `Frame` plays this part for its `Terminal`; [`Screen`] has no `Frame` to give.
 pub struct Canvas<'a> {
     buffer: &'a mut Buffer,
     cursor: Option<Position>,
+    /// The panes the buffer holds from the frame it was last drawn with.
+    held: &'a [PaneDrawing],
+    /// Whether the buffer still holds that frame, to be cleared before anything is drawn.
+    stale: bool,
+    /// The panes this frame draws, as planned, and whether each was already there.
+    planned: Vec<(PaneDrawing, bool)>,
 }
 
 impl<'a> Canvas<'a> {
+    /// A canvas on a blank buffer.
     pub fn new(buffer: &'a mut Buffer) -> Self {
         Self {
             buffer,
             cursor: None,
+            held: &[],
+            stale: false,
+            planned: Vec::new(),
+        }
+    }
+
+    /// A canvas on a buffer that still holds the panes `held` from an earlier frame.
+    fn reusing(buffer: &'a mut Buffer, held: &'a [PaneDrawing]) -> Self {
+        Self {
+            buffer,
+            cursor: None,
+            held,
+            stale: true,
+            planned: Vec::new(),
         }
     }
 
@@ -43,11 +80,41 @@ impl<'a> Canvas<'a> {
     }
 
     pub fn render_widget<W: Widget>(&mut self, widget: W, area: Rect) {
-        widget.render(area, self.buffer);
+        widget.render(area, self.buffer_mut());
     }
 
     pub fn buffer_mut(&mut self) -> &mut Buffer {
+        if self.stale {
+            self.buffer.reset();
+            self.stale = false;
+        }
         self.buffer
+    }
+
+    /// Names the panes this frame draws, before anything is drawn, and says for each whether
+    /// the buffer holds it already: drawn at the same place from equal inputs, and fully inside
+    /// the screen. Those the caller leaves alone; everything else is cleared. Panes must not
+    /// overlap, no wide character may cross a pane's edge (a frame of borders sees to that),
+    /// and no cell of a pane may be marked to be sent always.
+    /// Without a plan, everything is cleared and drawn.
+    pub fn plan(&mut self, panes: Vec<PaneDrawing>) -> Vec<bool> {
+        let screen = self.buffer.area;
+        let kept: Vec<bool> = panes
+            .iter()
+            .map(|pane| self.stale && screen.union(pane.area) == screen && self.held.contains(pane))
+            .collect();
+        if self.stale {
+            let keep: Vec<Rect> = panes
+                .iter()
+                .zip(&kept)
+                .filter(|(_, kept)| **kept)
+                .map(|(pane, _)| pane.area)
+                .collect();
+            reset_outside(self.buffer, &keep);
+            self.stale = false;
+        }
+        self.planned = panes.into_iter().zip(kept.iter().copied()).collect();
+        kept
     }
 
     /// Shows the cursor at `position` once the frame is drawn; without a call it is hidden.
@@ -60,6 +127,37 @@ impl<'a> Canvas<'a> {
     }
 }
 
+/// Resets every cell of `buffer` outside the rectangles `keep`, which lie inside it.
+fn reset_outside(buffer: &mut Buffer, keep: &[Rect]) {
+    let area = buffer.area;
+    let width = usize::from(area.width);
+    if width == 0 {
+        return;
+    }
+    for (row, cells) in buffer.content.chunks_exact_mut(width).enumerate() {
+        let y = area
+            .y
+            .saturating_add(u16::try_from(row).unwrap_or(u16::MAX));
+        let mut from = 0;
+        for (start, end) in kept_columns(area, keep, y) {
+            cells[from..start].iter_mut().for_each(Cell::reset);
+            from = end;
+        }
+        cells[from..].iter_mut().for_each(Cell::reset);
+    }
+}
+
+/// The column ranges (indices into the row, in order) that `rects` cover on row `y`.
+fn kept_columns(area: Rect, rects: &[Rect], y: u16) -> Vec<(usize, usize)> {
+    let mut columns: Vec<(usize, usize)> = rects
+        .iter()
+        .filter(|r| r.y <= y && y < r.bottom())
+        .map(|r| (usize::from(r.x - area.x), usize::from(r.right() - area.x)))
+        .collect();
+    columns.sort_unstable();
+    columns
+}
+
 /// A full-screen terminal behind `out`, of a known size.
 pub struct Screen<W: Write> {
     out: W,
@@ -68,6 +166,11 @@ pub struct Screen<W: Write> {
     shown: Option<Buffer>,
     /// The buffer the next frame is drawn into, kept from the frame before last.
     spare: Option<Buffer>,
+    /// Whether `spare` is blank (made, not yet drawn into).
+    spare_blank: bool,
+    /// The planned panes each of the two buffers holds.
+    shown_panes: Vec<PaneDrawing>,
+    spare_panes: Vec<PaneDrawing>,
     cursor_hidden: bool,
 }
 
@@ -79,6 +182,9 @@ impl<W: Write> Screen<W> {
             area,
             shown: None,
             spare: None,
+            spare_blank: false,
+            shown_panes: Vec::new(),
+            spare_panes: Vec::new(),
             cursor_hidden: false,
         }
     }
@@ -95,24 +201,45 @@ impl<W: Write> Screen<W> {
         self.area = area;
         self.shown = None;
         self.spare = None;
+        self.shown_panes.clear();
+        self.spare_panes.clear();
         queue!(self.out, Clear(ClearType::All))?;
         self.out.flush()
     }
 
-    /// Draws a frame: `render` fills a blank buffer, and what differs from the screen is sent.
+    /// Draws a frame: `render` fills a blank buffer, or plans its panes and fills what the
+    /// buffer does not hold yet, and what differs from the screen is sent.
     pub fn draw(&mut self, render: impl FnOnce(&mut Canvas)) -> io::Result<()> {
-        let mut next = match self.spare.take() {
-            Some(mut buffer) if buffer.area == self.area => {
-                buffer.reset();
-                buffer
-            }
-            _ => Buffer::empty(self.area),
+        let held = std::mem::take(&mut self.spare_panes);
+        let (mut next, blank) = match self.spare.take() {
+            Some(buffer) if buffer.area == self.area => (buffer, self.spare_blank),
+            _ => (Buffer::empty(self.area), true),
         };
-        let mut canvas = Canvas::new(&mut next);
+        self.spare_blank = false;
+        let mut canvas = if blank {
+            Canvas::new(&mut next)
+        } else {
+            Canvas::reusing(&mut next, &held)
+        };
         render(&mut canvas);
+        if canvas.stale {
+            // Nothing was drawn: the frame is blank.
+            canvas.buffer_mut();
+        }
         let cursor = canvas.cursor_position();
+        let drawn: Vec<PaneDrawing> = canvas.planned.into_iter().map(|(p, _)| p).collect();
+        // Where the screen shows a pane this frame drew from the same inputs, at the same
+        // place, the cells are the same.
+        let unchanged: Vec<Rect> = match self.shown {
+            Some(_) => drawn
+                .iter()
+                .filter(|pane| self.shown_panes.contains(pane))
+                .map(|pane| pane.area)
+                .collect(),
+            None => Vec::new(),
+        };
         let shown = self.shown.as_ref().map(|buffer| buffer.content.as_slice());
-        write_changes(&mut self.out, shown, &next)?;
+        write_changes(&mut self.out, shown, &next, &unchanged)?;
         match cursor {
             None if !self.cursor_hidden => {
                 queue!(self.out, Hide)?;
@@ -129,6 +256,7 @@ impl<W: Write> Screen<W> {
         }
         self.out.flush()?;
         self.spare = self.shown.replace(next);
+        self.spare_panes = std::mem::replace(&mut self.shown_panes, drawn);
         Ok(())
     }
 
@@ -137,6 +265,8 @@ impl<W: Write> Screen<W> {
     pub fn use_blank(&mut self, buffer: Buffer) {
         if buffer.area == self.area {
             self.spare = Some(buffer);
+            self.spare_blank = true;
+            self.spare_panes.clear();
         }
     }
 
@@ -149,6 +279,8 @@ impl<W: Write> Screen<W> {
             .is_none_or(|buffer| buffer.area != self.area)
         {
             self.spare = Some(Buffer::empty(self.area));
+            self.spare_blank = true;
+            self.spare_panes.clear();
         }
     }
 
@@ -170,10 +302,16 @@ impl<W: Write> Screen<W> {
 }
 
 /// Writes what turns a screen showing `shown` (blank when `None`) into one showing `next`:
-/// the cells `shown.diff(next)` picks, in few bytes.
-fn write_changes(out: &mut impl Write, shown: Option<&[Cell]>, next: &Buffer) -> io::Result<()> {
+/// the cells `shown.diff(next)` picks, in few bytes. The rectangles `same` are known to be
+/// equal in both and are not compared (see [`for_each_change`]).
+fn write_changes(
+    out: &mut impl Write,
+    shown: Option<&[Cell]>,
+    next: &Buffer,
+    same: &[Rect],
+) -> io::Result<()> {
     let mut encoder = Encoder::new(out, next);
-    for_each_change(shown, next, |x, y, cell| encoder.cell(x, y, cell))?;
+    for_each_change(shown, next, same, |x, y, cell| encoder.cell(x, y, cell))?;
     encoder.finish()
 }
 
@@ -187,9 +325,14 @@ const VISIBLE_ON_BLANK: Modifier = Modifier::REVERSED
 /// Calls `emit` for every cell of `next` that [`Buffer::diff`] would return against `shown`
 /// (a blank screen when `None`), in the same order, following the same rules for wide
 /// characters, emoji with a variation selector and skipped cells.
+///
+/// The rectangles `same` hold the same cells in both buffers, none of them to be sent always
+/// (`CellDiffOption::AlwaysUpdate`), and no wide character crosses their edges; the diff
+/// would find nothing there, so their cells are passed over.
 fn for_each_change<E>(
     shown: Option<&[Cell]>,
     next: &Buffer,
+    same: &[Rect],
     mut emit: impl FnMut(u16, u16, &Cell) -> Result<(), E>,
 ) -> Result<(), E> {
     let cells = next.content.as_slice();
@@ -203,8 +346,27 @@ fn for_each_change<E>(
         let y = top.saturating_add(u16::try_from(i / width).unwrap_or(u16::MAX));
         emit(x, y, cell)
     };
+    // The passed-over column ranges of the row `pos` is on, as cell indices, and that row.
+    let mut skips: Vec<(usize, usize)> = Vec::new();
+    let mut skips_row = usize::MAX;
     let mut pos = 0;
     while pos < len {
+        if !same.is_empty() {
+            let row = pos / width;
+            if row != skips_row {
+                skips_row = row;
+                let y = top.saturating_add(u16::try_from(row).unwrap_or(u16::MAX));
+                let start = row * width;
+                skips = kept_columns(next.area, same, y)
+                    .into_iter()
+                    .map(|(from, to)| (start + from, start + to))
+                    .collect();
+            }
+            if let Some(&(_, to)) = skips.iter().find(|(from, _)| *from == pos) {
+                pos = to;
+                continue;
+            }
+        }
         let i = pos;
         pos += 1;
         let current = &cells[i];
@@ -618,7 +780,7 @@ mod tests {
     fn ours(shown: Option<&Buffer>, next: &Buffer) -> Vec<(u16, u16, Cell)> {
         let mut cells = Vec::new();
         let shown = shown.map(|b| b.content.as_slice());
-        for_each_change(shown, next, |x, y, cell| {
+        for_each_change(shown, next, &[], |x, y, cell| {
             cells.push((x, y, cell.clone()));
             Ok::<_, ()>(())
         })
@@ -900,12 +1062,12 @@ mod tests {
             prop_assume!(well_formed(&shown) && well_formed(&next));
             let mut term = Term::new(area.right() + 2, area.bottom() + 1);
             let mut bytes = Vec::new();
-            write_changes(&mut bytes, None, &shown).expect("write into memory");
+            write_changes(&mut bytes, None, &shown, &[]).expect("write into memory");
             term.play(&bytes);
             prop_assert_eq!(term.shows(&shown), Ok(()), "{:?}", String::from_utf8_lossy(&bytes));
             prop_assert_eq!(&term.pen, &Looks::default(), "the style is left as it was found");
             bytes.clear();
-            write_changes(&mut bytes, Some(&shown.content), &next).expect("write into memory");
+            write_changes(&mut bytes, Some(&shown.content), &next, &[]).expect("write into memory");
             term.play(&bytes);
             prop_assert_eq!(term.shows(&next), Ok(()), "{:?}", String::from_utf8_lossy(&bytes));
             prop_assert_eq!(&term.pen, &Looks::default());
@@ -916,7 +1078,7 @@ mod tests {
             let shown = buffer(area, &before);
             let next = buffer(area, &after);
             let mut mine = Vec::new();
-            write_changes(&mut mine, Some(&shown.content), &next).expect("write into memory");
+            write_changes(&mut mine, Some(&shown.content), &next, &[]).expect("write into memory");
             let mut theirs = Vec::new();
             CrosstermBackend::new(&mut theirs)
                 .draw(shown.diff(&next).into_iter())
@@ -1045,6 +1207,258 @@ mod tests {
             term.play(&bytes);
             let shown = screen.shown().expect("a frame was drawn");
             assert_eq!(term.shows(shown), Ok(()), "after {:?}", state.focus);
+        }
+    }
+
+    /// A pane planned with the same inputs at the same place is kept, neither drawn nor
+    /// compared; planned otherwise, or not planned, it is cleared and drawn again.
+    #[test]
+    fn a_planned_pane_is_kept_while_its_inputs_stay_the_same() {
+        let area = Rect::new(0, 0, 12, 3);
+        let pane = Rect::new(0, 0, 5, 3);
+        let mut screen = Screen::new(Vec::new(), area);
+        // The pane shows its input, planned or not; the rest of the screen shows `text`.
+        let mut frame = |inputs: Option<u64>, text: &str| {
+            let mut drew = false;
+            screen
+                .draw(|canvas| {
+                    let kept = inputs.is_some_and(|i| {
+                        let drawing = PaneDrawing {
+                            area: pane,
+                            inputs: vec![i],
+                        };
+                        canvas.plan(vec![drawing]) == [true]
+                    });
+                    if !kept {
+                        drew = true;
+                        let shown = format!("p{}", inputs.unwrap_or(0));
+                        canvas
+                            .buffer_mut()
+                            .set_string(0, 1, shown, Style::default());
+                    }
+                    canvas.buffer_mut().set_string(6, 1, text, Style::default());
+                })
+                .expect("draw");
+            let bytes = String::from_utf8(std::mem::take(screen.writer_mut())).expect("utf-8");
+            let shown = screen.shown().expect("drawn");
+            let row: String = (0..12)
+                .map(|x| shown[(x, 1)].symbol().to_string())
+                .collect();
+            (drew, row, bytes)
+        };
+        use ratatui::style::Style;
+        assert!(frame(Some(1), "ab").0);
+        // The other buffer has not held the pane yet.
+        let (drew, _, bytes) = frame(Some(1), "cd");
+        assert!(drew);
+        assert!(
+            !bytes.contains("p1"),
+            "drawn again, but not sent again: {bytes:?}"
+        );
+        let (drew, row, bytes) = frame(Some(1), "ef");
+        assert!(!drew);
+        assert_eq!(row, "p1    ef    ");
+        assert!(!bytes.contains("p1"), "kept, and not sent again: {bytes:?}");
+        let (drew, row, bytes) = frame(Some(2), "gh");
+        assert!(drew);
+        assert_eq!(row, "p2    gh    ");
+        assert!(bytes.contains('2'), "the changed pane is sent: {bytes:?}");
+        let (drew, row, _) = frame(None, "ij");
+        assert!(drew);
+        assert_eq!(row, "p0    ij    ");
+        // The buffer drawn two frames ago still holds the pane; the one drawn without a plan
+        // holds none.
+        let (drew, row, _) = frame(Some(2), "kl");
+        assert!(!drew);
+        assert_eq!(row, "p2    kl    ");
+        assert!(frame(Some(2), "mn").0);
+    }
+
+    /// Random buffers with a rectangle left the same: passing over it changes nothing.
+    fn same_rect_frames() -> impl Strategy<Value = (Rect, Vec<Paint>, Vec<Paint>, Rect)> {
+        frames().prop_flat_map(|(area, before, after)| {
+            let rect = (0..area.width, 0..area.height).prop_flat_map(move |(x, y)| {
+                (1..=area.width - x, 1..=area.height - y)
+                    .prop_map(move |(w, h)| Rect::new(area.x + x, area.y + y, w, h))
+            });
+            (Just(area), Just(before), Just(after), rect)
+        })
+    }
+
+    /// No wide character of `buffer` crosses the edges of `rect`.
+    fn nothing_crosses(buffer: &Buffer, rect: Rect) -> bool {
+        let area = buffer.area;
+        (area.top()..area.bottom()).all(|y| {
+            let mut x = area.left();
+            while x < area.right() {
+                let width = cell_width(&buffer[(x, y)]).max(1);
+                let end = x.saturating_add(u16::try_from(width).unwrap_or(u16::MAX));
+                let inside = |c: u16| rect.left() <= c && c < rect.right();
+                if rect.top() <= y && y < rect.bottom() && (inside(x) != inside(end - 1)) {
+                    return false;
+                }
+                x = end;
+            }
+            true
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn passing_over_an_unchanged_rectangle_changes_nothing(
+            (area, before, after, rect) in same_rect_frames()
+        ) {
+            let shown = buffer(area, &before);
+            let mut next = buffer(area, &after);
+            for y in rect.top()..rect.bottom() {
+                for x in rect.left()..rect.right() {
+                    next[(x, y)] = shown[(x, y)].clone();
+                }
+            }
+            prop_assume!(nothing_crosses(&shown, rect) && nothing_crosses(&next, rect));
+            let always = |x, y| next[(x, y)].diff_option == CellDiffOption::AlwaysUpdate;
+            prop_assume!(!(rect.top()..rect.bottom())
+                .any(|y| (rect.left()..rect.right()).any(|x| always(x, y))));
+            let collect = |same: &[Rect]| {
+                let mut cells = Vec::new();
+                for_each_change(Some(&shown.content), &next, same, |x, y, cell| {
+                    cells.push((x, y, cell.clone()));
+                    Ok::<_, ()>(())
+                })
+                .expect("collecting cannot fail");
+                cells
+            };
+            prop_assert_eq!(collect(&[rect]), collect(&[]));
+        }
+    }
+
+    /// Steps a reader may take, for the sessions below: one action, or `Down` and `Open` in
+    /// each pane in turn, which opens another article whichever pane has the focus.
+    fn session_step() -> impl Strategy<Value = Vec<crate::tui::action::Action>> {
+        use crate::tui::action::Action;
+        let in_each_pane: Vec<Action> = (0..3)
+            .flat_map(|_| [Action::FocusNext, Action::Down, Action::Open])
+            .collect();
+        prop_oneof![
+            6 => session_action().prop_map(|a| vec![a]),
+            1 => Just(in_each_pane),
+        ]
+    }
+
+    /// Libraries for a session to switch between, as a file that finished loading would:
+    /// the embedded issue; the same with every `a` an `o`, laid out alike with other words
+    /// (the same articles, marks and rows, so only the library tells the panes apart); pages
+    /// on other subjects.
+    fn session_libraries() -> [std::sync::Arc<crate::Library>; 3] {
+        static LIBRARIES: std::sync::OnceLock<[std::sync::Arc<crate::Library>; 3]> =
+            std::sync::OnceLock::new();
+        LIBRARIES
+            .get_or_init(|| {
+                let shifted = crate::EMBEDDED_ISSUE.replace('a', "o");
+                let other = include_str!("../../tests/fixtures/other-pages.txt");
+                let libraries = [
+                    crate::Library::embedded().expect("embedded issue"),
+                    crate::Library::from_text("shifted", &shifted).expect("shifted issue"),
+                    crate::Library::from_text("other-pages.txt", other).expect("fixture"),
+                ];
+                assert_eq!(
+                    libraries[0].issue.articles.len(),
+                    libraries[1].issue.articles.len()
+                );
+                libraries.map(std::sync::Arc::new)
+            })
+            .clone()
+    }
+
+    /// Actions a reader may take, for the sessions below. Clicks and wheel turns land on the
+    /// list, the text and the sidebar of the wide layout: a click on the list opens an
+    /// article and leaves the sidebar's own state as it was.
+    fn session_action() -> impl Strategy<Value = crate::tui::action::Action> {
+        use crate::tui::action::{Action, Mouse, MouseKind};
+        let mouse = (
+            prop::sample::select(vec![
+                MouseKind::Click,
+                MouseKind::ScrollDown,
+                MouseKind::ScrollUp,
+            ]),
+            prop::sample::select(vec![5u16, 75, 140]),
+            1u16..14,
+        )
+            .prop_map(|(kind, column, row)| Action::Mouse(Mouse { kind, column, row }));
+        let libraries = session_libraries();
+        let swap = prop::sample::select(vec![0usize, 1, 2]).prop_map(move |i| {
+            Action::LibraryUpdated(crate::tui::action::LibraryHandle(libraries[i].clone()))
+        });
+        prop_oneof![
+            2 => mouse,
+            1 => swap,
+            6 => prop::sample::select(vec![
+                Action::Down,
+                Action::Up,
+                Action::PageDown,
+                Action::PageUp,
+                Action::HalfPageDown,
+                Action::Top,
+                Action::Bottom,
+                Action::FocusNext,
+                Action::FocusPrev,
+                Action::Open,
+                Action::MentionNext,
+                Action::MentionPrev,
+                Action::Back,
+                Action::Forward,
+                Action::SearchNext,
+                Action::WiderText,
+                Action::NarrowerText,
+                Action::SetBookmark,
+            ]),
+            1 => prop::sample::select(vec![
+                Action::Help,
+                Action::Cancel,
+                Action::EntityPicker,
+                Action::Bookmarks,
+                Action::Search,
+                Action::Insert('e'),
+                Action::Insert('a'),
+                Action::DeleteBack,
+                Action::Resize(150, 40),
+                Action::Resize(200, 60),
+                Action::Resize(90, 24),
+            ]),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(32))]
+
+        /// Whatever the reader does, the screen that keeps panes ends every frame holding what
+        /// a frame drawn whole would hold, and the terminal shows it.
+        #[test]
+        fn kept_panes_look_as_if_drawn_whole(
+            steps in proptest::collection::vec(session_step(), 1..32)
+        ) {
+            use crate::tui::app::{State, update};
+            use crate::tui::view;
+            let library = std::sync::Arc::new(crate::Library::embedded().expect("embedded issue"));
+            let mut state = State::new(library);
+            update(&mut state, crate::tui::action::Action::Resize(150, 40));
+            let mut screen = Screen::new(Vec::new(), Rect::new(0, 0, 150, 40));
+            let mut term = Term::new(200, 60);
+            for action in steps.into_iter().flatten() {
+                update(&mut state, action.clone());
+                let (w, h) = state.size;
+                if screen.area().width != w || screen.area().height != h {
+                    screen.resize(Rect::new(0, 0, w, h)).expect("resize");
+                    term = Term::new(w, h);
+                }
+                screen.draw(|c| view::draw(c, &state)).expect("draw");
+                term.play(&std::mem::take(screen.writer_mut()));
+                let mut whole = Buffer::empty(screen.area());
+                view::draw(&mut Canvas::new(&mut whole), &state);
+                let shown = screen.shown().expect("a frame was drawn");
+                prop_assert!(shown == &whole, "after {:?}", action);
+                prop_assert_eq!(term.shows(shown), Ok(()), "after {:?}", action);
+            }
         }
     }
 }

@@ -7,6 +7,38 @@ use ratatui::text::{Line, Span};
 
 use super::{draw_lines, draw_pane, follow};
 use crate::tui::app::{Pane, State, progress};
+use crate::tui::screen::PaneDrawing;
+
+/// Marks packed into one input of [`drawing`], two bits each.
+const MARKS_PER_INPUT: usize = 32;
+
+/// What the list at `area` is drawn from: besides the library and the look, the focus, the
+/// open and the selected article, and the progress mark of every row on screen (the open
+/// article's changes as its text scrolls).
+pub fn drawing(area: Rect, state: &State) -> PaneDrawing {
+    let height = usize::from(area.height.saturating_sub(2));
+    let offset = follow(state.list_selected, height);
+    let articles = state.library.issue.articles.len();
+    let mut inputs = vec![
+        state.look(),
+        u64::from(state.focus == Pane::Articles),
+        state.article as u64,
+        state.list_selected as u64,
+    ];
+    let rows: Vec<usize> = (offset..articles.min(offset + height)).collect();
+    for chunk in rows.chunks(MARKS_PER_INPUT) {
+        let packed = chunk.iter().enumerate().fold(0u64, |packed, (n, &i)| {
+            let mark = match progress_mark(progress(state, i)) {
+                "✓" => 1,
+                "◐" => 2,
+                _ => 3,
+            };
+            packed | (mark << (2 * n))
+        });
+        inputs.push(packed);
+    }
+    PaneDrawing { area, inputs }
+}
 
 /// The progress mark: read to (nearly) the end, started, or not opened.
 pub fn progress_mark(percent: Option<usize>) -> &'static str {

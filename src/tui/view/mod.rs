@@ -370,13 +370,30 @@ pub fn draw(frame: &mut Canvas, state: &State) {
         }
         return;
     };
-    if let Some(r) = panes.articles {
+    // A box over the panes would leave them different from what they were drawn from.
+    let (keep_articles, keep_sidebar) = if overlay::covers_panes(state) {
+        (false, false)
+    } else {
+        let planned = [
+            panes.articles.map(|r| articles::drawing(r, state)),
+            panes.sidebar.map(|r| sidebar::drawing(r, state)),
+        ];
+        let kept = frame.plan(planned.iter().flatten().cloned().collect());
+        let mut kept = kept.into_iter();
+        let mut next = |planned: &Option<_>| planned.is_some() && kept.next() == Some(true);
+        (next(&planned[0]), next(&planned[1]))
+    };
+    if let Some(r) = panes.articles
+        && !keep_articles
+    {
         articles::render(frame, r, state);
     }
     if let Some(r) = panes.body {
         body::render(frame, r, state);
     }
-    if let Some(r) = panes.sidebar {
+    if let Some(r) = panes.sidebar
+        && !keep_sidebar
+    {
         sidebar::render(frame, r, state);
     }
     status::render(frame, panes.status, state);

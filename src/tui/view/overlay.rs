@@ -19,6 +19,14 @@ pub fn render(frame: &mut Canvas, area: Rect, state: &State) {
     }
 }
 
+/// Whether an overlay draws over the panes (the search prompt lives in the status bar).
+pub fn covers_panes(state: &State) -> bool {
+    matches!(
+        state.overlay,
+        Some(Overlay::Help { .. } | Overlay::Picker(_) | Overlay::Bookmarks { .. })
+    )
+}
+
 /// A box centred in `area`, leaving the status bar free.
 fn centred(area: Rect, width: u16, height: u16) -> Rect {
     let usable = Rect::new(area.x, area.y, area.width, area.height.saturating_sub(1));

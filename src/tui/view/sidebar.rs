@@ -11,6 +11,23 @@ use crate::entities::{Entity, EntityId};
 use crate::model::Position;
 use crate::search;
 use crate::tui::app::{Pane, SideRow, State, selected_side_row};
+use crate::tui::screen::PaneDrawing;
+
+/// What the sidebar at `area` is drawn from: besides the library and the look, the focus, the
+/// open article (whose entities the list shows), the selected row and the entity whose
+/// detail is open, with its selected item.
+pub fn drawing(area: Rect, state: &State) -> PaneDrawing {
+    let detail = state.sidebar.detail;
+    let inputs = vec![
+        state.look(),
+        u64::from(state.focus == Pane::Sidebar),
+        state.article as u64,
+        state.sidebar.selected as u64,
+        detail.map_or(0, |d| d.entity as u64 + 1),
+        detail.map_or(0, |d| d.selected as u64),
+    ];
+    PaneDrawing { area, inputs }
+}
 
 /// Cells in the list's "where in the issue" strips.
 pub const STRIP: usize = 10;
