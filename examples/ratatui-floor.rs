@@ -3,12 +3,21 @@
 //! `k` (`q` quits). `scripts/measure.sh` times it beside the reader and `less`, to tell what
 //! the reader's own work costs from what drawing through ratatui and crossterm costs at all.
 
-use ratatui::crossterm::event::{self, Event, KeyCode};
+use crossterm::event::{self, Event, KeyCode};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::Terminal;
 use ratatui::layout::Rect;
 use ratatui::widgets::{Block, Paragraph};
+use ratatui_crossterm::CrosstermBackend;
 
 fn main() -> std::io::Result<()> {
-    let mut terminal = ratatui::try_init()?;
+    // What `ratatui::try_init` does, which the reader's build of ratatui leaves out.
+    enable_raw_mode()?;
+    execute!(std::io::stdout(), EnterAlternateScreen)?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     let text: String = (1..=400)
         .map(|i| format!("Line {i}: the pilots board every ship that enters the estuary.\n"))
         .collect();
@@ -37,6 +46,7 @@ fn main() -> std::io::Result<()> {
             Err(err) => break Err(err),
         }
     };
-    ratatui::try_restore()?;
+    disable_raw_mode()?;
+    execute!(std::io::stdout(), LeaveAlternateScreen)?;
     result
 }

@@ -442,12 +442,12 @@ mod common;
 mod reader {
     use std::sync::Arc;
 
+    use crossterm::event::{
+        Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+    };
     use proptest::prelude::*;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
-    use ratatui::crossterm::event::{
-        Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
-    };
 
     use broker_reader::Library;
     use broker_reader::model::Position;

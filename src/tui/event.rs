@@ -1,7 +1,7 @@
 //! Terminal events to actions: key presses through the keymap, mouse wheel and clicks, and
 //! resizes, with bursts of resizes merged into the last one.
 
-use ratatui::crossterm::event::{Event, KeyEventKind, MouseButton, MouseEventKind};
+use crossterm::event::{Event, KeyEventKind, MouseButton, MouseEventKind};
 
 use super::action::{Action, Mouse, MouseKind};
 use super::app::State;
@@ -47,7 +47,7 @@ pub fn merge_resizes(events: Vec<Event>) -> Vec<Event> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
     #[test]
     fn only_the_last_resize_of_a_burst_survives() {

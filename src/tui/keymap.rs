@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
-use ratatui::crossterm::event::{KeyCode as CtKeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode as CtKeyCode, KeyEvent, KeyModifiers};
 use serde::{Deserialize, Serialize};
 
 use super::action::Action;
@@ -456,7 +456,7 @@ impl Keymap {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ratatui::crossterm::event::KeyEventKind;
+    use crossterm::event::KeyEventKind;
 
     fn key(s: &str) -> Key {
         s.parse().expect("valid key name")
@@ -502,7 +502,7 @@ mod tests {
             code,
             modifiers: mods,
             kind: KeyEventKind::Press,
-            state: ratatui::crossterm::event::KeyEventState::NONE,
+            state: crossterm::event::KeyEventState::NONE,
         };
         assert_eq!(
             Key::from_event(ev(CtKeyCode::Char('G'), KeyModifiers::SHIFT)),

@@ -26,10 +26,12 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use ratatui::crossterm::cursor::Show;
-use ratatui::crossterm::event::{self as ct, DisableMouseCapture, EnableMouseCapture};
-use ratatui::crossterm::execute;
-use ratatui::crossterm::terminal::{Clear, ClearType, EnterAlternateScreen, enable_raw_mode};
+use crossterm::cursor::Show;
+use crossterm::event::{self as ct, DisableMouseCapture, EnableMouseCapture};
+use crossterm::execute;
+use crossterm::terminal::{
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
 use ratatui::layout::Rect;
 
 use crate::Library;
@@ -66,7 +68,7 @@ pub struct FirstScreen {
 
 impl FirstScreen {
     pub fn start() -> Self {
-        let size = ratatui::crossterm::terminal::size().ok();
+        let size = crossterm::terminal::size().ok();
         let buffer = size.and_then(|(width, height)| {
             let area = Rect::new(0, 0, width, height);
             std::thread::Builder::new()
@@ -300,7 +302,7 @@ fn open_screen(area: Rect) -> std::io::Result<Screen> {
         // The screen hides the cursor and, unlike ratatui's terminal, shows it again only
         // when the reader leaves normally.
         let _ = execute!(stdout(), DisableMouseCapture, Show);
-        let _ = ratatui::try_restore();
+        let _ = leave_screen();
         previous(info);
     }));
     enable_raw_mode()?;
@@ -324,10 +326,16 @@ struct Restore;
 impl Drop for Restore {
     fn drop(&mut self) {
         let _ = execute!(stdout(), DisableMouseCapture, Show);
-        // Not `ratatui::restore`: it reports failure with `eprintln!`, which panics when the
-        // terminal has hung up, and the panic would abort the process before it saves.
-        let _ = ratatui::try_restore();
+        // Failure is not reported: `eprintln!` panics when the terminal has hung up, and the
+        // panic would abort the process before it saves.
+        let _ = leave_screen();
     }
+}
+
+/// Raw mode off, then the main screen back: raw mode first, as it has more side effects.
+fn leave_screen() -> std::io::Result<()> {
+    disable_raw_mode()?;
+    execute!(stdout(), LeaveAlternateScreen)
 }
 
 /// The state and the screen, shared by the two threads of the loop: the one that reads the

@@ -19,15 +19,15 @@
 
 use std::io::{self, Write};
 
-use ratatui::backend::IntoCrossterm as _;
+use crossterm::cursor::{Hide, MoveTo, Show};
+use crossterm::queue;
+use crossterm::style::Colored;
+use crossterm::terminal::{Clear, ClearType};
 use ratatui::buffer::{Buffer, Cell, CellDiffOption, CellWidth as _};
-use ratatui::crossterm::cursor::{Hide, MoveTo, Show};
-use ratatui::crossterm::queue;
-use ratatui::crossterm::style::Colored;
-use ratatui::crossterm::terminal::{Clear, ClearType};
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Color, Modifier};
 use ratatui::widgets::Widget;
+use ratatui_crossterm::IntoCrossterm as _;
 
 /// A pane as a frame draws it: which one, where, and everything its cells depend on. Drawn
 /// again at the same place from equal inputs, a pane comes out cell for cell the same; so the
@@ -431,7 +431,6 @@ fn same_cell(a: &Cell, b: &Cell) -> bool {
     symbols
         && a.fg == b.fg
         && a.bg == b.bg
-        && a.underline_color == b.underline_color
         && a.modifier == b.modifier
         && a.diff_option == b.diff_option
         && a.skip == b.skip
@@ -457,7 +456,6 @@ const fn is_skip(cell: &Cell) -> bool {
 struct Pen {
     fg: Color,
     bg: Color,
-    underline_color: Color,
     modifier: Modifier,
 }
 
@@ -465,7 +463,6 @@ impl Pen {
     const DEFAULT: Self = Self {
         fg: Color::Reset,
         bg: Color::Reset,
-        underline_color: Color::Reset,
         modifier: Modifier::empty(),
     };
 
@@ -473,7 +470,6 @@ impl Pen {
         Self {
             fg: cell.fg,
             bg: cell.bg,
-            underline_color: cell.underline_color,
             modifier: cell.modifier,
         }
     }
@@ -597,10 +593,6 @@ impl<'w, 'b, W: Write> Encoder<'w, 'b, W> {
                     Colored::BackgroundColor(pen.bg.into_crossterm()),
                 );
             }
-            if pen.underline_color != self.pen.underline_color {
-                let color = pen.underline_color.into_crossterm();
-                push_param(&mut params, Colored::UnderlineColor(color));
-            }
         }
         self.pen = pen;
         if params.is_empty() {
@@ -688,8 +680,9 @@ fn modifier_params(params: &mut String, from: Modifier, to: Modifier) {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-    use ratatui::backend::{Backend as _, CrosstermBackend};
+    use ratatui::backend::Backend as _;
     use ratatui::style::Style;
+    use ratatui_crossterm::CrosstermBackend;
     use std::num::NonZeroU16;
     use unicode_segmentation::UnicodeSegmentation as _;
 
@@ -714,7 +707,7 @@ mod tests {
     /// style, or a cell marked to be skipped or with a forced width.
     #[derive(Debug, Clone)]
     enum Paint {
-        Text(u16, u16, String, Color, Color, Color, Modifier),
+        Text(u16, u16, String, Color, Color, Modifier),
         Skip(u16, u16),
         Forced(u16, u16, u16),
         Always(u16, u16),
@@ -728,8 +721,8 @@ mod tests {
             Just("e\u{301}中".to_string()),
         ];
         prop_oneof![
-            8 => (0..w, 0..h, text, color(), color(), color(), modifier())
-                .prop_map(|(x, y, s, fg, bg, ul, m)| Paint::Text(x, y, s, fg, bg, ul, m)),
+            8 => (0..w, 0..h, text, color(), color(), modifier())
+                .prop_map(|(x, y, s, fg, bg, m)| Paint::Text(x, y, s, fg, bg, m)),
             1 => (0..w, 0..h).prop_map(|(x, y)| Paint::Skip(x, y)),
             // A forced width reaching past the row's end makes ratatui's own diff index past
             // its buffer; no widget sets one.
@@ -742,12 +735,8 @@ mod tests {
         let mut buf = Buffer::empty(area);
         for p in paints {
             match p {
-                Paint::Text(x, y, s, fg, bg, ul, m) => {
-                    let style = Style::new()
-                        .fg(*fg)
-                        .bg(*bg)
-                        .underline_color(*ul)
-                        .add_modifier(*m);
+                Paint::Text(x, y, s, fg, bg, m) => {
+                    let style = Style::new().fg(*fg).bg(*bg).add_modifier(*m);
                     buf.set_stringn(area.x + x, area.y + y, s, usize::from(area.width), style);
                 }
                 Paint::Skip(x, y) => {
@@ -805,7 +794,6 @@ mod tests {
     struct Looks {
         fg: String,
         bg: String,
-        underline: String,
         modifier: Modifier,
     }
 
@@ -813,12 +801,10 @@ mod tests {
         fn of(cell: &Cell) -> Self {
             let fg = Colored::ForegroundColor(cell.fg.into_crossterm()).to_string();
             let bg = Colored::BackgroundColor(cell.bg.into_crossterm()).to_string();
-            let ul = Colored::UnderlineColor(cell.underline_color.into_crossterm()).to_string();
             let reset = |s: String, r: &str| if s == r { String::new() } else { s };
             Self {
                 fg: reset(fg, "39"),
                 bg: reset(bg, "49"),
-                underline: reset(ul, "59"),
                 modifier: cell.modifier,
             }
         }
@@ -922,8 +908,6 @@ mod tests {
                     39 => self.pen.fg.clear(),
                     48 => self.pen.bg = colour(&mut i, 48),
                     49 => self.pen.bg.clear(),
-                    58 => self.pen.underline = colour(&mut i, 58),
-                    59 => self.pen.underline.clear(),
                     other => panic!("unexpected SGR {other}"),
                 }
                 i += 1;
@@ -1209,6 +1193,18 @@ mod tests {
             let shown = screen.shown().expect("a frame was drawn");
             assert_eq!(term.shows(shown), Ok(()), "after {:?}", state.focus);
         }
+    }
+
+    /// ratatui's default features bring in underline colours, which the reader never draws;
+    /// without them a cell is a sixth smaller, and so is every buffer a frame is drawn into,
+    /// cleared and compared.
+    #[test]
+    fn cells_leave_out_underline_colours() {
+        assert!(
+            std::mem::size_of::<Cell>() <= 40,
+            "{}",
+            std::mem::size_of::<Cell>()
+        );
     }
 
     /// A pane planned with the same inputs at the same place is kept, neither drawn nor

@@ -271,9 +271,7 @@ impl Theme {
 
     /// True when no style of the theme sets a colour.
     pub fn is_colourless(&self) -> bool {
-        self.all()
-            .iter()
-            .all(|s| s.fg.is_none() && s.bg.is_none() && s.underline_color.is_none())
+        self.all().iter().all(|s| s.fg.is_none() && s.bg.is_none())
     }
 
     fn all(&self) -> [Style; 25] {
