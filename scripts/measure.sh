@@ -49,12 +49,13 @@ mean_ms() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results
 rss_mb() { /usr/bin/time -f %M -o "$work/rss" "$@" >/dev/null; awk '{printf "%.1f", $1/1024}' "$work/rss"; }
 
 echo "measuring first frame, keys and memory in a pseudo-terminal ($runs runs each)..." >&2
-# First frames are timed in turn with less's (--pair), run by run, so that a drift of the
-# machine's speed during the measurement falls on both programs alike.
+# First frames are timed in turn with less's (--pair), run by run, and key presses go to both
+# programs in turn, so that a drift of the machine's speed during the measurement falls on
+# both alike.
 less_issue=$($pty --ready issue.txt --anywhere --runs 1 --rss -- less "$work/issue.txt")
 reader_issue=$($pty --ready help --rss \
     --pair "less $work/issue.txt" --pair-ready issue.txt --pair-anywhere -- "$bin")
-less_archive=$($pty --ready archive.txt --anywhere --runs 1 --presses "$runs" --rss -- less "$work/archive.txt")
+less_archive=$($pty --ready archive.txt --anywhere --runs 1 --rss -- less "$work/archive.txt")
 reader_archive=$($pty --ready help --settle loaded --presses "$runs" --rss \
     --pair "less $work/archive.txt" --pair-ready archive.txt --pair-anywhere \
     -- $nocache "$bin" --file "$work/archive.txt")
@@ -85,7 +86,7 @@ cat <<EOF
 | embedded issue: peak memory (reader) | $(awk -v k="$(field "$reader_issue" max_rss_kb)" 'BEGIN{printf "%.1f", k/1024}') MB | less $(awk -v k="$(field "$less_issue" max_rss_kb)" 'BEGIN{printf "%.1f", k/1024}') MB |
 | ${size_mb} MB archive: first frame (200×60), no cache | $(field "$reader_archive" first_frame_ms) ms | less $(field "$reader_archive" pair_first_frame_ms) ms |
 | ${size_mb} MB archive: first frame (200×60), cached | $(field "$reader_cached" first_frame_ms) ms | less $(field "$reader_cached" pair_first_frame_ms) ms |
-| ${size_mb} MB archive: key to end of redraw (\`j\`/\`k\`) | $(field "$reader_archive" key_ms) ms | less $(field "$less_archive" key_ms) ms |
+| ${size_mb} MB archive: key to end of redraw (\`j\`/\`k\`) | $(field "$reader_archive" key_ms) ms | less $(field "$reader_archive" pair_key_ms) ms |
 | for scale: the least ratatui program (\`examples/ratatui-floor\`): first frame / key to end of redraw | $(field "$floor" first_frame_ms) ms / $(field "$floor" key_ms) ms | |
 | ${size_mb} MB archive: \`search $query\`, whole process, cold (parse, write cache) | $(mean_ms "$work/cold.json" 0) ms | \`grep -c -i\` $(mean_ms "$work/search.json" 1) ms |
 | ${size_mb} MB archive: \`search $query\`, whole process, warm (cached) | $(mean_ms "$work/search.json" 0) ms | \`grep -c -i\` $(mean_ms "$work/search.json" 1) ms |

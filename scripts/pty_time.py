@@ -15,6 +15,9 @@ Prints one JSON object:
                   last byte of the redraw it causes (`j` and `k` alternately, so every press
                   moves the view); median of --presses presses
   key_first_ms    the same, until the first byte of the redraw
+  pair_key_ms, pair_key_first_ms
+                  with --pair, the same for the paired program, open at the same time and
+                  pressed in turn
   max_rss_kb      peak resident memory of one run, from GNU time, when --rss is given
 
 Only the standard library is used: pty, select, termios.
@@ -198,34 +201,48 @@ def main():
         result["pair_first_frame_ms"] = round(statistics.median(pair_frames), 2)
         result["pair_first_frame_min_ms"] = round(min(pair_frames), 2)
 
-    if args.presses:
-        pid, fd = spawn(args.cmd, args.rows, args.cols, env)
+    def open_session(cmd, done, settle):
+        pid, fd = spawn(cmd, args.rows, args.cols, env)
         screen = Screen(fd)
         if screen.wait_for(done, args.timeout) is None:
             sys.exit("first screen never showed")
-        if args.settle:
-            settle = args.settle.encode()
-            if screen.wait_for(lambda d: settle in d, args.timeout * 4) is None:
-                sys.exit(f"never settled: {args.settle!r}")
+        if settle:
+            if screen.wait_for(lambda d: settle.encode() in d, args.timeout * 4) is None:
+                sys.exit(f"never settled: {settle!r}")
         screen.drain(0.5)
         # One press first, so the view can move both ways; it also clears any status message.
         os.write(fd, b"j")
         screen.drain(0.3)
-        lasts, firsts = [], []
+        return pid, fd, screen
+
+    def press(session, key):
+        _, fd, screen = session
+        before = len(screen.data)
+        sent = time.perf_counter()
+        os.write(fd, key)
+        first = screen.wait_for(lambda d: len(d) > before, 5)
+        last = screen.drain(0.15) or first
+        if first is None:
+            sys.exit(f"key {key!r} changed nothing on the screen")
+        return (first - sent) * 1000, (last - sent) * 1000
+
+    if args.presses:
+        # With --pair, both programs are open at once and take their presses in turn.
+        sessions = [open_session(args.cmd, done, args.settle)]
+        if pair:
+            sessions.append(open_session(pair, pair_done, None))
+        times = [([], []) for _ in sessions]
         for i in range(args.presses):
             key = b"k" if i % 2 == 0 else b"j"
-            before = len(screen.data)
-            sent = time.perf_counter()
-            os.write(fd, key)
-            first = screen.wait_for(lambda d: len(d) > before, 5)
-            last = screen.drain(0.15) or first
-            if first is None:
-                sys.exit(f"key {key!r} changed nothing on the screen")
-            firsts.append((first - sent) * 1000)
-            lasts.append((last - sent) * 1000)
-        stop(pid, fd, args.quit)
-        result["key_ms"] = round(statistics.median(lasts), 3)
-        result["key_first_ms"] = round(statistics.median(firsts), 3)
+            for session, (firsts, lasts) in zip(sessions, times):
+                first, last = press(session, key)
+                firsts.append(first)
+                lasts.append(last)
+        for pid, fd, _ in sessions:
+            stop(pid, fd, args.quit)
+        for prefix, (firsts, lasts) in zip(["", "pair_"], times):
+            result[prefix + "key_ms"] = round(statistics.median(lasts), 3)
+            result[prefix + "key_first_ms"] = round(statistics.median(firsts), 3)
 
     if args.rss:
         with tempfile.NamedTemporaryFile("r", suffix=".rss") as out:
