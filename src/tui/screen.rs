@@ -511,7 +511,11 @@ impl<'w, 'b, W: Write> Encoder<'w, 'b, W> {
         if pen != self.pen {
             self.set_pen(pen)?;
         }
-        self.out.write_all(cell.symbol().as_bytes())?;
+        match cell.symbol().as_bytes() {
+            // Nearly every cell: a copy of known length, not a call to `memcpy`.
+            &[byte] => self.out.write_all(&[byte])?,
+            bytes => self.out.write_all(bytes)?,
+        }
         let area = self.next.area;
         self.cursor =
             (cell_width(cell) == 1 && x.saturating_add(1) < area.right()).then(|| (x + 1, y));
