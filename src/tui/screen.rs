@@ -147,11 +147,13 @@ fn reset_outside(buffer: &mut Buffer, keep: &[Rect]) {
     }
 }
 
-/// The column ranges (indices into the row, in order) that `rects` cover on row `y`.
+/// The column ranges (indices into the row, in order) that `rects` cover on row `y` of
+/// `area`.
 fn kept_columns(area: Rect, rects: &[Rect], y: u16) -> Vec<(usize, usize)> {
     let mut columns: Vec<(usize, usize)> = rects
         .iter()
-        .filter(|r| r.y <= y && y < r.bottom())
+        .map(|r| r.intersection(area))
+        .filter(|r| r.y <= y && y < r.bottom() && !r.is_empty())
         .map(|r| (usize::from(r.x - area.x), usize::from(r.right() - area.x)))
         .collect();
     columns.sort_unstable();
@@ -1273,6 +1275,39 @@ mod tests {
         assert!(!drew);
         assert_eq!(row, "p2    kl    ");
         assert!(frame(Some(2), "mn").0);
+    }
+
+    /// A pane reaching past the screen is drawn every frame, and nothing reads past the screen.
+    #[test]
+    fn a_pane_past_the_screen_is_never_kept() {
+        use ratatui::style::Style;
+        let area = Rect::new(0, 0, 12, 3);
+        let mut screen = Screen::new(Vec::new(), area);
+        for frame in 0..4 {
+            let mut drew = false;
+            // Below the pane's row, where the screen ends, a cell that changes every frame.
+            let below = char::from(b'0' + frame);
+            screen
+                .draw(|canvas| {
+                    let pane = PaneDrawing {
+                        area: Rect::new(8, 1, 10, 5),
+                        inputs: vec![7],
+                    };
+                    if canvas.plan(vec![pane]) != [true] {
+                        drew = true;
+                        canvas
+                            .buffer_mut()
+                            .set_string(8, 1, "abcd", Style::default());
+                    }
+                    canvas.buffer_mut()[(2, 2)].set_char(below);
+                })
+                .expect("draw");
+            assert!(drew);
+            let bytes = String::from_utf8(std::mem::take(screen.writer_mut())).expect("utf-8");
+            assert!(bytes.contains(below), "{bytes:?}");
+            let shown = screen.shown().expect("drawn");
+            assert_eq!(shown[(9, 1)].symbol(), "b");
+        }
     }
 
     /// Random buffers with a rectangle left the same: passing over it changes nothing.
