@@ -642,28 +642,20 @@ fn modifier_params(params: &mut String, from: Modifier, to: Modifier) {
     let removed = from - to;
     let mut added = to - from;
     let mut push = |code: &str| push_param(params, code);
-    if removed.contains(Modifier::REVERSED) {
-        push("27");
-    }
-    if removed.intersects(Modifier::BOLD | Modifier::DIM) {
-        push("22");
-        added |= to & (Modifier::BOLD | Modifier::DIM);
-    }
-    if removed.contains(Modifier::ITALIC) {
-        push("23");
-    }
-    if removed.contains(Modifier::UNDERLINED) {
-        push("24");
-    }
-    if removed.intersects(Modifier::SLOW_BLINK | Modifier::RAPID_BLINK) {
-        push("25");
-        added |= to & (Modifier::SLOW_BLINK | Modifier::RAPID_BLINK);
-    }
-    if removed.contains(Modifier::HIDDEN) {
-        push("28");
-    }
-    if removed.contains(Modifier::CROSSED_OUT) {
-        push("29");
+    for (off, code) in [
+        (Modifier::REVERSED, "27"),
+        (Modifier::BOLD.union(Modifier::DIM), "22"),
+        (Modifier::ITALIC, "23"),
+        (Modifier::UNDERLINED, "24"),
+        (Modifier::SLOW_BLINK.union(Modifier::RAPID_BLINK), "25"),
+        (Modifier::HIDDEN, "28"),
+        (Modifier::CROSSED_OUT, "29"),
+    ] {
+        if removed.intersects(off) {
+            push(code);
+            // What `to` keeps of an attribute sharing this code is set again.
+            added |= to & off;
+        }
     }
     for (modifier, code) in [
         (Modifier::BOLD, "1"),

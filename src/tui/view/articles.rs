@@ -25,14 +25,11 @@ pub fn drawing(area: Rect, state: &State) -> PaneDrawing {
         state.article as u64,
         state.list_selected as u64,
     ];
-    let rows: Vec<usize> = (offset..articles.min(offset + height)).collect();
-    for chunk in rows.chunks(MARKS_PER_INPUT) {
-        let packed = chunk.iter().enumerate().fold(0u64, |packed, (n, &i)| {
-            let mark = match progress_mark(progress(state, i)) {
-                "✓" => 1,
-                "◐" => 2,
-                _ => 3,
-            };
+    let end = articles.min(offset + height);
+    for first in (offset..end).step_by(MARKS_PER_INPUT) {
+        let chunk = first..end.min(first + MARKS_PER_INPUT);
+        let packed = chunk.enumerate().fold(0u64, |packed, (n, i)| {
+            let mark = 1 + progress_level(progress(state, i)) as u64;
             packed | (mark << (2 * n))
         });
         inputs.push(packed);
@@ -40,12 +37,28 @@ pub fn drawing(area: Rect, state: &State) -> PaneDrawing {
     PaneDrawing { area, inputs }
 }
 
+/// How far an article has been read, as its mark in the list shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ProgressLevel {
+    NotOpened,
+    Started,
+    Read,
+}
+
+fn progress_level(percent: Option<usize>) -> ProgressLevel {
+    match percent {
+        Some(p) if p >= 90 => ProgressLevel::Read,
+        Some(_) => ProgressLevel::Started,
+        None => ProgressLevel::NotOpened,
+    }
+}
+
 /// The progress mark: read to (nearly) the end, started, or not opened.
 pub fn progress_mark(percent: Option<usize>) -> &'static str {
-    match percent {
-        Some(p) if p >= 90 => "✓",
-        Some(_) => "◐",
-        None => "○",
+    match progress_level(percent) {
+        ProgressLevel::Read => "✓",
+        ProgressLevel::Started => "◐",
+        ProgressLevel::NotOpened => "○",
     }
 }
 
