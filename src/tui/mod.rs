@@ -63,21 +63,60 @@ pub struct Settings {
 /// the issue and lays out the saved place; started any later, the first frame waits for it.
 pub struct FirstScreen {
     size: Option<(u16, u16)>,
-    buffer: Option<JoinHandle<ratatui::buffer::Buffer>>,
+    buffer: Option<BlankBuffer>,
 }
 
 impl FirstScreen {
     pub fn start() -> Self {
         let size = crossterm::terminal::size().ok();
-        let buffer = size.and_then(|(width, height)| {
-            let area = Rect::new(0, 0, width, height);
-            std::thread::Builder::new()
-                .name("screen-buffer".into())
-                .spawn(move || ratatui::buffer::Buffer::empty(area))
-                .ok()
-        });
+        let buffer =
+            size.and_then(|(width, height)| BlankBuffer::start(Rect::new(0, 0, width, height)));
         Self { size, buffer }
     }
+}
+
+/// A blank screen buffer made by whichever thread reaches it first: the helper started for
+/// it, or the thread that needs it.
+///
+/// The scheduler often queues a new thread on the core of the thread that made it, where it
+/// runs only once that thread blocks. Waiting for such a helper would cost two context
+/// switches on top of the work; the thread that needs the buffer makes it itself instead, and
+/// the helper, when it runs, finds it taken and ends.
+struct BlankBuffer {
+    area: Rect,
+    taken: Arc<AtomicBool>,
+    helper: JoinHandle<Option<ratatui::buffer::Buffer>>,
+}
+
+impl BlankBuffer {
+    fn start(area: Rect) -> Option<Self> {
+        let taken = Arc::new(AtomicBool::new(false));
+        let claim = Arc::clone(&taken);
+        let helper = std::thread::Builder::new()
+            .name("screen-buffer".into())
+            .spawn(move || make_unless_taken(&claim, area))
+            .ok()?;
+        Some(Self {
+            area,
+            taken,
+            helper,
+        })
+    }
+
+    fn finish(self) -> ratatui::buffer::Buffer {
+        if self.taken.swap(true, Ordering::AcqRel) {
+            // The helper got there first: it is making the buffer, or has made it.
+            if let Ok(Some(buffer)) = self.helper.join() {
+                return buffer;
+            }
+        }
+        ratatui::buffer::Buffer::empty(self.area)
+    }
+}
+
+/// The helper's part of [`BlankBuffer`]: the buffer, unless the other thread took it on.
+fn make_unless_taken(taken: &AtomicBool, area: Rect) -> Option<ratatui::buffer::Buffer> {
+    (!taken.swap(true, Ordering::AcqRel)).then(|| ratatui::buffer::Buffer::empty(area))
 }
 
 /// Runs the reader until the user quits.
@@ -253,8 +292,8 @@ fn run_full(
     }
 
     let mut terminal = open_screen(area).context("cannot set up the terminal")?;
-    if let Some(buffer) = screen.buffer.and_then(|thread| thread.join().ok()) {
-        terminal.use_blank(buffer);
+    if let Some(buffer) = screen.buffer {
+        terminal.use_blank(buffer.finish());
     }
     let guard = Restore;
     let _ = execute!(stdout(), EnableMouseCapture);
@@ -516,4 +555,52 @@ fn perform_effects(state: &mut State) -> bool {
         }
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::buffer::Buffer;
+
+    const AREA: Rect = Rect::new(0, 0, 37, 11);
+
+    #[test]
+    fn the_helper_makes_the_buffer_only_when_it_claims_it() {
+        let taken = AtomicBool::new(false);
+        assert_eq!(make_unless_taken(&taken, AREA), Some(Buffer::empty(AREA)));
+        assert!(taken.load(Ordering::Acquire), "the claim is recorded");
+        assert_eq!(
+            make_unless_taken(&taken, AREA),
+            None,
+            "a second claim fails"
+        );
+    }
+
+    #[test]
+    fn a_buffer_the_helper_made_is_the_one_used() {
+        let blank = BlankBuffer::start(AREA).expect("thread started");
+        while !blank.taken.load(Ordering::Acquire) {
+            std::thread::yield_now();
+        }
+        assert_eq!(blank.finish(), Buffer::empty(AREA));
+    }
+
+    #[test]
+    fn a_helper_that_has_not_run_is_not_waited_for() {
+        let (release, wait) = std::sync::mpsc::channel::<()>();
+        let taken = Arc::new(AtomicBool::new(false));
+        let claim = Arc::clone(&taken);
+        // A helper held back until the buffer is finished: waiting for it would hang.
+        let helper = std::thread::spawn(move || {
+            let _ = wait.recv();
+            make_unless_taken(&claim, AREA)
+        });
+        let blank = BlankBuffer {
+            area: AREA,
+            taken: Arc::clone(&taken),
+            helper,
+        };
+        assert_eq!(blank.finish(), Buffer::empty(AREA));
+        let _ = release.send(());
+    }
 }
