@@ -1452,6 +1452,7 @@ mod tests {
                 Action::Resize(150, 40),
                 Action::Resize(200, 60),
                 Action::Resize(90, 24),
+                Action::Resize(60, 20),
             ]),
         ]
     }

@@ -5,6 +5,7 @@ use crate::tui::screen::Canvas;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
+use super::Planned;
 use super::{draw_lines, draw_pane, follow};
 use crate::tui::app::{Pane, State, progress};
 use crate::tui::screen::PaneDrawing;
@@ -20,6 +21,7 @@ pub fn drawing(area: Rect, state: &State) -> PaneDrawing {
     let offset = follow(state.list_selected, height);
     let articles = state.library.issue.articles.len();
     let mut inputs = vec![
+        Planned::Articles as u64,
         state.look(),
         u64::from(state.focus == Pane::Articles),
         state.article as u64,

@@ -6,10 +6,54 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use super::{draw_lines, draw_pane};
+use super::{Planned, draw_lines, draw_pane};
 use crate::model::Position;
 use crate::tui::app::{Pane, State};
+use crate::tui::screen::PaneDrawing;
 use crate::tui::wrap::{Row, Segment};
+
+/// The strips either side of the text column, each with its side of the border, as the text
+/// pane at `area` draws them. Blank but for the border, they change only with the focus and the
+/// look; a scroll need not clear or compare them (at 200 columns they are some two fifths of
+/// the pane). The top and bottom rows are left out: the title crosses them.
+pub fn margins(area: Rect, state: &State) -> Option<[PaneDrawing; 2]> {
+    let inner = inside_border(area);
+    if inner.is_empty() || area.height < 2 {
+        return None;
+    }
+    let text = text_column(inner, state.wrapped().width);
+    let inputs = |side: Planned| {
+        vec![
+            side as u64,
+            state.look(),
+            u64::from(state.focus == Pane::Body),
+        ]
+    };
+    let (top, height) = (area.y + 1, area.height - 2);
+    Some([
+        PaneDrawing {
+            area: Rect::new(area.x, top, text.x - area.x, height),
+            inputs: inputs(Planned::BodyLeft),
+        },
+        PaneDrawing {
+            area: Rect::new(text.right(), top, area.right() - text.right(), height),
+            inputs: inputs(Planned::BodyRight),
+        },
+    ])
+}
+
+/// The pane's area inside its border.
+fn inside_border(area: Rect) -> Rect {
+    ratatui::widgets::Block::bordered().inner(area)
+}
+
+/// The column the text is drawn in: `width` wide at most, centred in `inner` when the pane is
+/// wider than the reading measure.
+fn text_column(inner: Rect, width: u16) -> Rect {
+    let width = width.min(inner.width);
+    let margin = (inner.width - width) / 2;
+    Rect::new(inner.x + margin, inner.y, width, inner.height)
+}
 
 pub fn render(frame: &mut Canvas, area: Rect, state: &State) {
     let theme = &state.theme;
@@ -23,10 +67,7 @@ pub fn render(frame: &mut Canvas, area: Rect, state: &State) {
         return;
     }
     let wrapped = state.wrapped();
-    let width = wrapped.width.min(inner.width);
-    // Centre the column when the pane is wider than the reading measure.
-    let margin = (inner.width - width) / 2;
-    let text_area = Rect::new(inner.x + margin, inner.y, width, inner.height);
+    let text_area = text_column(inner, wrapped.width);
     let top = state.top_row(&wrapped);
     let height = usize::from(inner.height);
     let rows = wrapped.rows.iter().skip(top).take(height);

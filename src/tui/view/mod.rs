@@ -348,6 +348,17 @@ fn set_simple(buf: &mut Buffer, mut x: u16, y: u16, text: &str, right: u16, styl
     x
 }
 
+/// The parts of the screen a frame plans ([`Canvas::plan`]), named by the first of their
+/// inputs, so that two parts drawn at the same place from otherwise equal inputs (the list and
+/// the sidebar take turns in a narrow terminal) are never taken for each other.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Planned {
+    Articles = 1,
+    Sidebar,
+    BodyLeft,
+    BodyRight,
+}
+
 /// Draws the whole screen on a ratatui `Frame`, as [`draw`] does on the reader's own screen.
 pub fn view(frame: &mut ratatui::Frame, state: &State) {
     let mut canvas = Canvas::new(frame.buffer_mut());
@@ -374,14 +385,24 @@ pub fn draw(frame: &mut Canvas, state: &State) {
     let (keep_articles, keep_sidebar) = if overlay::covers_panes(state) {
         (false, false)
     } else {
-        let planned = [
-            panes.articles.map(|r| articles::drawing(r, state)),
-            panes.sidebar.map(|r| sidebar::drawing(r, state)),
-        ];
-        let kept = frame.plan(planned.iter().flatten().cloned().collect());
-        let mut kept = kept.into_iter();
-        let mut next = |planned: &Option<_>| planned.is_some() && kept.next() == Some(true);
-        (next(&planned[0]), next(&planned[1]))
+        let mut planned = Vec::with_capacity(4);
+        planned.extend(panes.articles.map(|r| articles::drawing(r, state)));
+        planned.extend(panes.sidebar.map(|r| sidebar::drawing(r, state)));
+        // Kept or not, the text pane is drawn: what it draws over its kept margins is what
+        // they hold.
+        planned.extend(
+            panes
+                .body
+                .and_then(|r| body::margins(r, state))
+                .into_iter()
+                .flatten(),
+        );
+        let kinds: Vec<Option<u64>> = planned.iter().map(|p| p.inputs.first().copied()).collect();
+        let kept = frame.plan(planned);
+        let is_kept = |kind: Planned| {
+            (kinds.iter().zip(&kept)).any(|(&k, &kept)| kept && k == Some(kind as u64))
+        };
+        (is_kept(Planned::Articles), is_kept(Planned::Sidebar))
     };
     if let Some(r) = panes.articles
         && !keep_articles
@@ -606,5 +627,58 @@ mod tests {
         let area = Rect::new(0, 0, 90, 30);
         let width = |f| panes(area, f).and_then(|p| p.body).map(|r| r.width);
         assert_eq!(width(Pane::Articles), width(Pane::Sidebar));
+    }
+
+    /// The text pane's margins hold nothing but its border, whatever the text shows: search
+    /// matches, the mention cursor, the widest and narrowest columns, focus on or off. That is
+    /// what lets a frame keep them as they are.
+    #[test]
+    fn the_text_panes_margins_hold_only_its_border() {
+        use crate::tui::action::Action;
+        use crate::tui::app::update;
+        let other = include_str!("../../../tests/fixtures/other-pages.txt");
+        let libraries = [
+            crate::Library::embedded().expect("embedded issue"),
+            crate::Library::from_text("other-pages.txt", other).expect("fixture"),
+        ];
+        let mut steps = vec![Action::Resize(200, 60), Action::Search];
+        steps.extend("the".chars().map(Action::Insert));
+        steps.extend([Action::Open, Action::MentionNext, Action::PageDown]);
+        steps.extend([
+            Action::FocusNext,
+            Action::Down,
+            Action::FocusNext,
+            Action::Open,
+        ]);
+        steps.extend(std::iter::repeat_n(Action::WiderText, 12));
+        steps.extend(std::iter::repeat_n(Action::NarrowerText, 30));
+        steps.push(Action::Resize(120, 30));
+        for library in libraries {
+            let mut state = State::new(std::sync::Arc::new(library));
+            let mut checked = 0;
+            for step in &steps {
+                update(&mut state, step.clone());
+                let area = Rect::new(0, 0, state.size.0, state.size.1);
+                let mut buffer = Buffer::empty(area);
+                draw(&mut Canvas::new(&mut buffer), &state);
+                let Some(pane) = panes_with(area, state.focus, &state.layout).and_then(|p| p.body)
+                else {
+                    continue;
+                };
+                let margins = body::margins(pane, &state).expect("a text pane has margins");
+                for (margin, border_x) in margins.iter().zip([pane.left(), pane.right() - 1]) {
+                    for position in margin.area.positions() {
+                        let cell = &buffer[position];
+                        let border = position.x == border_x && matches!(cell.symbol(), "│" | "┃");
+                        assert!(
+                            border || *cell == ratatui::buffer::Cell::EMPTY,
+                            "{position:?} in a margin holds {cell:?} after {step:?}"
+                        );
+                    }
+                }
+                checked += 1;
+            }
+            assert!(checked > steps.len() / 2, "the text pane was on screen");
+        }
     }
 }

@@ -6,6 +6,7 @@ use crate::tui::screen::Canvas;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
+use super::Planned;
 use super::{draw_lines, draw_pane, follow};
 use crate::entities::{Entity, EntityId};
 use crate::model::Position;
@@ -19,6 +20,7 @@ use crate::tui::screen::PaneDrawing;
 pub fn drawing(area: Rect, state: &State) -> PaneDrawing {
     let detail = state.sidebar.detail;
     let inputs = vec![
+        Planned::Sidebar as u64,
         state.look(),
         u64::from(state.focus == Pane::Sidebar),
         state.article as u64,
