@@ -93,10 +93,10 @@ impl<'a> Canvas<'a> {
 
     /// Names the panes this frame draws, before anything is drawn, and says for each whether
     /// the buffer holds it already: drawn at the same place from equal inputs, and fully inside
-    /// the screen. Those the caller leaves alone; everything else is cleared. Panes must not
-    /// overlap, no wide character may cross a pane's edge (a frame of borders sees to that),
-    /// and no cell of a pane may be marked to be sent always.
-    /// Without a plan, everything is cleared and drawn.
+    /// the screen. Those the caller leaves alone, or draws again exactly as they are;
+    /// everything else is cleared. Panes must not overlap, no wide character may cross a
+    /// pane's edge (a frame of borders sees to that), and no cell of a pane may be marked to
+    /// be sent always. Without a plan, everything is cleared and drawn.
     pub fn plan(&mut self, panes: Vec<PaneDrawing>) -> Vec<bool> {
         let screen = self.buffer.area;
         let kept: Vec<bool> = panes
