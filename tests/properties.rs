@@ -541,6 +541,7 @@ mod reader {
                             current,
                             positions: positions.clone(),
                             bookmarks: bookmarks.clone(),
+                            saved_at: 0,
                         },
                     );
                 }

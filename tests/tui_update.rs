@@ -8,7 +8,9 @@ use broker_reader::Library;
 use broker_reader::model::{Article, Block, BlockKind};
 use broker_reader::store::Store;
 use broker_reader::tui::action::{Action, LibraryHandle, Mouse, MouseKind};
-use broker_reader::tui::app::{Overlay, Pane, STATE_FILE, Saved, State, update};
+use broker_reader::tui::app::{
+    Overlay, Pane, Reading, SOURCES_LIMIT, STATE_FILE, Saved, State, update,
+};
 use broker_reader::tui::keymap::Key;
 
 use common::{keys, state};
@@ -356,6 +358,75 @@ fn state_round_trips_through_the_saved_form() {
     assert_eq!(t.article, article);
     assert_eq!(t.reading_position(), here);
     assert_eq!(t.recent, vec!["delta".to_string()]);
+}
+
+/// A saved state holding `older` other issues, the n-th (from 1) recorded at save `ages(n)`.
+fn saved_with_others(older: usize, ages: impl Fn(usize) -> u64) -> Saved {
+    let mut saved = Saved::default();
+    for n in 1..=older {
+        let reading = Reading {
+            bookmarks: vec![broker_reader::model::Position::new(0, 0, 0, 1)],
+            saved_at: ages(n),
+            ..Reading::default()
+        };
+        saved.sources.insert(format!("other-{n:03}.txt"), reading);
+        saved.saves = saved.saves.max(ages(n));
+    }
+    saved
+}
+
+#[test]
+fn the_state_keeps_the_issues_read_most_recently() {
+    let mut s = state(120, 40);
+    keys(&mut s, "j j m");
+    let here = s.reading_position();
+    let saved = s.saved(saved_with_others(SOURCES_LIMIT + 5, |n| n as u64));
+    assert_eq!(saved.sources.len(), SOURCES_LIMIT);
+    assert_eq!(saved.saves, SOURCES_LIMIT as u64 + 6);
+    let this = &saved.sources["test-issue.txt"];
+    assert_eq!(
+        this.saved_at, saved.saves,
+        "the issue just read is the newest"
+    );
+    assert_eq!(this.bookmarks, vec![here]);
+    // The six recorded longest ago make room; the rest keep their bookmarks.
+    for n in 1..=6 {
+        assert!(!saved.sources.contains_key(&format!("other-{n:03}.txt")));
+    }
+    for n in 7..=SOURCES_LIMIT + 5 {
+        let kept = &saved.sources[&format!("other-{n:03}.txt")];
+        assert_eq!(kept.bookmarks.len(), 1);
+    }
+    // Saved again, nothing else goes: the bound is reached, not exceeded.
+    let again = s.saved(saved);
+    assert_eq!(again.sources.len(), SOURCES_LIMIT);
+    assert!(again.sources.contains_key("other-007.txt"));
+    // And the place comes back from the bounded state.
+    let mut t = State::new(common::library());
+    update(&mut t, Action::Resize(120, 40));
+    t.restore(&again);
+    assert_eq!(t.reading_position(), here);
+}
+
+#[test]
+fn issues_saved_before_saves_were_counted_are_forgotten_first() {
+    let s = state(120, 40);
+    // Half from an older file (no count), half counted; one over the bound in all.
+    let half = SOURCES_LIMIT / 2;
+    let saved = s.saved(saved_with_others(SOURCES_LIMIT, |n| {
+        if n <= half { 0 } else { n as u64 }
+    }));
+    assert_eq!(saved.sources.len(), SOURCES_LIMIT);
+    assert!(
+        !saved.sources.contains_key("other-001.txt"),
+        "the first uncounted goes"
+    );
+    assert!(saved.sources.contains_key("other-002.txt"));
+    assert!(
+        saved
+            .sources
+            .contains_key(&format!("other-{:03}.txt", half + 1))
+    );
 }
 
 #[test]

@@ -141,12 +141,15 @@ struct Scroll {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Saved {
-    /// Reading state per issue, keyed by the issue's source name.
+    /// Reading state per issue, keyed by the issue's source name: the [`SOURCES_LIMIT`] read
+    /// most recently.
     pub sources: BTreeMap<String, Reading>,
     /// Most recent first.
     pub recent_searches: Vec<String>,
     /// Maximum text width chosen with `+`/`-`.
     pub measure: Option<u16>,
+    /// How many times the state has been saved: the clock [`Reading::saved_at`] is read on.
+    pub saves: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -157,6 +160,33 @@ pub struct Reading {
     /// The place in each article read so far.
     pub positions: Vec<Position>,
     pub bookmarks: Vec<Position>,
+    /// The save ([`Saved::saves`]) that last recorded this issue; 0 in files from before it
+    /// was counted.
+    pub saved_at: u64,
+}
+
+/// How many issues' reading state is kept. The state file is read before every first frame;
+/// without a bound, every file ever opened would make each start slower (an archive's entry
+/// holds a place per article read).
+pub const SOURCES_LIMIT: usize = 100;
+
+/// Keeps the reading state of the `limit` issues saved most recently; of equally old ones
+/// (files from before saves were counted), those named first go first.
+fn forget_least_recent(sources: &mut BTreeMap<String, Reading>, limit: usize) {
+    let excess = sources.len().saturating_sub(limit);
+    if excess == 0 {
+        return;
+    }
+    let mut by_age: Vec<(u64, &String)> = sources.iter().map(|(n, r)| (r.saved_at, n)).collect();
+    by_age.sort_unstable();
+    let oldest: Vec<String> = by_age
+        .into_iter()
+        .take(excess)
+        .map(|(_, n)| n.clone())
+        .collect();
+    for name in oldest {
+        sources.remove(&name);
+    }
 }
 
 /// File name of the saved reading state.
@@ -527,6 +557,8 @@ impl State {
             self.positions.iter().map(|(&a, &p)| (a, p)).collect();
         let here = self.reading_position();
         positions.insert(self.article, here);
+        previous.saves = previous.saves.saturating_add(1);
+        let saved_at = previous.saves;
         let reading = previous
             .sources
             .entry(self.library.source_name.clone())
@@ -539,6 +571,8 @@ impl State {
         reading.current = Some(here);
         reading.positions = positions.into_values().collect();
         reading.bookmarks = self.bookmarks.clone();
+        reading.saved_at = saved_at;
+        forget_least_recent(&mut previous.sources, SOURCES_LIMIT);
         previous.recent_searches = self.recent.clone();
         previous.measure = (self.measure != self.layout.max_width).then_some(self.measure);
         previous
