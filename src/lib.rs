@@ -260,4 +260,28 @@ mod tests {
         let other = postcard::to_allocvec(&("a title", 3_u32)).expect("encodes");
         assert!(Library::decode_parsed(&other).is_none());
     }
+
+    /// Panics unwind, running destructors, through whichever unwinder `build.rs` linked (this
+    /// test binary is linked like the reader's): the reader saves the reading state after its
+    /// input thread panics.
+    #[test]
+    fn panics_unwind_through_the_linked_unwinder() {
+        struct SetOnDrop<'a>(&'a std::cell::Cell<bool>);
+        impl Drop for SetOnDrop<'_> {
+            fn drop(&mut self) {
+                self.0.set(true);
+            }
+        }
+        let dropped = std::cell::Cell::new(false);
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _guard = SetOnDrop(&dropped);
+            // Unwinds without the panic hook's message.
+            std::panic::resume_unwind(Box::new("unwinding"));
+        }));
+        assert!(caught.is_err(), "the panic reached catch_unwind");
+        assert!(dropped.get(), "destructors ran on the way");
+        // And across a thread, as the reader's input thread does.
+        let joined = std::thread::spawn(|| std::panic::resume_unwind(Box::new(0_u8))).join();
+        assert!(joined.is_err());
+    }
 }

@@ -579,3 +579,20 @@ fn the_binary_is_linked_at_a_fixed_address() {
     };
     assert_eq!(kind, 2, "ELF type {kind}: not a fixed-address executable");
 }
+
+/// Where the build found GCC's unwinder archive, `build.rs` links it into the binaries, which
+/// then do not load `libgcc_s` at start (that panics still unwind is tested in the library,
+/// whose tests are linked the same way).
+#[cfg(target_os = "linux")]
+#[test]
+fn the_binary_carries_its_own_unwinder() {
+    if option_env!("BROKER_READER_STATIC_UNWINDER").is_none() {
+        eprintln!("NOTICE: built with the shared libgcc_s; nothing to check");
+        return;
+    }
+    let binary = fs::read(env!("CARGO_BIN_EXE_broker-reader")).expect("read the binary");
+    assert!(
+        memchr::memmem::find(&binary, b"libgcc_s.so").is_none(),
+        "the binary still names libgcc_s among its libraries"
+    );
+}
