@@ -553,18 +553,28 @@ pub enum HyphenBreak {
 
 /// Reads a hyphen at a line end: a suspended hyphen before a conjunction keeps its space; a
 /// word the dictionary knows without the hyphen was hyphenated by the typesetter; anything
-/// else is a compound.
+/// else is a compound, among them a hyphen before a capital or a figure (`Norwegian-` /
+/// `Russian`, `mid-` / `2007`), where no typesetter breaks a word.
 pub fn hyphen_break(line_end: &str, next_line: &str) -> HyphenBreak {
     let Some(before) = line_end.strip_suffix('-') else {
         return HyphenBreak::None;
     };
     let left = trailing_letters(before);
-    let Some(right) = leading_word(next_line.trim_start()) else {
-        return HyphenBreak::None;
-    };
     if left.is_empty() {
         return HyphenBreak::None;
     }
+    let next = next_line.trim_start();
+    let Some(right) = leading_word(next) else {
+        let capital_or_figure = next
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+        return if capital_or_figure {
+            HyphenBreak::Compound
+        } else {
+            HyphenBreak::None
+        };
+    };
     if matches!(right, "and" | "or" | "nor" | "to") {
         return HyphenBreak::None;
     }
@@ -807,23 +817,30 @@ mod tests {
             lines.push(b);
             lines.text().to_string()
         };
-        assert_eq!(
-            join("a remarkably self-", "critical programme"),
-            "a remarkably self-critical programme"
-        );
-        assert_eq!(join("the govern-", "ment said"), "the government said");
-        assert_eq!(join("multi-", "lateral talks"), "multilateral talks");
-        assert_eq!(
-            join("country- and", "state-level"),
-            "country- and state-level"
-        );
-        assert_eq!(
-            join("country-", "and state-level"),
-            "country- and state-level"
-        );
-        assert_eq!(join("a dash –", "and more"), "a dash – and more");
-        assert_eq!(join("-", "x"), "- x");
-        assert_eq!(join("US-", "Led"), "US- Led");
+        let cases = [
+            ("a self-", "critical study", "a self-critical study"),
+            ("the govern-", "ment said", "the government said"),
+            ("multi-", "lateral talks", "multilateral talks"),
+            ("country- and", "state-level", "country- and state-level"),
+            ("country-", "and state-level", "country- and state-level"),
+            ("a dash –", "and more", "a dash – and more"),
+            ("-", "x", "- x"),
+            // Before a capital or a figure: a compound.
+            ("US-", "Led", "US-Led"),
+            (
+                "Joint Norwegian-",
+                "Russian Commission",
+                "Joint Norwegian-Russian Commission",
+            ),
+            ("by mid-", "2008 the", "by mid-2008 the"),
+            // Not a word's end: a dash, or a figure before the hyphen.
+            ("results -", "The", "results - The"),
+            ("1990-", "2000", "1990- 2000"),
+            ("a-", "(b)", "a- (b)"),
+        ];
+        for (line, next, joined) in cases {
+            assert_eq!(join(line, next), joined, "{line:?} / {next:?}");
+        }
     }
 
     #[test]
