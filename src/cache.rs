@@ -64,6 +64,7 @@ use crate::Library;
 use crate::entities::Entities;
 use crate::model::{Article, Block, BlockKind, Issue, Position};
 use crate::search::{CaseMode, Matcher};
+use crate::source;
 
 /// Set (to anything but an empty string) to run without the cache.
 pub const DISABLE_ENV: &str = "BROKER_READER_NO_CACHE";
@@ -296,11 +297,11 @@ impl Cache {
         drop(library);
         let issue = build_issue(&mut reading, head)?;
         if let Some(entities) = &entities
-            && !entities_fit(&issue, entities)
+            && !(entities_fit(&issue, entities) && entities_clean(entities))
         {
             return None;
         }
-        Some((issue, entities))
+        issue_clean(&issue).then_some((issue, entities))
     }
 
     /// The library of an entry that lacked entities: finds them, and writes the entry again
@@ -967,9 +968,14 @@ impl CachedText {
                             (from, dir.text_part(seen, window_start, record, part)?)
                         }
                     };
+                    let title = dir.title(buf, record.article)?;
+                    // What is printed must be text the parser could have written.
+                    if !(source::is_clean(title) && source::is_clean(&text)) {
+                        return None;
+                    }
                     each(CachedHit {
                         position,
-                        title: dir.title(buf, record.article)?,
+                        title,
                         kind: record.kind,
                         text,
                         text_start,
@@ -1175,6 +1181,31 @@ fn build_issue(reading: &mut Reading, head: LibraryHead<'_>) -> Option<Issue> {
         date: head.date.map(Cow::into_owned),
         pages: head.pages.into_owned(),
         articles,
+    })
+}
+
+/// True when every string of `issue` is text the parser could have written: sanitised, with
+/// nothing a terminal would interpret. The CRCs catch damage, not an entry written to
+/// deceive; whatever the commands print from an entry passes this first.
+fn issue_clean(issue: &Issue) -> bool {
+    let clean = source::is_clean;
+    clean(&issue.magazine)
+        && issue.date.as_deref().is_none_or(clean)
+        && issue.articles.iter().all(|a| {
+            clean(&a.section)
+                && clean(&a.title)
+                && a.standfirst.as_deref().is_none_or(clean)
+                && a.authors.iter().all(|s| clean(s))
+                && a.blocks.iter().all(|b| clean(&b.text))
+        })
+}
+
+/// [`issue_clean`] for the entities' names, aliases and descriptions.
+fn entities_clean(entities: &Entities) -> bool {
+    entities.list.iter().all(|e| {
+        source::is_clean(&e.name)
+            && source::is_clean(&e.description)
+            && e.aliases.iter().all(|s| source::is_clean(s))
     })
 }
 
@@ -1619,6 +1650,52 @@ mod tests {
     /// The library is read from a blob streamed a window at a time: the same issue comes back
     /// from an entry many windows long, and damage in its last block, read last, still makes
     /// the whole entry a miss rather than a shorter or altered issue.
+    /// An entry whose CRCs are right but whose text the parser could never have written (one
+    /// written to deceive) is a miss, so escape sequences in it never reach the output; the
+    /// source is parsed instead.
+    #[test]
+    fn an_entry_holding_text_no_parse_gives_is_a_miss() {
+        let f = fixture(12, OLD);
+        let library = stored(&f);
+        let key = f.cache.key(&f.source).expect("key");
+        let right = parsed_hits(&library, "caravans");
+        assert_eq!(cached_hits(&f, "caravans"), Some(right.clone()));
+        let forge = |change: &dyn Fn(&mut Issue, &mut Entities)| {
+            let (mut issue, mut entities) = (library.issue.clone(), library.entities.clone());
+            change(&mut issue, &mut entities);
+            f.cache
+                .store(&key, &issue, Some(&entities))
+                .expect("entry written");
+        };
+        let in_block = |issue: &mut Issue, _: &mut Entities| {
+            issue.articles[3].blocks[1].text =
+                "The caravans \u{1b}[2J\u{1b}]52;c;eA==\u{7} go".into();
+        };
+        let in_title = |issue: &mut Issue, _: &mut Entities| {
+            issue.articles[5].title.push_str("\u{202e}kcatta");
+        };
+        let in_entity = |_: &mut Issue, entities: &mut Entities| {
+            entities.list[0].aliases.push("\u{9b}31m".into());
+        };
+        for (what, change) in [
+            ("a block", &in_block as &dyn Fn(&mut Issue, &mut Entities)),
+            ("a title", &in_title),
+            ("an entity", &in_entity),
+        ] {
+            forge(change);
+            assert!(f.cache.library(&key, true).is_none(), "{what}: library");
+            if what != "an entity" {
+                assert_eq!(cached_hits(&f, "caravans"), None, "{what}: search");
+            }
+            // Opening goes back to the source and prints what it holds.
+            let opened = open_library(&f.cache, &f.source, true).expect("opens");
+            assert_eq!(opened.issue, library.issue, "{what}");
+        }
+        // Entities are not read by `search`: a forged alias leaves its hits as they were.
+        forge(&in_entity);
+        assert_eq!(cached_hits(&f, "caravans"), Some(right));
+    }
+
     #[test]
     fn a_blob_damaged_in_its_last_block_is_a_miss() {
         let f = fixture(2000, OLD);

@@ -157,6 +157,13 @@ pub fn sanitize(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// Whether `text` is already what [`sanitize`] makes of it: nothing a terminal would
+/// interpret, no bidi override, no tab or carriage return. Parsed text always is, so text
+/// that is not did not come from the parser (a forged cache entry).
+pub fn is_clean(text: &str) -> bool {
+    first_to_clean(text).is_none()
+}
+
 /// Bytes that may start a character [`sanitize`] changes: C0 controls but `\n`, DEL, and the
 /// lead bytes of the two- and three-byte forms of the C1 controls, soft hyphen, bidi marks,
 /// BOM and ligatures. Everything else, including the lead byte of most non-ASCII letters, is
@@ -526,6 +533,14 @@ mod tests {
         fn sanitized_text_is_clean(text: String) {
             let clean = sanitize(&text);
             proptest::prop_assert_eq!(first_to_clean(&clean), None);
+        }
+
+        /// Clean text is exactly what sanitising leaves as it is.
+        #[test]
+        fn is_clean_means_sanitize_changes_nothing(
+            text in "[a-z \n\t\r\x00-\x1f\x7f\u{80}-\u{9f}\u{ad}\u{61c}\u{200e}\u{202a}-\u{202e}\u{2066}-\u{2069}\u{feff}\u{fb00}-\u{fb06}é’]{0,24}"
+        ) {
+            proptest::prop_assert_eq!(is_clean(&text), sanitize(&text) == text.as_str());
         }
     }
 
