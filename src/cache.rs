@@ -69,10 +69,10 @@ use crate::source;
 /// Set (to anything but an empty string) to run without the cache.
 pub const DISABLE_ENV: &str = "BROKER_READER_NO_CACHE";
 
-/// Entries beyond this total size are removed, oldest first.
+/// Entries beyond this total size are removed, those used longest ago first.
 pub const MAX_TOTAL_BYTES: u64 = 256 * 1024 * 1024;
 
-/// At most this many entries are kept, the newest.
+/// At most this many entries are kept, those used most recently.
 pub const MAX_ENTRIES: usize = 32;
 
 /// A source modified less than this before an entry would be written gets none; see the
@@ -620,6 +620,10 @@ fn read_entry(key: &Key) -> Option<Reading> {
     if header.identity != key.identity {
         return None;
     }
+    // The modification time says when the entry was last used, which is what eviction goes
+    // by: an entry read every day outlives one written since and never read. Failing to set
+    // it (another user's file) changes nothing else.
+    let _ = file.set_modified(SystemTime::now());
     let start = MAGIC.len() + 4 + header_len;
     let search_end = (start as u64).checked_add(header.search_len()?)?;
     // A truncated or overlong file is damaged, whatever its header says.
@@ -1221,8 +1225,9 @@ fn entities_fit(issue: &Issue, entities: &Entities) -> bool {
         && entities.mentions_indexed()
 }
 
-/// Removes the oldest entries until the directory holds at most [`MAX_ENTRIES`] entries and
-/// [`MAX_TOTAL_BYTES`], never `keep` (just written); and temporary files left by writes that
+/// Removes the entries used longest ago (written or read: [`read_entry`] sets the time) until
+/// the directory holds at most [`MAX_ENTRIES`] entries and [`MAX_TOTAL_BYTES`], never `keep`
+/// (just written); and temporary files left by writes that
 /// died, once they are old enough not to be another process's write in progress.
 fn evict(dir: &Path, keep: &Path) {
     let Ok(listing) = fs::read_dir(dir) else {
@@ -1841,27 +1846,79 @@ mod tests {
         assert!(!f.cache.dir().expect("dir").exists());
     }
 
+    /// A cache in a directory of its own, with numbered one-page sources beside it.
+    struct Sources {
+        dir: tempfile::TempDir,
+        cache: Cache,
+        library: Library,
+    }
+
+    impl Sources {
+        fn new() -> Self {
+            let dir = tempfile::tempdir().expect("temporary directory");
+            let cache = Cache::at(dir.path().join("cache"));
+            let f = fixture(1, OLD);
+            let library = Library::open(&f.source).expect("parses");
+            Self {
+                dir,
+                cache,
+                library,
+            }
+        }
+
+        /// The key of source `i`, written (and dated back) the first time it is asked for.
+        fn key(&self, i: usize) -> Key {
+            let source = self.dir.path().join(format!("source-{i}.txt"));
+            if !source.exists() {
+                fs::write(&source, page(1)).expect("source written");
+                set_age(&source, OLD);
+            }
+            self.cache.key(&source).expect("key")
+        }
+
+        fn store(&self, i: usize) -> Key {
+            let key = self.key(i);
+            (self.cache.store(&key, &self.library.issue, None)).expect("written");
+            key
+        }
+    }
+
     #[test]
     fn the_directory_is_kept_within_its_limits() {
-        let dir = tempfile::tempdir().expect("temporary directory");
-        let cache = Cache::at(dir.path().join("cache"));
-        let library = {
-            let f = fixture(1, OLD);
-            Library::open(&f.source).expect("parses")
-        };
+        let sources = Sources::new();
         for i in 0..MAX_ENTRIES + 5 {
-            let source = dir.path().join(format!("source-{i}.txt"));
-            fs::write(&source, page(1)).expect("source written");
-            set_age(&source, OLD);
-            let key = cache.key(&source).expect("key");
-            cache.store(&key, &library.issue, None).expect("written");
+            sources.store(i);
         }
-        let entries = fs::read_dir(cache.dir().expect("dir"))
+        let entries = fs::read_dir(sources.cache.dir().expect("dir"))
             .expect("listing")
             .count();
         assert_eq!(entries, MAX_ENTRIES);
         // The newest is among them.
-        let newest = dir.path().join(format!("source-{}.txt", MAX_ENTRIES + 4));
-        assert!(cache.key(&newest).expect("key").entry.is_file());
+        assert!(sources.key(MAX_ENTRIES + 4).entry.is_file());
+    }
+
+    /// Eviction goes by last use: an entry read since outlives one written after it.
+    #[test]
+    fn entries_read_recently_are_kept_over_entries_written_recently() {
+        let sources = Sources::new();
+        // Full, written one after another, each a minute older than the next.
+        for i in 0..MAX_ENTRIES {
+            let key = sources.store(i);
+            set_age(
+                &key.entry,
+                Duration::from_secs(60 * (MAX_ENTRIES - i) as u64),
+            );
+        }
+        // The first written is read now; then two more are written.
+        assert!(sources.cache.library(&sources.key(0), false).is_some());
+        sources.store(MAX_ENTRIES);
+        sources.store(MAX_ENTRIES + 1);
+        assert!(sources.key(0).entry.is_file(), "the entry just read stays");
+        assert!(
+            !sources.key(1).entry.is_file(),
+            "the least recently used goes"
+        );
+        assert!(!sources.key(2).entry.is_file());
+        assert!(sources.key(3).entry.is_file());
     }
 }
