@@ -352,11 +352,14 @@ fn open_screen(area: Rect) -> std::io::Result<Screen> {
     ))
 }
 
-/// Draws the state, first following a change of the terminal's size.
+/// Draws the state, first following a change of the terminal's size; once the frame is out,
+/// readies the buffer for the next.
 fn draw(terminal: &mut Screen, state: &State) -> std::io::Result<()> {
     let (width, height) = state.size;
     terminal.resize(Rect::new(0, 0, width, height))?;
-    terminal.draw(|canvas| view::draw(canvas, state))
+    terminal.draw(|canvas| view::draw(canvas, state))?;
+    terminal.tidy_spare();
+    Ok(())
 }
 
 /// Puts the terminal back however the loop ends.

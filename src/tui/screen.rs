@@ -46,6 +46,8 @@ pub struct Canvas<'a> {
     cursor: Option<Position>,
     /// The panes the buffer holds from the frame it was last drawn with.
     held: &'a [PaneDrawing],
+    /// Whether the buffer is blank outside the panes it holds ([`Screen::tidy_spare`]).
+    tidy: bool,
     /// Whether the buffer still holds that frame, to be cleared before anything is drawn.
     stale: bool,
     /// The panes this frame draws, as planned, and whether each was already there.
@@ -59,17 +61,20 @@ impl<'a> Canvas<'a> {
             buffer,
             cursor: None,
             held: &[],
+            tidy: true,
             stale: false,
             planned: Vec::new(),
         }
     }
 
-    /// A canvas on a buffer that still holds the panes `held` from an earlier frame.
-    fn reusing(buffer: &'a mut Buffer, held: &'a [PaneDrawing]) -> Self {
+    /// A canvas on a buffer that still holds the panes `held` from an earlier frame, and is
+    /// blank everywhere else when `tidy`.
+    fn reusing(buffer: &'a mut Buffer, held: &'a [PaneDrawing], tidy: bool) -> Self {
         Self {
             buffer,
             cursor: None,
             held,
+            tidy,
             stale: true,
             planned: Vec::new(),
         }
@@ -104,13 +109,23 @@ impl<'a> Canvas<'a> {
             .map(|pane| self.stale && screen.union(pane.area) == screen && self.held.contains(pane))
             .collect();
         if self.stale {
-            let keep: Vec<Rect> = panes
-                .iter()
-                .zip(&kept)
-                .filter(|(_, kept)| **kept)
-                .map(|(pane, _)| pane.area)
-                .collect();
-            reset_outside(self.buffer, &keep);
+            let is_kept = |held: &PaneDrawing| {
+                (panes.iter().zip(&kept)).any(|(pane, &kept)| kept && pane == held)
+            };
+            if self.tidy {
+                // Blank already but for the panes it holds: only those not kept are cleared.
+                for held in self.held.iter().filter(|held| !is_kept(held)) {
+                    reset_area(self.buffer, held.area);
+                }
+            } else {
+                let keep: Vec<Rect> = panes
+                    .iter()
+                    .zip(&kept)
+                    .filter(|(_, kept)| **kept)
+                    .map(|(pane, _)| pane.area)
+                    .collect();
+                reset_outside(self.buffer, &keep);
+            }
             self.stale = false;
         }
         self.planned = panes.into_iter().zip(kept.iter().copied()).collect();
@@ -124,6 +139,23 @@ impl<'a> Canvas<'a> {
 
     pub fn cursor_position(&self) -> Option<Position> {
         self.cursor
+    }
+}
+
+/// Resets every cell of `buffer` inside `rect`.
+fn reset_area(buffer: &mut Buffer, rect: Rect) {
+    let area = buffer.area;
+    let rect = rect.intersection(area);
+    let width = usize::from(area.width);
+    let (left, right) = (
+        usize::from(rect.x - area.x),
+        usize::from(rect.right() - area.x),
+    );
+    for y in rect.top()..rect.bottom() {
+        let start = usize::from(y - area.y) * width;
+        if let Some(cells) = buffer.content.get_mut(start + left..start + right) {
+            cells.iter_mut().for_each(Cell::reset);
+        }
     }
 }
 
@@ -170,6 +202,8 @@ pub struct Screen<W: Write> {
     spare: Option<Buffer>,
     /// Whether `spare` is blank (made, not yet drawn into).
     spare_blank: bool,
+    /// Whether `spare` is blank outside the panes it holds ([`Screen::tidy_spare`]).
+    spare_tidy: bool,
     /// The planned panes each of the two buffers holds.
     shown_panes: Vec<PaneDrawing>,
     spare_panes: Vec<PaneDrawing>,
@@ -185,6 +219,7 @@ impl<W: Write> Screen<W> {
             shown: None,
             spare: None,
             spare_blank: false,
+            spare_tidy: false,
             shown_panes: Vec::new(),
             spare_panes: Vec::new(),
             cursor_hidden: false,
@@ -203,6 +238,7 @@ impl<W: Write> Screen<W> {
         self.area = area;
         self.shown = None;
         self.spare = None;
+        self.spare_tidy = false;
         self.shown_panes.clear();
         self.spare_panes.clear();
         queue!(self.out, Clear(ClearType::All))?;
@@ -218,10 +254,11 @@ impl<W: Write> Screen<W> {
             _ => (Buffer::empty(self.area), true),
         };
         self.spare_blank = false;
+        let tidy = std::mem::replace(&mut self.spare_tidy, false);
         let mut canvas = if blank {
             Canvas::new(&mut next)
         } else {
-            Canvas::reusing(&mut next, &held)
+            Canvas::reusing(&mut next, &held, tidy)
         };
         render(&mut canvas);
         if canvas.stale {
@@ -268,6 +305,7 @@ impl<W: Write> Screen<W> {
         if buffer.area == self.area {
             self.spare = Some(buffer);
             self.spare_blank = true;
+            self.spare_tidy = false;
             self.spare_panes.clear();
         }
     }
@@ -282,7 +320,22 @@ impl<W: Write> Screen<W> {
         {
             self.spare = Some(Buffer::empty(self.area));
             self.spare_blank = true;
+            self.spare_tidy = false;
             self.spare_panes.clear();
+        }
+    }
+
+    /// Clears the buffer the next frame is drawn into everywhere but in the panes it holds,
+    /// which the next frame is likely to keep: done in idle time after a frame, this takes the
+    /// clearing of the rest (a scroll's text column and status bar) off the next key press.
+    pub fn tidy_spare(&mut self) {
+        if self.spare_blank || self.spare_tidy {
+            return;
+        }
+        if let Some(spare) = self.spare.as_mut().filter(|b| b.area == self.area) {
+            let keep: Vec<Rect> = self.spare_panes.iter().map(|pane| pane.area).collect();
+            reset_outside(spare, &keep);
+            self.spare_tidy = true;
         }
     }
 
@@ -1281,6 +1334,28 @@ mod tests {
 
     /// A pane reaching past the screen is drawn every frame, and nothing reads past the screen.
     #[test]
+    fn resetting_an_area_clears_its_cells_inside_the_buffer_only() {
+        let area = Rect::new(2, 1, 6, 4);
+        let mut buffer = Buffer::empty(area);
+        for cell in &mut buffer.content {
+            cell.set_char('x');
+        }
+        // Reaching past the right and bottom edges.
+        reset_area(&mut buffer, Rect::new(6, 3, 5, 5));
+        for y in area.top()..area.bottom() {
+            for x in area.left()..area.right() {
+                let inside = (6..8).contains(&x) && (3..5).contains(&y);
+                let expected = if inside { " " } else { "x" };
+                assert_eq!(buffer[(x, y)].symbol(), expected, "({x}, {y})");
+            }
+        }
+        // Wholly outside: nothing changes.
+        let before = buffer.clone();
+        reset_area(&mut buffer, Rect::new(20, 20, 3, 3));
+        assert_eq!(buffer, before);
+    }
+
+    #[test]
     fn a_pane_past_the_screen_is_never_kept() {
         use ratatui::style::Style;
         let area = Rect::new(0, 0, 12, 3);
@@ -1474,7 +1549,8 @@ mod tests {
         /// a frame drawn whole would hold, and the terminal shows it.
         #[test]
         fn kept_panes_look_as_if_drawn_whole(
-            steps in proptest::collection::vec(session_step(), 1..32)
+            steps in proptest::collection::vec(session_step(), 1..32),
+            tidy in proptest::collection::vec(any::<bool>(), 32),
         ) {
             use crate::tui::app::{State, update};
             use crate::tui::view;
@@ -1483,7 +1559,7 @@ mod tests {
             update(&mut state, crate::tui::action::Action::Resize(150, 40));
             let mut screen = Screen::new(Vec::new(), Rect::new(0, 0, 150, 40));
             let mut term = Term::new(200, 60);
-            for action in steps.into_iter().flatten() {
+            for (frame, action) in steps.into_iter().flatten().enumerate() {
                 update(&mut state, action.clone());
                 let (w, h) = state.size;
                 if screen.area().width != w || screen.area().height != h {
@@ -1491,6 +1567,11 @@ mod tests {
                     term = Term::new(w, h);
                 }
                 screen.draw(|c| view::draw(c, &state)).expect("draw");
+                // As the reader does after every frame, and as a screen that was not given the
+                // time would not.
+                if tidy[frame % tidy.len()] {
+                    screen.tidy_spare();
+                }
                 term.play(&std::mem::take(screen.writer_mut()));
                 let mut whole = Buffer::empty(screen.area());
                 view::draw(&mut Canvas::new(&mut whole), &state);
