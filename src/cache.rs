@@ -1227,8 +1227,8 @@ fn entities_fit(issue: &Issue, entities: &Entities) -> bool {
 
 /// Removes the entries used longest ago (written or read: [`read_entry`] sets the time) until
 /// the directory holds at most [`MAX_ENTRIES`] entries and [`MAX_TOTAL_BYTES`], never `keep`
-/// (just written); and temporary files left by writes that
-/// died, once they are old enough not to be another process's write in progress.
+/// (just written); and temporary files left by writes that died, once they are old enough not
+/// to be another process's write in progress.
 fn evict(dir: &Path, keep: &Path) {
     let Ok(listing) = fs::read_dir(dir) else {
         return;
@@ -1652,9 +1652,6 @@ mod tests {
         read_entry(&key).expect("valid entry").dir.blob
     }
 
-    /// The library is read from a blob streamed a window at a time: the same issue comes back
-    /// from an entry many windows long, and damage in its last block, read last, still makes
-    /// the whole entry a miss rather than a shorter or altered issue.
     /// An entry whose CRCs are right but whose text the parser could never have written (one
     /// written to deceive) is a miss, so escape sequences in it never reach the output; the
     /// source is parsed instead.
@@ -1701,6 +1698,9 @@ mod tests {
         assert_eq!(cached_hits(&f, "caravans"), Some(right));
     }
 
+    /// The library is read from a blob streamed a window at a time: the same issue comes back
+    /// from an entry many windows long, and damage in its last block, read last, still makes
+    /// the whole entry a miss rather than a shorter or altered issue.
     #[test]
     fn a_blob_damaged_in_its_last_block_is_a_miss() {
         let f = fixture(2000, OLD);
@@ -1878,7 +1878,9 @@ mod tests {
 
         fn store(&self, i: usize) -> Key {
             let key = self.key(i);
-            (self.cache.store(&key, &self.library.issue, None)).expect("written");
+            self.cache
+                .store(&key, &self.library.issue, None)
+                .expect("written");
             key
         }
     }

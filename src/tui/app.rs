@@ -148,8 +148,6 @@ pub struct Saved {
     pub recent_searches: Vec<String>,
     /// Maximum text width chosen with `+`/`-`.
     pub measure: Option<u16>,
-    /// How many times the state has been saved: the clock [`Reading::saved_at`] is read on.
-    pub saves: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -160,8 +158,8 @@ pub struct Reading {
     /// The place in each article read so far.
     pub positions: Vec<Position>,
     pub bookmarks: Vec<Position>,
-    /// The save ([`Saved::saves`]) that last recorded this issue; 0 in files from before it
-    /// was counted.
+    /// Which save last recorded this issue, counted up from the newest in the file; 0 in files
+    /// from before saves were counted.
     pub saved_at: u64,
 }
 
@@ -557,8 +555,8 @@ impl State {
             self.positions.iter().map(|(&a, &p)| (a, p)).collect();
         let here = self.reading_position();
         positions.insert(self.article, here);
-        previous.saves = previous.saves.saturating_add(1);
-        let saved_at = previous.saves;
+        let newest = previous.sources.values().map(|r| r.saved_at).max();
+        let saved_at = newest.unwrap_or(0).saturating_add(1);
         let reading = previous
             .sources
             .entry(self.library.source_name.clone())

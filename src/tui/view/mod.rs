@@ -397,12 +397,11 @@ pub fn draw(frame: &mut Canvas, state: &State) {
                 .into_iter()
                 .flatten(),
         );
-        let kinds: Vec<Option<u64>> = planned.iter().map(|p| p.inputs.first().copied()).collect();
-        let kept = frame.plan(planned);
-        let is_kept = |kind: Planned| {
-            (kinds.iter().zip(&kept)).any(|(&k, &kept)| kept && k == Some(kind as u64))
-        };
-        (is_kept(Planned::Articles), is_kept(Planned::Sidebar))
+        // `plan` answers in the order planned: the list, then the sidebar, when on screen.
+        let mut kept = frame.plan(planned).into_iter();
+        let keep_articles = panes.articles.is_some() && kept.next() == Some(true);
+        let keep_sidebar = panes.sidebar.is_some() && kept.next() == Some(true);
+        (keep_articles, keep_sidebar)
     };
     if let Some(r) = panes.articles
         && !keep_articles
