@@ -49,6 +49,10 @@
 //!
 //! The directory is kept under [`MAX_TOTAL_BYTES`] and [`MAX_ENTRIES`] by removing the oldest
 //! entries after each write. `--no-cache` or [`DISABLE_ENV`] turn the cache off.
+//!
+//! `search` writes an entry only for a file it has searched before (see
+//! [`Cache::first_search`]); the first time, it leaves an empty mark beside where the entry
+//! would go, and reads the file page by page without building the issue.
 
 use std::borrow::Cow;
 use std::fs::{self, File};
@@ -89,6 +93,12 @@ const MAGIC: &[u8; 8] = b"brkrcach";
 const SUBDIR: &str = "parsed";
 
 const EXTENSION: &str = "entry";
+
+/// The extension of the marks [`Cache::first_search`] leaves.
+const SEARCHED_EXTENSION: &str = "searched";
+
+/// At most this many marks of files searched once are kept, the newest.
+const MAX_SEARCHED_MARKS: usize = 256;
 
 /// Bytes per block in the table: text length, article index, kind, flags, padding.
 const RECORD: usize = 12;
@@ -136,6 +146,14 @@ pub struct Key {
     identity: Identity,
     canonical: PathBuf,
     entry: PathBuf,
+}
+
+impl Key {
+    /// The empty file that says a search found no entry for this file (see
+    /// [`Cache::first_search`]).
+    fn searched_mark(&self) -> PathBuf {
+        self.entry.with_extension(SEARCHED_EXTENSION)
+    }
 }
 
 /// The fixed part of an entry, after the magic.
@@ -260,6 +278,26 @@ impl Cache {
         })
     }
 
+    /// True when `key`'s file has neither an entry (even an outdated or damaged one) nor a
+    /// mark of an earlier search, and leaves the mark: `search` reads such a file page by
+    /// page, keeping nothing, and parses it whole and writes an entry only the second time.
+    /// A file searched once is often never searched again, and one search is faster without
+    /// building the issue and writing it out. With no place for the mark, every search is a
+    /// first one.
+    pub fn first_search(&self, key: &Key) -> bool {
+        let mark = key.searched_mark();
+        if mark.is_file() || key.entry.exists() {
+            return false;
+        }
+        if let Some(dir) = &self.dir
+            && fs::create_dir_all(dir).is_ok()
+            && File::create(&mark).is_ok()
+        {
+            evict_marks(dir, &mark);
+        }
+        true
+    }
+
     /// The search section of `key`'s entry, when there is a valid one, ready for one
     /// [`CachedText::search`] (which finishes checking it).
     pub fn text(&self, key: &Key) -> Option<CachedText> {
@@ -344,6 +382,8 @@ impl Cache {
             return Ok(());
         }
         temp.persist(&key.entry).map_err(|e| e.error)?;
+        // The entry answers from now on; a later search is no longer a first one.
+        let _ = fs::remove_file(key.searched_mark());
         evict(dir, &key.entry);
         Ok(())
     }
@@ -1269,6 +1309,33 @@ fn evict(dir: &Path, keep: &Path) {
     }
 }
 
+/// Removes all but the newest [`MAX_SEARCHED_MARKS`] marks of files searched once, never
+/// `keep`: without an entry written after them, nothing else would ever remove them.
+fn evict_marks(dir: &Path, keep: &Path) {
+    let Ok(listing) = fs::read_dir(dir) else {
+        return;
+    };
+    let marks: Vec<PathBuf> = listing
+        .flatten()
+        .map(|item| item.path())
+        .filter(|path| path.extension().is_some_and(|e| e == SEARCHED_EXTENSION) && path != keep)
+        .collect();
+    if marks.len() < MAX_SEARCHED_MARKS {
+        return;
+    }
+    let mut marks: Vec<(SystemTime, PathBuf)> = marks
+        .into_iter()
+        .map(|path| {
+            let modified = fs::metadata(&path).and_then(|m| m.modified());
+            (modified.unwrap_or(UNIX_EPOCH), path)
+        })
+        .collect();
+    marks.sort_by_key(|m| std::cmp::Reverse(m.0));
+    for (_, path) in marks.into_iter().skip(MAX_SEARCHED_MARKS - 1) {
+        let _ = fs::remove_file(path);
+    }
+}
+
 /// Opens `path` for a command through `cache`: a valid entry gives the issue (and entities,
 /// when `with_entities` and the entry has them) without parsing; otherwise the file is parsed
 /// as [`Library::open`] does and the entry written for next time. Errors are the file's, never
@@ -1897,6 +1964,64 @@ mod tests {
         assert_eq!(entries, MAX_ENTRIES);
         // The newest is among them.
         assert!(sources.key(MAX_ENTRIES + 4).entry.is_file());
+    }
+
+    #[test]
+    fn a_file_gets_an_entry_from_its_second_search_on() {
+        let sources = Sources::new();
+        let key = sources.key(0);
+        assert!(sources.cache.first_search(&key));
+        assert!(key.searched_mark().is_file());
+        assert!(!sources.cache.first_search(&key), "the mark says it was");
+        sources.store(0);
+        assert!(!key.searched_mark().exists(), "the entry replaces the mark");
+        assert!(!sources.cache.first_search(&key), "the entry says it was");
+        // An outdated entry still says the file has been read before.
+        fs::write(sources.dir.path().join("source-0.txt"), page(2)).expect("source changed");
+        let changed = sources.key(0);
+        assert!(sources.cache.text(&changed).is_none());
+        assert!(!sources.cache.first_search(&changed));
+        // Without a directory for the mark, every search is a first one.
+        let blocker = sources.dir.path().join("blocker");
+        fs::write(&blocker, "").expect("blocker written");
+        sources.key(1);
+        let blocked = Cache::at(blocker.join("cache"));
+        let key = blocked
+            .key(&sources.dir.path().join("source-1.txt"))
+            .expect("key");
+        assert!(blocked.first_search(&key));
+        assert!(blocked.first_search(&key));
+    }
+
+    #[test]
+    fn only_the_newest_marks_of_searches_are_kept() {
+        let sources = Sources::new();
+        let extra = 3;
+        for i in 0..MAX_SEARCHED_MARKS + extra {
+            let key = sources.key(i);
+            assert!(sources.cache.first_search(&key));
+            set_age(
+                &key.searched_mark(),
+                Duration::from_secs(60 * (MAX_SEARCHED_MARKS + extra - i) as u64),
+            );
+        }
+        let marks = fs::read_dir(sources.cache.dir().expect("dir"))
+            .expect("listing")
+            .count();
+        assert_eq!(marks, MAX_SEARCHED_MARKS);
+        for i in 0..extra {
+            assert!(
+                !sources.key(i).searched_mark().exists(),
+                "mark {i} is the oldest"
+            );
+        }
+        assert!(sources.key(extra).searched_mark().is_file());
+        assert!(
+            sources
+                .key(MAX_SEARCHED_MARKS + extra - 1)
+                .searched_mark()
+                .is_file()
+        );
     }
 
     /// Eviction goes by last use: an entry read since outlives one written after it.

@@ -267,20 +267,32 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             count,
         },
     ) = (cli.file.as_deref(), &command)
-        && let Some(key) = cache.key(path)
-        && let Some(mut text) = cache.text(&key)
     {
-        let mut hits = Hits::new(json, count);
-        // Counting needs no snippet, so no text around the hits.
-        let context = Some(if count { 0 } else { SNIPPET_CONTEXT });
-        let searched = text.search(query, search::CaseMode::smart(query), context, |hit| {
-            hits.add(hit.position, hit.title, hit.kind, &hit.text, hit.text_start);
-        });
-        // A damaged entry is found out by the end of the search; then the file is parsed.
-        if searched.is_some() {
-            let outcome = hits.finish(&mut out)?;
-            out.flush()?;
-            return Ok(outcome);
+        let key = cache.key(path);
+        if let Some(key) = &key
+            && let Some(mut text) = cache.text(key)
+        {
+            let mut hits = Hits::new(json, count);
+            // Counting needs no snippet, so no text around the hits.
+            let context = Some(if count { 0 } else { SNIPPET_CONTEXT });
+            let searched = text.search(query, search::CaseMode::smart(query), context, |hit| {
+                hits.add(hit.position, hit.title, hit.kind, &hit.text, hit.text_start);
+            });
+            // A damaged entry is found out by the end of the search; then the file is parsed.
+            if searched.is_some() {
+                let outcome = hits.finish(&mut out)?;
+                out.flush()?;
+                return Ok(outcome);
+            }
+        }
+        // The second search of a file without an entry parses it whole and writes one.
+        if key.as_ref().is_none_or(|key| cache.first_search(key)) {
+            let mut hits = Hits::new(json, count);
+            if search_unparsed(path, query, &mut hits, count)? {
+                let outcome = hits.finish(&mut out)?;
+                out.flush()?;
+                return Ok(outcome);
+            }
         }
     }
     let library = match cli.file.as_deref() {
@@ -582,6 +594,110 @@ fn search(library: &Library, query: &str, mut hits: Hits, out: &mut dyn Write) -
         }
     }
     hits.finish(out)
+}
+
+/// `search` in a file no cache entry holds: every page is searched on the thread that read
+/// it, as soon as it is read, and nothing of it is kept but its hits, so the issue is never
+/// built whole. `false` for a JSON export, which is searched as a [`Library`].
+fn search_unparsed(
+    path: &std::path::Path,
+    query: &str,
+    hits: &mut Hits,
+    count: bool,
+) -> Result<bool> {
+    let matcher = search::Matcher::for_query(query, search::CaseMode::smart(query));
+    let context = if count { 0 } else { SNIPPET_CONTEXT };
+    let keep = |_, articles| PageHits::find(matcher.as_ref(), articles, context);
+    let Some((_, pages)) = crate::each_page_of_file(path, keep)? else {
+        return Ok(false);
+    };
+    let mut before = 0;
+    for page in pages {
+        for hit in &page.hits {
+            let title = page
+                .titles
+                .binary_search_by_key(&hit.article, |(article, _)| *article)
+                .map_or("", |i| page.titles[i].1.as_str());
+            // Left out as `Index::search_with` leaves it out: past the input cap only.
+            if let Some(position) =
+                Position::try_new(before + hit.article, hit.block, hit.start, hit.end)
+            {
+                hits.add(position, title, hit.kind, &hit.text, hit.from);
+            }
+        }
+        before += page.articles;
+    }
+    Ok(true)
+}
+
+/// What `search` keeps of one page: how many articles it has, the titles of those with hits,
+/// and each hit with the text around it.
+struct PageHits {
+    articles: usize,
+    /// `(article, title)`, articles numbered within the page, in order.
+    titles: Vec<(usize, String)>,
+    hits: Vec<PageHit>,
+}
+
+/// A match in a page's article, with bytes `from..` of its block's text, reaching `context`
+/// bytes each side of it.
+struct PageHit {
+    article: usize,
+    block: usize,
+    start: usize,
+    end: usize,
+    kind: BlockKind,
+    from: usize,
+    text: String,
+}
+
+impl PageHits {
+    fn find(matcher: Option<&search::Matcher>, articles: Vec<Article>, context: usize) -> Self {
+        let mut page = PageHits {
+            articles: articles.len(),
+            titles: Vec::new(),
+            hits: Vec::new(),
+        };
+        let Some(matcher) = matcher else {
+            return page;
+        };
+        for (a, article) in articles.into_iter().enumerate() {
+            let before = page.hits.len();
+            for (b, block) in article.blocks.iter().enumerate() {
+                let text = block.text.as_str();
+                matcher.find_in_block(text, &mut |start, end| {
+                    let (from, to) = around(text, start, end, context);
+                    page.hits.push(PageHit {
+                        article: a,
+                        block: b,
+                        start,
+                        end,
+                        kind: block.kind,
+                        from,
+                        text: text.get(from..to).unwrap_or_default().to_string(),
+                    });
+                });
+            }
+            if page.hits.len() > before {
+                page.titles.push((a, article.title));
+            }
+        }
+        page
+    }
+}
+
+/// Bytes `start - context .. end + context` of `text`, clamped to it and widened to character
+/// boundaries.
+fn around(text: &str, start: usize, end: usize, context: usize) -> (usize, usize) {
+    let mut from = start.saturating_sub(context).min(text.len());
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let mut to = end.saturating_add(context).min(text.len());
+    while !text.is_char_boundary(to) {
+        to += 1;
+    }
+    (from, to)
 }
 
 /// What `search` prints, gathered hit by hit, whether the hits come from a parsed issue or

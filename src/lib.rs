@@ -172,6 +172,25 @@ impl Library {
     }
 }
 
+/// Reads a text file page by page without building its issue: each page's articles go to
+/// `keep` as soon as they are read (see [`parse::each_page`]), and only what it makes of them
+/// is returned, in page order. `None` for a JSON export, which holds a whole issue and is
+/// opened with [`Library::open`].
+pub fn each_page_of_file<T: Send>(
+    path: &Path,
+    keep: impl Fn(usize, Vec<model::Article>) -> T + Sync,
+) -> Result<Option<(Issue, Vec<T>)>> {
+    let bytes = source::read_file(path)?;
+    if looks_like_json(&bytes) {
+        return Ok(None);
+    }
+    let text = source::decode_owned(bytes);
+    let pages = parse::each_page(&text, keep).map_err(|_| Error::NoPages {
+        path: path.to_path_buf(),
+    })?;
+    Ok(Some(pages))
+}
+
 /// [`Export`] borrowed from a [`Library`], for writing; it serialises to the same JSON.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct ExportRef<'a> {

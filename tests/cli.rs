@@ -382,8 +382,16 @@ fn age(path: &Path, seconds: u64) {
 }
 
 fn cache_entries(cache_home: &Path) -> Vec<PathBuf> {
+    cache_files(cache_home, "entry")
+}
+
+/// The files in the cache directory with extension `extension`.
+fn cache_files(cache_home: &Path, extension: &str) -> Vec<PathBuf> {
     match fs::read_dir(cache_home.join("broker-reader/parsed")) {
-        Ok(listing) => listing.map(|e| e.expect("entry").path()).collect(),
+        Ok(listing) => listing
+            .map(|e| e.expect("entry").path())
+            .filter(|path| path.extension().is_some_and(|e| e == extension))
+            .collect(),
         Err(_) => Vec::new(),
     }
 }
@@ -450,8 +458,19 @@ fn the_cache_follows_changes_to_the_file() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let cache = dir.path().join("cache");
     let source = settled_copy(dir.path(), "other-pages.txt");
+    // The first search of a file writes no entry; the second does.
     let before = stdout_ok(&run_file_cached(&source, &["search", "water"], &cache));
+    assert!(cache_entries(&cache).is_empty());
+    assert_eq!(cache_files(&cache, "searched").len(), 1);
+    assert_eq!(
+        stdout_ok(&run_file_cached(&source, &["search", "water"], &cache)),
+        before
+    );
     let entry = cache_entries(&cache).pop().expect("an entry was written");
+    assert!(
+        cache_files(&cache, "searched").is_empty(),
+        "the mark is gone"
+    );
     let written = fs::read(&entry).expect("entry");
     let first_inode = inode(&entry);
     // A second search reads the entry and leaves it as it is: not written again (a write goes
@@ -489,6 +508,7 @@ fn a_damaged_entry_is_replaced_without_a_word() {
     let cache = dir.path().join("cache");
     let source = settled_copy(dir.path(), "more-pages.txt");
     let right = stdout_ok(&run_file_cached(&source, &["search", "the"], &cache));
+    stdout_ok(&run_file_cached(&source, &["search", "the"], &cache));
     let entry = cache_entries(&cache).pop().expect("an entry was written");
     let good = fs::read(&entry).expect("entry");
     let mut bad = good.clone();
@@ -525,6 +545,7 @@ fn no_cache_flag_and_variable_write_nothing() {
         .expect("runs");
     stdout_ok(&out);
     assert!(cache_entries(&cache).is_empty());
+    assert!(cache_files(&cache, "searched").is_empty());
 }
 
 #[test]
@@ -537,6 +558,79 @@ fn an_unwritable_cache_is_not_mentioned() {
     let out = run_file_cached(&source, &["search", "water"], &blocker);
     let expected = run_file(&source, &["--no-cache", "search", "water"]);
     assert_eq!(stdout_ok(&out), stdout_ok(&expected));
+}
+
+/// `search` of a file without an entry reads it page by page, on two threads when it is large,
+/// and never builds the issue; it must print what a search of the parsed issue prints.
+#[test]
+fn a_search_read_page_by_page_prints_what_the_parsed_issue_gives() {
+    use broker_reader::Library;
+    use broker_reader::cli::{Command, execute};
+
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let mut sources = Vec::new();
+    for name in ["other-pages.txt", "more-pages.txt", "entity-pages.txt"] {
+        sources.push(dir.path().join(name));
+        fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures")
+                .join(name),
+            dir.path().join(name),
+        )
+        .expect("fixture copied");
+    }
+    // Over a megabyte, so that it is read on two threads: a fixture's pages again and again,
+    // renumbered as a long run of the magazine would be.
+    let pages = fs::read_to_string(fixture()).expect("fixture");
+    let mut large = String::new();
+    let mut number = 0;
+    while large.len() <= 2 << 20 {
+        for line in pages.lines() {
+            match line.split_once("The Broker  issue") {
+                Some((n, rest)) if n.chars().all(|c| c.is_ascii_digit()) => {
+                    number += 1;
+                    large.push_str(&format!("{number}The Broker  issue{rest}\n"));
+                }
+                _ => {
+                    large.push_str(line);
+                    large.push('\n');
+                }
+            }
+        }
+    }
+    let large_path = dir.path().join("large.txt");
+    fs::write(&large_path, large).expect("large file written");
+    sources.push(large_path);
+    for source in &sources {
+        let library = Library::open(source).expect("opens");
+        for query in ["the", "The", "water", "été", "in the", "no such words", ""] {
+            for (json, count) in [(false, false), (true, false), (false, true), (true, true)] {
+                let mut expected = Vec::new();
+                let command = Command::Search {
+                    query: query.to_string(),
+                    json,
+                    count,
+                };
+                let outcome = execute(&library, command, &mut expected).expect("searches");
+                let mut args = vec!["--no-cache", "search", query];
+                args.extend(json.then_some("--json"));
+                args.extend(count.then_some("--count"));
+                let streamed = run_file(source, &args);
+                let case = format!("{} {args:?}", source.display());
+                assert_eq!(
+                    String::from_utf8_lossy(&streamed.stdout),
+                    String::from_utf8_lossy(&expected),
+                    "{case}"
+                );
+                let code = if outcome == broker_reader::cli::Outcome::Success {
+                    0
+                } else {
+                    1
+                };
+                assert_eq!(streamed.status.code(), Some(code), "{case}");
+            }
+        }
+    }
 }
 
 #[test]

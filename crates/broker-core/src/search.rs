@@ -155,6 +155,16 @@ impl Matcher {
         })
     }
 
+    /// [`Matcher::find`] in the text of one block as a parsed issue holds it, reading a stray
+    /// line break as a space, as [`Index::search_with`] does.
+    pub fn find_in_block(&self, text: &str, hit: &mut impl FnMut(usize, usize)) {
+        if has_newline(text.as_bytes()) {
+            self.find(text.replace('\n', " ").as_bytes(), hit);
+        } else {
+            self.find(text.as_bytes(), hit);
+        }
+    }
+
     /// Calls `hit(start, end)` for each leftmost, non-overlapping match in `hay`, in order.
     pub fn find(&self, hay: &[u8], hit: &mut impl FnMut(usize, usize)) {
         match &self.kind {

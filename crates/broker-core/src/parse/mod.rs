@@ -9,6 +9,7 @@
 pub mod layout;
 pub mod repair;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{LazyLock, Mutex};
 
 use regex::Regex;
@@ -118,15 +119,8 @@ fn header_by_pattern(line: &str) -> Option<Header> {
 /// The magazine, issue number and date come from the first page header. A page without a
 /// printed number is taken to follow the previous one.
 pub fn parse(text: &str) -> Result<Issue, ParseError> {
-    let pages = Pages::find(text)?;
-    let evidence = repair::Evidence::from_text(text);
-    let mut issue = pages.issue();
-    let mut lines: Vec<&str> = Vec::new();
-    for n in 0..pages.len() {
-        issue
-            .articles
-            .extend(pages.articles(n, text, &evidence, &mut lines));
-    }
+    let (mut issue, by_page) = each_page(text, |_, articles| articles)?;
+    issue.articles = by_page.into_iter().flatten().collect();
     number_articles(&mut issue);
     Ok(issue)
 }
@@ -153,6 +147,55 @@ pub fn parse_owned(text: String) -> Result<Issue, ParseError> {
     }
     number_articles(&mut issue);
     Ok(issue)
+}
+
+/// Reads every page of `text`, as [`parse`] does, but hands each page's articles to `keep`
+/// instead of gathering them: `keep` gets the page's index and its articles, numbered from 0
+/// within the page (their `id` is not set), and what it returns is given back page by page,
+/// in order, beside the issue's facts (with no articles). A caller that needs only something
+/// of each article (search hits) need never hold the whole issue.
+///
+/// A large text is read on two threads, each taking the next page left, so `keep` runs on
+/// both.
+pub fn each_page<T: Send>(
+    text: &str,
+    keep: impl Fn(usize, Vec<Article>) -> T + Sync,
+) -> Result<(Issue, Vec<T>), ParseError> {
+    let pages = Pages::find(text)?;
+    let issue = pages.issue();
+    let Some(middle) = pages.middle(text).filter(|_| two_threads::available()) else {
+        let evidence = repair::Evidence::from_text(text);
+        let mut lines: Vec<&str> = Vec::with_capacity(256);
+        let kept = (0..pages.len())
+            .map(|n| keep(n, pages.articles(n, text, &evidence, &mut lines)))
+            .collect();
+        return Ok((issue, kept));
+    };
+    let (head, tail) = text.split_at(middle);
+    let (tail, head) = two_threads::both(
+        || repair::Evidence::from_text(tail),
+        || repair::Evidence::from_text(head),
+    );
+    let evidence = &repair::Evidence::union(head, tail);
+    // The text stays whole, so the threads share it and take page numbers alone: neither
+    // copies a page or waits for the other.
+    let next = AtomicUsize::new(0);
+    let (keep, next) = (&keep, &next);
+    let read = || {
+        let mut lines: Vec<&str> = Vec::with_capacity(256);
+        let mut done: Vec<(usize, T)> = Vec::new();
+        loop {
+            let n = next.fetch_add(1, Ordering::Relaxed);
+            if n >= pages.len() {
+                return done;
+            }
+            done.push((n, keep(n, pages.articles(n, text, evidence, &mut lines))));
+        }
+    };
+    let (theirs, mine) = two_threads::both(read, read);
+    let mut kept: Vec<(usize, T)> = theirs.into_iter().chain(mine).collect();
+    kept.sort_unstable_by_key(|&(n, _)| n);
+    Ok((issue, kept.into_iter().map(|(_, page)| page).collect()))
 }
 
 /// The text not yet read, shared by the threads reading pages: `next` pages are left, and the
@@ -588,9 +631,35 @@ mod tests {
         }
         let pages = Pages::find(&text).expect("pages");
         assert!(pages.middle(&text).is_some());
-        let whole = parse(&text).expect("parses");
+        let whole = parse_on_one_thread(&text);
         assert_eq!(whole.pages.len(), n);
+        assert_eq!(parse(&text).as_ref(), Ok(&whole));
+        // Every page handed over once, with its own number, and given back in page order.
+        let (_, kept) = each_page(&text, |n, articles| (n, articles)).expect("parses");
+        assert_eq!(
+            kept.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+            (0..n).collect::<Vec<_>>()
+        );
+        let mut articles: Vec<Article> = kept.into_iter().flat_map(|(_, a)| a).collect();
+        for (i, article) in articles.iter_mut().enumerate() {
+            assert_eq!(article.id, 0, "numbered only by parse");
+            article.id = i + 1;
+        }
+        assert_eq!(articles, whole.articles);
         assert_eq!(parse_owned(text), Ok(whole));
+    }
+
+    /// The issue read page by page on this thread alone: what reading on two must give.
+    fn parse_on_one_thread(text: &str) -> Issue {
+        let pages = Pages::find(text).expect("pages");
+        let evidence = repair::Evidence::from_text(text);
+        let mut lines = Vec::new();
+        let mut issue = pages.issue();
+        issue.articles = (0..pages.len())
+            .flat_map(|n| pages.articles(n, text, &evidence, &mut lines))
+            .collect();
+        number_articles(&mut issue);
+        issue
     }
 
     #[test]
