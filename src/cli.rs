@@ -597,8 +597,9 @@ fn search(library: &Library, query: &str, mut hits: Hits, out: &mut dyn Write) -
 }
 
 /// `search` in a file no cache entry holds: every page is searched on the thread that read
-/// it, as soon as it is read, and nothing of it is kept but its hits, so the issue is never
-/// built whole. `false` for a JSON export, which is searched as a [`Library`].
+/// it, as soon as it is read, and nothing of it is kept but its hits, their snippets made
+/// there too, so the issue is never built whole. `false` for a JSON export, which is searched
+/// as a [`Library`].
 fn search_unparsed(
     path: &std::path::Path,
     query: &str,
@@ -606,8 +607,8 @@ fn search_unparsed(
     count: bool,
 ) -> Result<bool> {
     let matcher = search::Matcher::for_query(query, search::CaseMode::smart(query));
-    let context = if count { 0 } else { SNIPPET_CONTEXT };
-    let keep = |_, articles| PageHits::find(matcher.as_ref(), articles, context);
+    // Counting prints no snippet.
+    let keep = |_, articles| PageHits::find(matcher.as_ref(), articles, !count);
     let Some((_, pages)) = crate::each_page_of_file(path, keep)? else {
         return Ok(false);
     };
@@ -622,7 +623,9 @@ fn search_unparsed(
             if let Some(position) =
                 Position::try_new(before + hit.article, hit.block, hit.start, hit.end)
             {
-                hits.add(position, title, hit.kind, &hit.text, hit.from);
+                hits.add_with(position, title, hit.kind, |out| {
+                    out.extend_from_slice(&hit.snippet)
+                });
             }
         }
         before += page.articles;
@@ -631,7 +634,7 @@ fn search_unparsed(
 }
 
 /// What `search` keeps of one page: how many articles it has, the titles of those with hits,
-/// and each hit with the text around it.
+/// and each hit with its snippet.
 struct PageHits {
     articles: usize,
     /// `(article, title)`, articles numbered within the page, in order.
@@ -639,20 +642,18 @@ struct PageHits {
     hits: Vec<PageHit>,
 }
 
-/// A match in a page's article, with bytes `from..` of its block's text, reaching `context`
-/// bytes each side of it.
+/// A match in a page's article, with its snippet as `search` prints it (see [`push_excerpt`]).
 struct PageHit {
     article: usize,
     block: usize,
     start: usize,
     end: usize,
     kind: BlockKind,
-    from: usize,
-    text: String,
+    snippet: Vec<u8>,
 }
 
 impl PageHits {
-    fn find(matcher: Option<&search::Matcher>, articles: Vec<Article>, context: usize) -> Self {
+    fn find(matcher: Option<&search::Matcher>, articles: Vec<Article>, snippets: bool) -> Self {
         let mut page = PageHits {
             articles: articles.len(),
             titles: Vec::new(),
@@ -666,15 +667,18 @@ impl PageHits {
             for (b, block) in article.blocks.iter().enumerate() {
                 let text = block.text.as_str();
                 matcher.find_in_block(text, &mut |start, end| {
-                    let (from, to) = around(text, start, end, context);
+                    let mut snippet = Vec::new();
+                    if snippets {
+                        let e = search::Excerpt::new(text, start, end, SNIPPET_WIDTH);
+                        push_excerpt(&mut snippet, &e);
+                    }
                     page.hits.push(PageHit {
                         article: a,
                         block: b,
                         start,
                         end,
                         kind: block.kind,
-                        from,
-                        text: text.get(from..to).unwrap_or_default().to_string(),
+                        snippet,
                     });
                 });
             }
@@ -684,20 +688,6 @@ impl PageHits {
         }
         page
     }
-}
-
-/// Bytes `start - context .. end + context` of `text`, clamped to it and widened to character
-/// boundaries.
-fn around(text: &str, start: usize, end: usize, context: usize) -> (usize, usize) {
-    let mut from = start.saturating_sub(context).min(text.len());
-    while !text.is_char_boundary(from) {
-        from -= 1;
-    }
-    let mut to = end.saturating_add(context).min(text.len());
-    while !text.is_char_boundary(to) {
-        to += 1;
-    }
-    (from, to)
 }
 
 /// What `search` prints, gathered hit by hit, whether the hits come from a parsed issue or
@@ -743,6 +733,20 @@ impl Hits {
     /// A hit at `position` in a block of kind `kind`, whose text from byte `from` on is
     /// `text` (at least [`SNIPPET_CONTEXT`] bytes each side of the hit, where it has them).
     fn add(&mut self, position: Position, title: &str, kind: BlockKind, text: &str, from: usize) {
+        let (start, end) = (position.start() - from, position.end() - from);
+        self.add_with(position, title, kind, |out| {
+            push_excerpt(out, &search::Excerpt::new(text, start, end, SNIPPET_WIDTH));
+        });
+    }
+
+    /// A hit whose snippet `snippet` writes (only when it is printed).
+    fn add_with(
+        &mut self,
+        position: Position,
+        title: &str,
+        kind: BlockKind,
+        snippet: impl FnOnce(&mut Vec<u8>),
+    ) {
         self.count += 1;
         if let Some(counts) = &mut self.per_article {
             // Hits come in reading order, so an article's are all together.
@@ -756,17 +760,15 @@ impl Hits {
             }
             return;
         }
-        let (start, end) = (position.start() - from, position.end() - from);
-        let e = search::Excerpt::new(text, start, end, SNIPPET_WIDTH);
         if self.json {
-            let mut snippet = Vec::new();
-            push_excerpt(&mut snippet, &e);
+            let mut bytes = Vec::new();
+            snippet(&mut bytes);
             self.rows.push(SearchHit {
                 position,
                 title: title.to_string(),
                 kind,
                 // Only whole strings went in.
-                snippet: String::from_utf8_lossy(&snippet).into_owned(),
+                snippet: String::from_utf8_lossy(&bytes).into_owned(),
             });
             return;
         }
@@ -783,7 +785,7 @@ impl Hits {
         line.extend_from_slice(b"  ");
         line.extend_from_slice(title.as_bytes());
         line.extend_from_slice(b"  ");
-        push_excerpt(line, &e);
+        snippet(line);
         line.push(b'\n');
     }
 

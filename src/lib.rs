@@ -174,12 +174,16 @@ impl Library {
 
 /// Reads a text file page by page without building its issue: each page's articles go to
 /// `keep` as soon as they are read (see [`parse::each_page`]), and only what it makes of them
-/// is returned, in page order. `None` for a JSON export, which holds a whole issue and is
-/// opened with [`Library::open`].
+/// is returned, in page order. A large file is read from disk a few pages at a time (see
+/// [`parse::stream`]). `None` for a JSON export, which holds a whole issue and is opened with
+/// [`Library::open`].
 pub fn each_page_of_file<T: Send>(
     path: &Path,
     keep: impl Fn(usize, Vec<model::Article>) -> T + Sync,
 ) -> Result<Option<(Issue, Vec<T>)>> {
+    if let Some(pages) = parse::stream::each_page_in_file(path, &keep) {
+        return Ok(Some(pages));
+    }
     let bytes = source::read_file(path)?;
     if looks_like_json(&bytes) {
         return Ok(None);

@@ -8,6 +8,7 @@
 
 pub mod layout;
 pub mod repair;
+pub mod stream;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{LazyLock, Mutex};
@@ -251,7 +252,14 @@ struct Pages {
 
 impl Pages {
     fn find(text: &str) -> Result<Self, ParseError> {
-        let mut headers: Vec<(usize, usize, Header)> = Vec::new();
+        let mut headers = Vec::new();
+        Self::find_in(text, 0, &mut headers);
+        Self::from_headers(headers)
+    }
+
+    /// Adds the headers in `text`, which is whole lines of a document starting at its byte
+    /// `base`, with their offsets in the document.
+    fn find_in(text: &str, base: usize, headers: &mut Vec<(usize, usize, Header)>) {
         let bytes = text.as_bytes();
         // Every header holds `ssue` (of `issue` or `Issue`), and few other lines do: finding
         // those few is far cheaper than reading every line of a large archive. Each line is read
@@ -270,9 +278,13 @@ impl Pages {
                 continue;
             };
             if let Some(h) = header(line_of(raw)) {
-                headers.push((start, end, h));
+                headers.push((base + start, base + end, h));
             }
         }
+    }
+
+    /// The pages that start at `headers`, in order.
+    fn from_headers(headers: Vec<(usize, usize, Header)>) -> Result<Self, ParseError> {
         if headers.is_empty() {
             return Err(ParseError::NoPages);
         }
@@ -292,6 +304,20 @@ impl Pages {
 
     fn len(&self) -> usize {
         self.headers.len()
+    }
+
+    /// Where the text of page `n` starts: after its header line.
+    fn text_start(&self, n: usize) -> usize {
+        self.headers.get(n).map_or(0, |&(_, start, _)| start)
+    }
+
+    /// Where the text of page `n` ends, in a document of `len` bytes: at the next header, or
+    /// at the end.
+    fn text_end(&self, n: usize, len: usize) -> usize {
+        self.headers
+            .get(n + 1)
+            .map_or(len, |&(next, _, _)| next)
+            .min(len)
     }
 
     /// Where the page that starts nearest the middle of a text begins, when the text is large
@@ -369,15 +395,11 @@ impl Pages {
         evidence: &repair::Evidence,
         lines: &mut Vec<&'t str>,
     ) -> Vec<Article> {
-        let Some(&(_, start, _)) = self.headers.get(n) else {
+        if n >= self.len() {
             return Vec::new();
-        };
-        let end = self
-            .headers
-            .get(n + 1)
-            .map_or(text.len(), |&(next, _, _)| next)
-            .min(text.len());
-        self.page_articles(n, text.get(start..end).unwrap_or_default(), evidence, lines)
+        }
+        let page = text.get(self.text_start(n)..self.text_end(n, text.len()));
+        self.page_articles(n, page.unwrap_or_default(), evidence, lines)
     }
 
     /// The articles of page `n`, whose lines (after its header) are `page`.

@@ -32,7 +32,14 @@ impl Evidence {
     /// Collects the evidence from a whole document in one pass. Only the neighbourhood of an
     /// `f` is looked at, which keeps this cheap on large archives.
     pub fn from_text(text: &str) -> Self {
-        let mut unbroken = HashSet::new();
+        let mut evidence = Self::default();
+        evidence.add_text(text);
+        evidence
+    }
+
+    /// Adds the evidence of part of a document, which starts and ends between lines.
+    pub fn add_text(&mut self, text: &str) {
+        let unbroken = &mut self.unbroken;
         let bytes = text.as_bytes();
         let mut from = 0;
         for at in memchr::memchr2_iter(b'f', b'F', bytes) {
@@ -53,7 +60,6 @@ impl Evidence {
                 });
             }
         }
-        Self { unbroken }
     }
 
     /// The evidence of two parts of a document, split between lines, is the evidence of the

@@ -1,0 +1,330 @@
+//! A large file read page by page straight from disk, never whole in memory: what a single
+//! search of a file needs, where holding its text and its issue would cost more than reading
+//! it.
+//!
+//! Two passes, each split between two threads that read the file with their own handles into
+//! small buffers of their own, reused (so the text never costs fresh memory, which the
+//! system must clear page by page). The first pass checks that the text is clean UTF-8 (see
+//! [`source::is_clean`]), finds the page headers and gathers the repairs' evidence; the second
+//! reads the pages, a run of them at a time, and hands each page's articles over. The result
+//! is what [`super::each_page`] gives on the decoded text; any other file (not UTF-8, needing
+//! cleaning, a JSON export, without pages, changed between the passes, or unreadable) gets
+//! `None`, and is read whole, where its errors are reported.
+
+use std::fs::{self, File};
+use std::io::{self, Read, Seek, SeekFrom};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::SystemTime;
+
+use super::{Header, Pages, repair};
+use crate::model::{Article, Issue};
+use crate::{source, two_threads};
+
+/// Bytes each thread reads at a time: well inside a core's own cache.
+const WINDOW: usize = 128 * 1024;
+
+/// A run of pages read in one call when pages are short.
+const RUN: usize = 64 * 1024;
+
+/// [`super::each_page`] on the file at `path`, read as described in the module documentation;
+/// `None` for a file under [`two_threads::FROM_BYTES`] (whole is cheaper), or when the file is
+/// not one this way can read.
+pub fn each_page_in_file<T: Send>(
+    path: &Path,
+    keep: impl Fn(usize, Vec<Article>) -> T + Sync,
+) -> Option<(Issue, Vec<T>)> {
+    let before = Snapshot::of(path)?;
+    if before.len < two_threads::FROM_BYTES as u64 || before.len > source::MAX_INPUT_BYTES {
+        return None;
+    }
+    let len = usize::try_from(before.len).ok()?;
+    let split = line_start_after(path, len / 2)?;
+    let (second, first) = two_threads::both(
+        || survey(path, split, len, false),
+        || survey(path, 0, split, true),
+    );
+    let (mut first, second) = (first.ok()??, second.ok()??);
+    first.headers.extend(second.headers);
+    let pages = Pages::from_headers(first.headers).ok()?;
+    let evidence = &first.evidence.union(second.evidence);
+    let next = AtomicUsize::new(0);
+    let (keep, next, pages) = (&keep, &next, &pages);
+    let read = || read_pages(path, len, pages, evidence, next, keep);
+    let (theirs, mine) = two_threads::both(read, read);
+    let mut kept: Vec<(usize, T)> = theirs.ok()??;
+    kept.extend(mine.ok()??);
+    // A file changed while it was read could mix two versions; it is read whole instead.
+    if Snapshot::of(path)? != before || kept.len() != pages.len() {
+        return None;
+    }
+    kept.sort_unstable_by_key(|&(n, _)| n);
+    Some((
+        pages.issue(),
+        kept.into_iter().map(|(_, page)| page).collect(),
+    ))
+}
+
+/// What tells that a file has changed: its length and modification time.
+#[derive(PartialEq, Eq)]
+struct Snapshot {
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+impl Snapshot {
+    fn of(path: &Path) -> Option<Self> {
+        let meta = fs::metadata(path).ok()?;
+        meta.is_file().then(|| Snapshot {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        })
+    }
+}
+
+/// The offset of the first line that starts at or after `at`: where the two halves of the
+/// first pass meet, since no header or word runs across a line break. The end of the file when
+/// no line starts after `at`.
+fn line_start_after(path: &Path, at: usize) -> Option<usize> {
+    let mut file = File::open(path).ok()?;
+    file.seek(SeekFrom::Start(u64::try_from(at.checked_sub(1)?).ok()?))
+        .ok()?;
+    let mut buf = vec![0; 4096];
+    let mut offset = at - 1;
+    loop {
+        let got = file.read(&mut buf).ok()?;
+        if got == 0 {
+            return Some(offset);
+        }
+        if let Some(i) = memchr::memchr(b'\n', &buf[..got]) {
+            return Some(offset + i + 1);
+        }
+        offset += got;
+    }
+}
+
+/// What the first pass finds in part of a file.
+struct Survey {
+    headers: Vec<(usize, usize, Header)>,
+    evidence: repair::Evidence,
+}
+
+/// Surveys bytes `from..to` of the file, `from` at the start of a line; `Ok(None)` when they
+/// are not clean UTF-8, or (with `opens`, for the part the file starts with) when the file is
+/// a JSON export.
+fn survey(path: &Path, from: usize, to: usize, opens: bool) -> io::Result<Option<Survey>> {
+    let mut survey = Survey {
+        headers: Vec::new(),
+        evidence: repair::Evidence::default(),
+    };
+    let mut file = File::open(path)?;
+    file.seek(SeekFrom::Start(from as u64))?;
+    let mut input = file.take((to - from) as u64);
+    let mut window = vec![0; WINDOW];
+    let (mut filled, mut base) = (0, from);
+    let mut opening_seen = !opens;
+    loop {
+        let got = input.read(&mut window[filled..])?;
+        filled += got;
+        // Whole lines only, but for the last piece of the part.
+        let lines_end = if got == 0 {
+            filled
+        } else if let Some(i) = memchr::memrchr(b'\n', &window[..filled]) {
+            i + 1
+        } else {
+            if filled == window.len() {
+                // A line longer than the window.
+                window.resize(window.len() * 2, 0);
+            }
+            continue;
+        };
+        let Ok(text) = std::str::from_utf8(&window[..lines_end]) else {
+            return Ok(None);
+        };
+        if !source::is_clean(text) {
+            return Ok(None);
+        }
+        if !opening_seen && let Some(first) = text.bytes().find(|b| !b.is_ascii_whitespace()) {
+            if first == b'{' {
+                return Ok(None);
+            }
+            opening_seen = true;
+        }
+        Pages::find_in(text, base, &mut survey.headers);
+        survey.evidence.add_text(text);
+        window.copy_within(lines_end..filled, 0);
+        filled -= lines_end;
+        base += lines_end;
+        if got == 0 {
+            break;
+        }
+    }
+    Ok((base == to).then_some(survey))
+}
+
+/// The second pass on one thread: takes runs of pages from `next` until none are left, reads
+/// each run's text and hands its pages' articles to `keep`. `Ok(None)` when a page's text is
+/// no longer what the first pass saw.
+fn read_pages<T>(
+    path: &Path,
+    len: usize,
+    pages: &Pages,
+    evidence: &repair::Evidence,
+    next: &AtomicUsize,
+    keep: &(impl Fn(usize, Vec<Article>) -> T + Sync),
+) -> io::Result<Option<Vec<(usize, T)>>> {
+    let mut file = File::open(path)?;
+    let mut buf = Vec::new();
+    let mut done = Vec::new();
+    // A run is the pages starting within RUN bytes of its first, so that short pages take
+    // one read between them; each run's first page is claimed from `next` by its index.
+    let runs = page_runs(pages);
+    loop {
+        let r = next.fetch_add(1, Ordering::Relaxed);
+        let Some(&(first, last)) = runs.get(r) else {
+            return Ok(Some(done));
+        };
+        let start = pages.text_start(first);
+        let end = pages.text_end(last, len);
+        buf.resize(end - start, 0);
+        file.seek(SeekFrom::Start(start as u64))?;
+        file.read_exact(&mut buf)?;
+        let mut lines: Vec<&str> = Vec::with_capacity(256);
+        for n in first..=last {
+            let page = buf.get(pages.text_start(n) - start..pages.text_end(n, len) - start);
+            let Some(Ok(page)) = page.map(std::str::from_utf8) else {
+                return Ok(None);
+            };
+            done.push((
+                n,
+                keep(n, pages.page_articles(n, page, evidence, &mut lines)),
+            ));
+        }
+    }
+}
+
+/// The pages grouped in runs, `(first, last)`: each run ends at the last page that starts
+/// within [`RUN`] bytes of its first page's text.
+fn page_runs(pages: &Pages) -> Vec<(usize, usize)> {
+    let mut runs = Vec::new();
+    let mut first = 0;
+    while first < pages.len() {
+        let limit = pages.text_start(first) + RUN;
+        let mut last = first;
+        while last + 1 < pages.len() && pages.text_start(last + 1) < limit {
+            last += 1;
+        }
+        runs.push((first, last));
+        first = last + 1;
+    }
+    runs
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write as _;
+
+    use super::*;
+    use crate::parse::{each_page, header};
+
+    /// The test fixture's pages again and again, renumbered as a long run of the magazine
+    /// would be, to over `size` bytes; one page has a line longer than a window.
+    fn large_text(size: usize) -> String {
+        let pages = include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/fixtures/other-pages.txt"
+        ));
+        let mut text = String::from("Front matter before the first page\n");
+        let mut n = 0;
+        while text.len() <= size {
+            for line in pages.lines() {
+                match header(line) {
+                    Some(h) => {
+                        n += 1;
+                        text.push_str(&format!("{n}{}  issue 1  {}\n", h.magazine, h.date));
+                        if n == 7 {
+                            text.push_str(&"a long line of words ".repeat(WINDOW / 10));
+                            text.push('\n');
+                        }
+                    }
+                    None => {
+                        text.push_str(line);
+                        text.push('\n');
+                    }
+                }
+            }
+        }
+        text
+    }
+
+    fn file_of(bytes: &[u8]) -> tempfile::NamedTempFile {
+        let mut file = tempfile::NamedTempFile::new().expect("temporary file");
+        file.write_all(bytes).expect("written");
+        file
+    }
+
+    #[test]
+    fn a_large_file_read_from_disk_gives_what_its_text_gives() {
+        let text = large_text(3 << 20);
+        let keep = |n, articles: Vec<Article>| (n, articles);
+        let whole = each_page(&text, keep).expect("parses");
+        assert!(whole.1.len() > 300);
+        // The last page with and without a line break at the end of the file.
+        for text in [text.clone(), format!("{text}The last line")] {
+            let file = file_of(text.as_bytes());
+            let streamed = each_page_in_file(file.path(), keep).expect("read from disk");
+            assert_eq!(streamed, each_page(&text, keep).expect("parses"));
+        }
+    }
+
+    #[test]
+    fn files_this_way_cannot_read_are_left_to_reading_them_whole() {
+        let text = large_text(2 << 20);
+        let middle = text.len() / 2;
+        let mut latin1 = text.clone().into_bytes();
+        latin1.splice(middle..middle, *b"caf\xE9 ");
+        let cases: [(&str, Vec<u8>); 6] = [
+            ("small", large_text(1000).into_bytes()),
+            ("not UTF-8", latin1),
+            (
+                "a tab to expand",
+                format!("{}\t{}", &text[..middle], &text[middle..]).into(),
+            ),
+            ("CRLF line ends", text.replace('\n', "\r\n").into()),
+            // Pages inside, which only its first byte tells from a text's.
+            (
+                "a JSON export",
+                format!(" \n{{\"text\": \"\n{text}\"}}").into(),
+            ),
+            ("no page", "No header here.\n".repeat(100_000).into()),
+        ];
+        for (case, bytes) in cases {
+            let file = file_of(&bytes);
+            assert!(each_page_in_file(file.path(), |n, _| n).is_none(), "{case}");
+        }
+        let dir = tempfile::tempdir().expect("temporary directory");
+        assert!(
+            each_page_in_file(dir.path(), |n, _| n).is_none(),
+            "a directory"
+        );
+        assert!(each_page_in_file(&dir.path().join("missing"), |n, _| n).is_none());
+    }
+
+    #[test]
+    fn the_halves_meet_at_the_start_of_a_line() {
+        let file = file_of(b"one\ntwo\nthree");
+        let path = file.path();
+        assert_eq!(line_start_after(path, 1), Some(4));
+        assert_eq!(
+            line_start_after(path, 4),
+            Some(4),
+            "already at a line start"
+        );
+        assert_eq!(line_start_after(path, 5), Some(8));
+        assert_eq!(
+            line_start_after(path, 9),
+            Some(13),
+            "no line after: the end"
+        );
+    }
+}
