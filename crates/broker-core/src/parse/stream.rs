@@ -2,8 +2,8 @@
 //! search of a file needs, where holding its text and its issue would cost more than reading
 //! it.
 //!
-//! Two passes, each split between two threads that read the file with their own handles into
-//! small buffers of their own, reused (so the text never costs fresh memory, which the
+//! Two passes, each shared by two threads that take parts of the file in turn and read them
+//! with their own handles into small buffers of their own, reused (so the text never costs fresh memory, which the
 //! system must clear page by page). The first pass checks that the text is clean UTF-8 (see
 //! [`source::is_clean`]), finds the page headers and gathers the repairs' evidence; the second
 //! reads the pages, a run of them at a time, and hands each page's articles over. The result
@@ -39,15 +39,35 @@ pub fn each_page_in_file<T: Send>(
         return None;
     }
     let len = usize::try_from(before.len).ok()?;
-    let split = line_start_after(path, len / 2)?;
-    let (second, first) = two_threads::both(
-        || survey(path, split, len, false),
-        || survey(path, 0, split, true),
-    );
-    let (mut first, second) = (first.ok()??, second.ok()??);
-    first.headers.extend(second.headers);
-    let pages = Pages::from_headers(first.headers).ok()?;
-    let evidence = &first.evidence.union(second.evidence);
+    let parts = parts(path, len)?;
+    let next = AtomicUsize::new(0);
+    let survey_parts = || -> io::Result<Option<Vec<(usize, Survey)>>> {
+        let mut file = File::open(path)?;
+        let mut window = vec![0; WINDOW];
+        let mut done = Vec::new();
+        loop {
+            let p = next.fetch_add(1, Ordering::Relaxed);
+            let Some(&part) = parts.get(p) else {
+                return Ok(Some(done));
+            };
+            let Some(survey) = survey(&mut file, &mut window, part, p == 0)? else {
+                return Ok(None);
+            };
+            done.push((p, survey));
+        }
+    };
+    let (theirs, mine) = two_threads::both(survey_parts, survey_parts);
+    let mut surveys = theirs.ok()??;
+    surveys.extend(mine.ok()??);
+    surveys.sort_unstable_by_key(|&(p, _)| p);
+    let mut headers = Vec::new();
+    let mut evidence = repair::Evidence::default();
+    for (_, survey) in surveys {
+        headers.extend(survey.headers);
+        evidence = evidence.union(survey.evidence);
+    }
+    let pages = Pages::from_headers(headers).ok()?;
+    let evidence = &evidence;
     let next = AtomicUsize::new(0);
     let (keep, next, pages) = (&keep, &next, &pages);
     let read = || read_pages(path, len, pages, evidence, next, keep);
@@ -82,15 +102,35 @@ impl Snapshot {
     }
 }
 
-/// The offset of the first line that starts at or after `at`: where the two halves of the
-/// first pass meet, since no header or word runs across a line break. The end of the file when
-/// no line starts after `at`.
-fn line_start_after(path: &Path, at: usize) -> Option<usize> {
+/// Bytes the first pass takes at a time: enough parts for the two threads to share them
+/// evenly whenever one starts late or is held up.
+const PART: usize = 512 * 1024;
+
+/// The file cut in parts of about [`PART`] bytes for the first pass, each starting at the
+/// start of a line (no header or word runs across a line break).
+fn parts(path: &Path, len: usize) -> Option<Vec<(usize, usize)>> {
     let mut file = File::open(path).ok()?;
-    file.seek(SeekFrom::Start(u64::try_from(at.checked_sub(1)?).ok()?))
+    let mut starts = vec![0];
+    let mut at = PART;
+    while at < len {
+        let start = line_start_after(&mut file, at)?;
+        if start >= len {
+            break;
+        }
+        starts.push(start);
+        at = start + PART;
+    }
+    let ends = starts.iter().skip(1).copied().chain([len]);
+    Some(starts.iter().copied().zip(ends).collect())
+}
+
+/// The offset of the first line of `file` that starts at or after `at` (at least 1); the end
+/// of the file when none does.
+fn line_start_after(file: &mut File, at: usize) -> Option<usize> {
+    let mut offset = at.checked_sub(1)?;
+    file.seek(SeekFrom::Start(u64::try_from(offset).ok()?))
         .ok()?;
-    let mut buf = vec![0; 4096];
-    let mut offset = at - 1;
+    let mut buf = [0; 4096];
     loop {
         let got = file.read(&mut buf).ok()?;
         if got == 0 {
@@ -109,18 +149,21 @@ struct Survey {
     evidence: repair::Evidence,
 }
 
-/// Surveys bytes `from..to` of the file, `from` at the start of a line; `Ok(None)` when they
-/// are not clean UTF-8, or (with `opens`, for the part the file starts with) when the file is
-/// a JSON export.
-fn survey(path: &Path, from: usize, to: usize, opens: bool) -> io::Result<Option<Survey>> {
+/// Surveys bytes `from..to` of `file`, `from` at the start of a line, reading through
+/// `window`; `Ok(None)` when they are not clean UTF-8, or (with `opens`, for the part the
+/// file starts with) when the file is a JSON export.
+fn survey(
+    file: &mut File,
+    window: &mut Vec<u8>,
+    (from, to): (usize, usize),
+    opens: bool,
+) -> io::Result<Option<Survey>> {
     let mut survey = Survey {
         headers: Vec::new(),
         evidence: repair::Evidence::default(),
     };
-    let mut file = File::open(path)?;
     file.seek(SeekFrom::Start(from as u64))?;
     let mut input = file.take((to - from) as u64);
-    let mut window = vec![0; WINDOW];
     let (mut filled, mut base) = (0, from);
     let mut opening_seen = !opens;
     loop {
@@ -311,20 +354,29 @@ mod tests {
     }
 
     #[test]
-    fn the_halves_meet_at_the_start_of_a_line() {
+    fn parts_start_at_the_start_of_a_line() {
         let file = file_of(b"one\ntwo\nthree");
-        let path = file.path();
-        assert_eq!(line_start_after(path, 1), Some(4));
+        let mut handle = File::open(file.path()).expect("opens");
+        assert_eq!(line_start_after(&mut handle, 1), Some(4));
+        assert_eq!(line_start_after(&mut handle, 4), Some(4), "at a line start");
+        assert_eq!(line_start_after(&mut handle, 5), Some(8));
         assert_eq!(
-            line_start_after(path, 4),
-            Some(4),
-            "already at a line start"
-        );
-        assert_eq!(line_start_after(path, 5), Some(8));
-        assert_eq!(
-            line_start_after(path, 9),
+            line_start_after(&mut handle, 9),
             Some(13),
-            "no line after: the end"
+            "none after: the end"
         );
+        // Lines of every length around the part size: the parts cover the file, in order, each
+        // from a line start.
+        let text: String = (0..PART / 8).map(|i| "x".repeat(i % 97) + "\n").collect();
+        let file = file_of(text.as_bytes());
+        let parts = parts(file.path(), text.len()).expect("parts");
+        assert!(parts.len() > 2);
+        assert_eq!(parts.first().map(|p| p.0), Some(0));
+        assert_eq!(parts.last().map(|p| p.1), Some(text.len()));
+        for pair in parts.windows(2) {
+            assert_eq!(pair[0].1, pair[1].0);
+            assert_eq!(text.as_bytes()[pair[1].0 - 1], b'\n');
+            assert!(pair[0].1 - pair[0].0 >= PART);
+        }
     }
 }
