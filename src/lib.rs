@@ -130,17 +130,23 @@ impl Library {
     }
 
     fn open_with(path: &Path, with_entities: bool) -> Result<Self> {
-        let bytes = source::read_file(path)?;
         let name = path.display().to_string();
-        if looks_like_json(&bytes) {
-            return Self::from_json(path, &bytes);
-        }
-        let text = source::decode_owned(bytes);
-        // The text is given up page by page as the issue is built: holding both whole would
-        // nearly double peak memory.
-        let issue = parse::parse_owned(text).map_err(|_| Error::NoPages {
-            path: path.to_path_buf(),
-        })?;
+        // A large file read from disk a few pages at a time never needs its text whole.
+        let issue = match parse::stream::each_page_in_file(path, |_, articles| articles) {
+            Some((issue, by_page)) => parse::gather(issue, by_page),
+            None => {
+                let bytes = source::read_file(path)?;
+                if looks_like_json(&bytes) {
+                    return Self::from_json(path, &bytes);
+                }
+                let text = source::decode_owned(bytes);
+                // The text is given up page by page as the issue is built: holding both whole
+                // would nearly double peak memory.
+                parse::parse_owned(text).map_err(|_| Error::NoPages {
+                    path: path.to_path_buf(),
+                })?
+            }
+        };
         if !with_entities {
             return Ok(Self::without_entities(&name, issue));
         }

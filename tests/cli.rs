@@ -560,8 +560,9 @@ fn an_unwritable_cache_is_not_mentioned() {
     assert_eq!(stdout_ok(&out), stdout_ok(&expected));
 }
 
-/// `search` of a file without an entry reads it page by page, on two threads when it is large,
-/// and never builds the issue; it must print what a search of the parsed issue prints.
+/// `search` of a file without an entry reads it page by page, a large one from disk a few pages
+/// at a time, and never builds the issue; it must print what a search of the text parsed whole
+/// prints. `list` opens a large file from disk too.
 #[test]
 fn a_search_read_page_by_page_prints_what_the_parsed_issue_gives() {
     use broker_reader::Library;
@@ -602,7 +603,9 @@ fn a_search_read_page_by_page_prints_what_the_parsed_issue_gives() {
     fs::write(&large_path, large).expect("large file written");
     sources.push(large_path);
     for source in &sources {
-        let library = Library::open(source).expect("opens");
+        // From the text in memory, parsed whole.
+        let text = fs::read_to_string(source).expect("source");
+        let library = Library::from_text("source", &text).expect("parses");
         for query in ["the", "The", "water", "été", "in the", "no such words", ""] {
             for (json, count) in [(false, false), (true, false), (false, true), (true, true)] {
                 let mut expected = Vec::new();
@@ -630,6 +633,11 @@ fn a_search_read_page_by_page_prints_what_the_parsed_issue_gives() {
                 assert_eq!(streamed.status.code(), Some(code), "{case}");
             }
         }
+        // Other commands open a large file from disk a few pages at a time too.
+        let mut expected = Vec::new();
+        execute(&library, Command::List { json: true }, &mut expected).expect("lists");
+        let listed = run_file(source, &["--no-cache", "list", "--json"]);
+        assert_eq!(stdout_ok(&listed), String::from_utf8_lossy(&expected));
     }
 }
 

@@ -120,10 +120,16 @@ fn header_by_pattern(line: &str) -> Option<Header> {
 /// The magazine, issue number and date come from the first page header. A page without a
 /// printed number is taken to follow the previous one.
 pub fn parse(text: &str) -> Result<Issue, ParseError> {
-    let (mut issue, by_page) = each_page(text, |_, articles| articles)?;
+    let (issue, by_page) = each_page(text, |_, articles| articles)?;
+    Ok(gather(issue, by_page))
+}
+
+/// The issue whose pages [`each_page`] (or [`stream::each_page_in_file`]) read, with their
+/// articles kept whole: every page's in turn, numbered from 1.
+pub fn gather(mut issue: Issue, by_page: Vec<Vec<Article>>) -> Issue {
     issue.articles = by_page.into_iter().flatten().collect();
     number_articles(&mut issue);
-    Ok(issue)
+    issue
 }
 
 /// [`parse`] for text the caller no longer needs, with the same result. Pages are read from
