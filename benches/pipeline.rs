@@ -4,6 +4,7 @@
 //! text the way the reader does. `total/issue/shipped` is what start-up costs on the embedded
 //! issue, which the build has already parsed: decoding that copy and indexing it.
 //!
+//! `from-file/*` reads the archive from a file, as the commands do when it has no cache entry.
 //! `scaling/*` runs the whole pipeline on archives of 125 to 1000 pages: its throughput must
 //! not fall as they grow.
 //!
@@ -157,6 +158,43 @@ fn pipeline(c: &mut Criterion) {
     }
 }
 
+/// What a command pays on a file without a cache entry, from the file on disk (in the page
+/// cache): `first-search` is a file's first `search` (read a few pages at a time, each page's
+/// articles searched and dropped), `open` is what other commands and a second search do (the
+/// issue built and indexed, without entities).
+fn from_file(c: &mut Criterion) {
+    let input = &inputs()[1];
+    let Ok(mut file) = tempfile::NamedTempFile::new() else {
+        eprintln!("no temporary file; the from-file benches are skipped");
+        return;
+    };
+    if std::io::Write::write_all(&mut file, &input.bytes).is_err() {
+        eprintln!("archive not written; the from-file benches are skipped");
+        return;
+    }
+    let path = file.path();
+    let mut g = group(c, "from-file", input);
+    for (name, query) in QUERIES {
+        let matcher = search::Matcher::for_query(query, search::CaseMode::smart(query));
+        let count = |_, articles: Vec<broker_reader::model::Article>| {
+            let mut hits = 0;
+            for block in articles.iter().flat_map(|a| &a.blocks) {
+                if let Some(matcher) = &matcher {
+                    matcher.find_in_block(&block.text, &mut |_, _| hits += 1);
+                }
+            }
+            hits
+        };
+        g.bench_function(format!("first-search/{name}"), |b| {
+            b.iter(|| broker_reader::each_page_of_file(black_box(path), count))
+        });
+    }
+    g.bench_function("open", |b| {
+        b.iter(|| Library::open_without_entities(black_box(path)).map(|l| l.issue.articles.len()))
+    });
+    g.finish();
+}
+
 /// Wraps every block of an article as the reader does; returns the number of lines.
 fn wrap_article(article: &broker_reader::model::Article) -> usize {
     let options =
@@ -187,5 +225,5 @@ fn scaling(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, pipeline, scaling);
+criterion_group!(benches, pipeline, from_file, scaling);
 criterion_main!(benches);

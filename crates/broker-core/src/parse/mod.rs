@@ -120,8 +120,9 @@ fn header_by_pattern(line: &str) -> Option<Header> {
 /// The magazine, issue number and date come from the first page header. A page without a
 /// printed number is taken to follow the previous one.
 pub fn parse(text: &str) -> Result<Issue, ParseError> {
-    let (issue, by_page) = each_page(text, |_, articles| articles)?;
-    Ok(gather(issue, by_page))
+    let pages = Pages::find(text)?;
+    let by_page = pages.each_on_one_thread(text, |_, articles| articles);
+    Ok(gather(pages.issue(), by_page))
 }
 
 /// The issue whose pages [`each_page`] (or [`stream::each_page_in_file`]) read, with their
@@ -171,12 +172,7 @@ pub fn each_page<T: Send>(
     let pages = Pages::find(text)?;
     let issue = pages.issue();
     let Some(middle) = pages.middle(text).filter(|_| two_threads::available()) else {
-        let evidence = repair::Evidence::from_text(text);
-        let mut lines: Vec<&str> = Vec::with_capacity(256);
-        let kept = (0..pages.len())
-            .map(|n| keep(n, pages.articles(n, text, &evidence, &mut lines)))
-            .collect();
-        return Ok((issue, kept));
+        return Ok((issue, pages.each_on_one_thread(text, keep)));
     };
     let (head, tail) = text.split_at(middle);
     let (tail, head) = two_threads::both(
@@ -310,6 +306,15 @@ impl Pages {
 
     fn len(&self) -> usize {
         self.headers.len()
+    }
+
+    /// [`each_page`] on this thread alone.
+    fn each_on_one_thread<T>(&self, text: &str, keep: impl Fn(usize, Vec<Article>) -> T) -> Vec<T> {
+        let evidence = repair::Evidence::from_text(text);
+        let mut lines: Vec<&str> = Vec::with_capacity(256);
+        (0..self.len())
+            .map(|n| keep(n, self.articles(n, text, &evidence, &mut lines)))
+            .collect()
     }
 
     /// Where the text of page `n` starts: after its header line.
@@ -659,9 +664,8 @@ mod tests {
         }
         let pages = Pages::find(&text).expect("pages");
         assert!(pages.middle(&text).is_some());
-        let whole = parse_on_one_thread(&text);
+        let whole = parse(&text).expect("parses");
         assert_eq!(whole.pages.len(), n);
-        assert_eq!(parse(&text).as_ref(), Ok(&whole));
         // Every page handed over once, with its own number, and given back in page order.
         let (_, kept) = each_page(&text, |n, articles| (n, articles)).expect("parses");
         assert_eq!(
@@ -675,19 +679,6 @@ mod tests {
         }
         assert_eq!(articles, whole.articles);
         assert_eq!(parse_owned(text), Ok(whole));
-    }
-
-    /// The issue read page by page on this thread alone: what reading on two must give.
-    fn parse_on_one_thread(text: &str) -> Issue {
-        let pages = Pages::find(text).expect("pages");
-        let evidence = repair::Evidence::from_text(text);
-        let mut lines = Vec::new();
-        let mut issue = pages.issue();
-        issue.articles = (0..pages.len())
-            .flat_map(|n| pages.articles(n, text, &evidence, &mut lines))
-            .collect();
-        number_articles(&mut issue);
-        issue
     }
 
     #[test]
