@@ -79,7 +79,8 @@ hyperfine -N --output=pipe --warmup 3 --runs "$runs" --export-json "$work/search
 # A file's first search reads it page by page and writes no cache entry; the second parses it
 # whole and writes one.
 hyperfine -N --output=pipe --warmup 1 --runs "$runs" --prepare "rm -rf $work/cache" \
-    --export-json "$work/cold.json" "$bin --file $work/archive.txt search $query" >/dev/null 2>&1
+    --export-json "$work/cold.json" "$bin --file $work/archive.txt search $query" \
+    "$bin --file $work/archive.txt search --count $query" >/dev/null 2>&1
 hyperfine -N --output=pipe --warmup 1 --runs "$runs" \
     --prepare "sh -c 'rm -rf $work/cache; $bin --file $work/archive.txt search $query >/dev/null'" \
     --export-json "$work/second.json" "$bin --file $work/archive.txt search $query" >/dev/null 2>&1
@@ -99,6 +100,7 @@ cat <<EOF
 | ${size_mb} MB archive: key to end of redraw (\`j\`/\`k\`) | $(field "$reader_archive" key_ms) ms | less $(field "$reader_archive" pair_key_ms) ms |
 | for scale: the least ratatui program (\`examples/ratatui-floor\`), timed in turn with the reader on the archive: first frame / key to end of redraw | $(field "$floor" pair_first_frame_ms) ms / $(field "$floor" pair_key_ms) ms | reader in the same run: $(field "$floor" first_frame_ms) ms / $(field "$floor" key_ms) ms |
 | ${size_mb} MB archive: \`search $query\`, whole process, first search (read page by page, no cache entry) | $(mean_ms "$work/cold.json" 0) ms | \`grep -c -i\` $(mean_ms "$work/search.json" 1) ms |
+| ${size_mb} MB archive: \`search --count $query\`, whole process, first search | $(mean_ms "$work/cold.json" 1) ms | \`grep -c -i\` $(mean_ms "$work/search.json" 1) ms |
 | ${size_mb} MB archive: \`search $query\`, whole process, second search (parse, write the cache entry) | $(mean_ms "$work/second.json" 0) ms | \`grep -c -i\` $(mean_ms "$work/search.json" 1) ms |
 | ${size_mb} MB archive: \`search $query\`, whole process, warm (cached) | $(mean_ms "$work/search.json" 0) ms | \`grep -c -i\` $(mean_ms "$work/search.json" 1) ms |
 | ${size_mb} MB archive: \`search --count $query\`, whole process, warm | $(mean_ms "$work/search.json" 2) ms | \`grep -c -i\` $(mean_ms "$work/search.json" 1) ms |

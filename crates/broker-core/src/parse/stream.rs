@@ -1,15 +1,15 @@
-//! A large file read page by page straight from disk, never whole in memory: what a single
-//! search of a file needs, where holding its text and its issue would cost more than reading
-//! it.
+//! A large file read page by page straight from disk, never whole in memory: what a command
+//! opening a file without a cache entry needs (a first search keeps nothing but its hits),
+//! where holding the text beside the issue costs more than reading it twice.
 //!
 //! Two passes, each shared by two threads that take parts of the file in turn and read them
-//! with their own handles into small buffers of their own, reused (so the text never costs fresh memory, which the
-//! system must clear page by page). The first pass checks that the text is clean UTF-8 (see
-//! [`source::is_clean`]), finds the page headers and gathers the repairs' evidence; the second
-//! reads the pages, a run of them at a time, and hands each page's articles over. The result
-//! is what [`super::each_page`] gives on the decoded text; any other file (not UTF-8, needing
-//! cleaning, a JSON export, without pages, changed between the passes, or unreadable) gets
-//! `None`, and is read whole, where its errors are reported.
+//! with their own handles into small buffers of their own, reused, so the text never costs
+//! fresh memory, which the system must clear page by page. The first pass checks that the
+//! text is clean UTF-8 (see [`source::is_clean`]), finds the page headers and gathers the
+//! repairs' evidence; the second reads the pages, a run of them at a time, and hands each
+//! page's articles over. The result is what [`super::each_page`] gives on the decoded text;
+//! any other file (not UTF-8, needing cleaning, a JSON export, without pages, changed between
+//! the passes, or unreadable) gets `None`, and is read whole, where its errors are reported.
 
 use std::fs::{self, File};
 use std::io::{self, Read, Seek, SeekFrom};
