@@ -177,6 +177,10 @@ pub enum Outcome {
     Success,
     /// A search that found nothing: exit status 1, like grep.
     NothingFound,
+    /// The reader was stopped by this signal, after saving its place and restoring the
+    /// terminal: exit status 128 + the signal's number, as a shell reports a process the
+    /// signal ended, so that scripts can tell it from a quit.
+    Stopped(i32),
 }
 
 pub fn run(cli: Cli) -> Result<Outcome> {
@@ -241,11 +245,14 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             warnings: loaded.warning.into_iter().collect(),
             cache: Cache::standard(cli.no_cache),
         };
-        return match cli.file.as_deref() {
+        let ended = match cli.file.as_deref() {
             Some(path) => crate::tui::run_file_configured(path, settings, screen),
             None => crate::tui::run_embedded(settings, screen),
-        }
-        .map(|()| Outcome::Success);
+        }?;
+        return Ok(match ended {
+            crate::tui::Ended::Quit => Outcome::Success,
+            crate::tui::Ended::Signal(signal) => Outcome::Stopped(signal),
+        });
     };
     // In a file, finding entities costs more than parsing (most of it building the
     // gazetteer's automaton), so commands that never show them skip it. The embedded issue

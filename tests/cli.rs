@@ -580,8 +580,8 @@ fn a_search_read_page_by_page_prints_what_the_parsed_issue_gives() {
         )
         .expect("fixture copied");
     }
-    // Over a megabyte, so that it is read on two threads: a fixture's pages again and again,
-    // renumbered as a long run of the magazine would be.
+    // Over a megabyte, so that it is read from disk a few pages at a time: a fixture's pages
+    // again and again, renumbered as a long run of the magazine would be.
     let pages = fs::read_to_string(fixture()).expect("fixture");
     let mut large = String::new();
     let mut number = 0;

@@ -19,7 +19,7 @@ pub mod wrap;
 
 use std::io::{BufWriter, IsTerminal, Stdout, stdout};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::Receiver;
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
@@ -120,7 +120,7 @@ fn make_unless_taken(taken: &AtomicBool, area: Rect) -> Option<ratatui::buffer::
 }
 
 /// Runs the reader until the user quits.
-pub fn run(library: Library) -> anyhow::Result<()> {
+pub fn run(library: Library) -> anyhow::Result<Ended> {
     run_configured(library, Settings::default(), FirstScreen::start())
 }
 
@@ -129,7 +129,7 @@ pub fn run_configured(
     library: Library,
     settings: Settings,
     screen: FirstScreen,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Ended> {
     let (store, mut warnings) = Store::open_unchecked();
     warnings.extend(settings.warnings.iter().cloned());
     run_full(
@@ -145,14 +145,14 @@ pub fn run_configured(
 
 /// Runs the reader on the embedded issue, which the build parsed: text and entities are both
 /// there for the first frame, with nothing left to load.
-pub fn run_embedded(settings: Settings, screen: FirstScreen) -> anyhow::Result<()> {
+pub fn run_embedded(settings: Settings, screen: FirstScreen) -> anyhow::Result<Ended> {
     run_configured(Library::embedded()?, settings, screen)
 }
 
 /// Runs the reader on a file. It opens on the text at once (on the first pages of a large
 /// file); entities, and the rest of a large file, load in the background, with their progress
 /// in the status bar, and replace the first view when ready.
-pub fn run_file(path: &std::path::Path) -> anyhow::Result<()> {
+pub fn run_file(path: &std::path::Path) -> anyhow::Result<Ended> {
     run_file_configured(path, Settings::default(), FirstScreen::start())
 }
 
@@ -161,7 +161,7 @@ pub fn run_file_configured(
     path: &std::path::Path,
     settings: Settings,
     screen: FirstScreen,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Ended> {
     let (tx, rx) = std::sync::mpsc::channel();
     let name = path.file_name().map_or_else(
         || path.display().to_string(),
@@ -225,7 +225,7 @@ fn run_opened(
     rx: std::sync::mpsc::Receiver<Action>,
     settings: Settings,
     screen: FirstScreen,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Ended> {
     let (store, mut warnings) = Store::open_unchecked();
     warnings.extend(settings.warnings.iter().cloned());
     let updates = opened.thread.is_some().then_some(rx);
@@ -248,7 +248,7 @@ pub fn run_with(
     store: &Store,
     warnings: Vec<String>,
     updates: Option<Receiver<Action>>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Ended> {
     run_full(
         library,
         store.clone(),
@@ -268,7 +268,7 @@ fn run_full(
     mut warnings: Vec<String>,
     updates: Option<Receiver<Action>>,
     hold: Option<crate::load::Hold>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Ended> {
     let mut state = State::new(library);
     // Known now, the real size lets setting up and restoring the place lay the article out
     // once, at the width the first frame uses, rather than first at a default size.
@@ -284,10 +284,12 @@ fn run_full(
         state.message = Some(warnings.join("; "));
     }
 
-    let stop = Arc::new(AtomicBool::new(false));
+    // The number of the signal that asks the reader to stop; 0 while none has.
+    let stop = Arc::new(AtomicUsize::new(0));
     #[cfg(unix)]
     for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
-        signal_hook::flag::register(signal, Arc::clone(&stop))
+        let number = usize::try_from(signal).unwrap_or_default();
+        signal_hook::flag::register_usize(signal, Arc::clone(&stop), number)
             .context("cannot install signal handlers")?;
     }
 
@@ -320,7 +322,20 @@ fn run_full(
     store
         .save(STATE_FILE, &saved)
         .context("cannot save the reading position")?;
-    result
+    result?;
+    Ok(match i32::try_from(stop.load(Ordering::Relaxed)) {
+        Ok(0) | Err(_) => Ended::Quit,
+        Ok(signal) => Ended::Signal(signal),
+    })
+}
+
+/// How a reading session ended, the place saved and the terminal restored either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// The user quit, or the terminal went away.
+    Quit,
+    /// This signal (SIGTERM or SIGHUP) asked the reader to stop.
+    Signal(i32),
 }
 
 /// The terminal as the reader draws on it. Frames go through a buffer large enough for a
@@ -419,7 +434,7 @@ fn lock(session: &Mutex<Session>) -> MutexGuard<'_, Session> {
 fn event_loop(
     shared: &Arc<Shared>,
     store: &mut Store,
-    stop: &AtomicBool,
+    stop: &AtomicUsize,
     updates: Option<&Receiver<Action>>,
     hold: Option<crate::load::Hold>,
 ) -> anyhow::Result<()> {
@@ -457,7 +472,7 @@ fn event_loop(
         if let Some(result) = session.outcome.take() {
             return result;
         }
-        if session.state.quit || stop.load(Ordering::Relaxed) {
+        if session.state.quit || stop.load(Ordering::Relaxed) != 0 {
             return Ok(());
         }
         match input.take() {
