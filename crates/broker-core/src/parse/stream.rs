@@ -21,11 +21,28 @@ use super::{Header, Pages, repair};
 use crate::model::{Article, Issue};
 use crate::{source, two_threads};
 
-/// Bytes each thread reads at a time: well inside a core's own cache.
-const WINDOW: usize = 128 * 1024;
+/// How the file is cut up. Tests make every size small, so that every boundary is crossed
+/// often.
+#[derive(Debug, Clone, Copy)]
+struct Sizes {
+    /// Files shorter than this are read whole: cheaper, and the threads would not pay.
+    smallest: usize,
+    /// Bytes the first pass takes at a time: enough parts for the two threads to share them
+    /// evenly whenever one starts late or is held up.
+    part: usize,
+    /// Bytes a thread reads at a time in the first pass: well inside a core's own cache.
+    window: usize,
+    /// Pages starting within this many bytes of a run's first page are read with it, so that
+    /// short pages take one read between them.
+    run: usize,
+}
 
-/// A run of pages read in one call when pages are short.
-const RUN: usize = 64 * 1024;
+const SIZES: Sizes = Sizes {
+    smallest: two_threads::FROM_BYTES,
+    part: 512 * 1024,
+    window: 128 * 1024,
+    run: 64 * 1024,
+};
 
 /// [`super::each_page`] on the file at `path`, read as described in the module documentation;
 /// `None` for a file under [`two_threads::FROM_BYTES`] (whole is cheaper), or when the file is
@@ -34,16 +51,24 @@ pub fn each_page_in_file<T: Send>(
     path: &Path,
     keep: impl Fn(usize, Vec<Article>) -> T + Sync,
 ) -> Option<(Issue, Vec<T>)> {
+    read_in_parts(path, SIZES, keep)
+}
+
+fn read_in_parts<T: Send>(
+    path: &Path,
+    sizes: Sizes,
+    keep: impl Fn(usize, Vec<Article>) -> T + Sync,
+) -> Option<(Issue, Vec<T>)> {
     let before = Snapshot::of(path)?;
-    if before.len < two_threads::FROM_BYTES as u64 || before.len > source::MAX_INPUT_BYTES {
+    if before.len < sizes.smallest as u64 || before.len > source::MAX_INPUT_BYTES {
         return None;
     }
     let len = usize::try_from(before.len).ok()?;
-    let parts = parts(path, len)?;
+    let parts = parts(path, len, sizes.part)?;
     let next = AtomicUsize::new(0);
     let survey_parts = || -> io::Result<Option<Vec<(usize, Survey)>>> {
         let mut file = File::open(path)?;
-        let mut window = vec![0; WINDOW];
+        let mut window = vec![0; sizes.window];
         let mut done = Vec::new();
         loop {
             let p = next.fetch_add(1, Ordering::Relaxed);
@@ -67,10 +92,11 @@ pub fn each_page_in_file<T: Send>(
         evidence = evidence.union(survey.evidence);
     }
     let pages = Pages::from_headers(headers).ok()?;
+    let runs = page_runs(&pages, sizes.run);
     let evidence = &evidence;
     let next = AtomicUsize::new(0);
-    let (keep, next, pages) = (&keep, &next, &pages);
-    let read = || read_pages(path, len, pages, evidence, next, keep);
+    let (keep, next, pages, runs) = (&keep, &next, &pages, runs.as_slice());
+    let read = || read_pages(path, len, (pages, runs), evidence, next, keep);
     let (theirs, mine) = two_threads::both(read, read);
     let mut kept: Vec<(usize, T)> = theirs.ok()??;
     kept.extend(mine.ok()??);
@@ -102,23 +128,19 @@ impl Snapshot {
     }
 }
 
-/// Bytes the first pass takes at a time: enough parts for the two threads to share them
-/// evenly whenever one starts late or is held up.
-const PART: usize = 512 * 1024;
-
-/// The file cut in parts of about [`PART`] bytes for the first pass, each starting at the
+/// The file cut in parts of about `part` bytes for the first pass, each starting at the
 /// start of a line (no header or word runs across a line break).
-fn parts(path: &Path, len: usize) -> Option<Vec<(usize, usize)>> {
+fn parts(path: &Path, len: usize, part: usize) -> Option<Vec<(usize, usize)>> {
     let mut file = File::open(path).ok()?;
     let mut starts = vec![0];
-    let mut at = PART;
+    let mut at = part.max(1);
     while at < len {
         let start = line_start_after(&mut file, at)?;
         if start >= len {
             break;
         }
         starts.push(start);
-        at = start + PART;
+        at = start + part.max(1);
     }
     let ends = starts.iter().skip(1).copied().chain([len]);
     Some(starts.iter().copied().zip(ends).collect())
@@ -205,13 +227,13 @@ fn survey(
     Ok((base == to).then_some(survey))
 }
 
-/// The second pass on one thread: takes runs of pages from `next` until none are left, reads
-/// each run's text and hands its pages' articles to `keep`. `Ok(None)` when a page's text is
-/// no longer what the first pass saw.
+/// The second pass on one thread: takes `runs` of pages from `next` until none are left,
+/// reads each run's text and hands its pages' articles to `keep`. `Ok(None)` when a page's
+/// text is no longer what the first pass saw.
 fn read_pages<T>(
     path: &Path,
     len: usize,
-    pages: &Pages,
+    (pages, runs): (&Pages, &[(usize, usize)]),
     evidence: &repair::Evidence,
     next: &AtomicUsize,
     keep: &(impl Fn(usize, Vec<Article>) -> T + Sync),
@@ -219,9 +241,6 @@ fn read_pages<T>(
     let mut file = File::open(path)?;
     let mut buf = Vec::new();
     let mut done = Vec::new();
-    // A run is the pages starting within RUN bytes of its first, so that short pages take
-    // one read between them; each run's first page is claimed from `next` by its index.
-    let runs = page_runs(pages);
     loop {
         let r = next.fetch_add(1, Ordering::Relaxed);
         let Some(&(first, last)) = runs.get(r) else {
@@ -247,12 +266,12 @@ fn read_pages<T>(
 }
 
 /// The pages grouped in runs, `(first, last)`: each run ends at the last page that starts
-/// within [`RUN`] bytes of its first page's text.
-fn page_runs(pages: &Pages) -> Vec<(usize, usize)> {
+/// within `run` bytes of its first page's text.
+fn page_runs(pages: &Pages, run: usize) -> Vec<(usize, usize)> {
     let mut runs = Vec::new();
     let mut first = 0;
     while first < pages.len() {
-        let limit = pages.text_start(first) + RUN;
+        let limit = pages.text_start(first) + run;
         let mut last = first;
         while last + 1 < pages.len() && pages.text_start(last + 1) < limit {
             last += 1;
@@ -286,7 +305,7 @@ mod tests {
                         n += 1;
                         text.push_str(&format!("{n}{}  issue 1  {}\n", h.magazine, h.date));
                         if n == 7 {
-                            text.push_str(&"a long line of words ".repeat(WINDOW / 10));
+                            text.push_str(&"a long line of words ".repeat(SIZES.window / 10));
                             text.push('\n');
                         }
                     }
@@ -353,6 +372,63 @@ mod tests {
         assert!(each_page_in_file(&dir.path().join("missing"), |n, _| n).is_none());
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Any text made of the fixture's lines (headers among them) in any order, read with
+        /// parts, windows and runs of a few bytes: every cut falls somewhere new, inside lines,
+        /// pages and characters. What comes back is what the text gives in memory, and it
+        /// comes back whenever the text is clean, has pages and is not JSON.
+        #[test]
+        fn any_cut_reads_what_the_text_gives(
+            picks in proptest::collection::vec(0usize..1000, 1..120),
+            ending in proptest::bool::ANY,
+            dirt in proptest::option::of((0usize..4, 0usize..1000)),
+            part in 1usize..300,
+            window in 1usize..64,
+            run in 1usize..2000,
+        ) {
+            let fixture = include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../tests/fixtures/other-pages.txt"
+            ));
+            // Headers one line in ten or so, so that most texts have several pages.
+            let headers = fixture.lines().filter(|l| header(l).is_some());
+            let pool: Vec<&str> = fixture
+                .lines()
+                .chain(headers.cycle().take(30))
+                .chain(["", "A line with an \u{e9}t\u{e9} and a \u{2019}", "x"])
+                .collect();
+            let mut text = picks
+                .iter()
+                .map(|&i| pool[i % pool.len()])
+                .collect::<Vec<_>>()
+                .join("\n");
+            if ending {
+                text.push('\n');
+            }
+            // Now and then, something only reading the text whole can handle.
+            if let Some((kind, at)) = dirt {
+                let at = (0..=at.min(text.len())).rev().find(|&i| text.is_char_boundary(i));
+                let dirt = ["\t", "\r\n", "\u{FB01}", "{"][kind];
+                text.insert_str(at.unwrap_or(0), dirt);
+            }
+            let file = file_of(text.as_bytes());
+            let sizes = Sizes { smallest: 0, part, window, run };
+            let keep = |n, articles: Vec<Article>| (n, articles);
+            let streamed = read_in_parts(file.path(), sizes, keep);
+            let whole = each_page(&text, keep).ok();
+            let pages = whole.as_ref().map_or(0, |(_, pages)| pages.len());
+            proptest::prop_assume!(pages > 1 || dirt.is_some() || picks.len() < 10);
+            let readable = source::is_clean(&text)
+                && text.bytes().find(|b| !b.is_ascii_whitespace()) != Some(b'{');
+            match streamed {
+                Some(streamed) => proptest::prop_assert_eq!(Some(streamed), whole),
+                None => proptest::prop_assert!(!readable || whole.is_none()),
+            }
+        }
+    }
+
     #[test]
     fn parts_start_at_the_start_of_a_line() {
         let file = file_of(b"one\ntwo\nthree");
@@ -367,16 +443,17 @@ mod tests {
         );
         // Lines of every length around the part size: the parts cover the file, in order, each
         // from a line start.
-        let text: String = (0..PART / 8).map(|i| "x".repeat(i % 97) + "\n").collect();
+        let part = SIZES.part;
+        let text: String = (0..part / 8).map(|i| "x".repeat(i % 97) + "\n").collect();
         let file = file_of(text.as_bytes());
-        let parts = parts(file.path(), text.len()).expect("parts");
+        let parts = parts(file.path(), text.len(), part).expect("parts");
         assert!(parts.len() > 2);
         assert_eq!(parts.first().map(|p| p.0), Some(0));
         assert_eq!(parts.last().map(|p| p.1), Some(text.len()));
         for pair in parts.windows(2) {
             assert_eq!(pair[0].1, pair[1].0);
             assert_eq!(text.as_bytes()[pair[1].0 - 1], b'\n');
-            assert!(pair[0].1 - pair[0].0 >= PART);
+            assert!(pair[0].1 - pair[0].0 >= part);
         }
     }
 }
