@@ -76,6 +76,7 @@ fn read_in_parts<T: Send>(
                 return Ok(Some(done));
             };
             let Some(survey) = survey(&mut file, &mut window, part, p == 0)? else {
+                give_up(&next);
                 return Ok(None);
             };
             done.push((p, survey));
@@ -255,6 +256,7 @@ fn read_pages<T>(
         for n in first..=last {
             let page = buf.get(pages.text_start(n) - start..pages.text_end(n, len) - start);
             let Some(Ok(page)) = page.map(std::str::from_utf8) else {
+                give_up(next);
                 return Ok(None);
             };
             done.push((
@@ -263,6 +265,11 @@ fn read_pages<T>(
             ));
         }
     }
+}
+
+/// Leaves no more work in `next` for the other thread: the file is to be read whole anyway.
+fn give_up(next: &AtomicUsize) {
+    next.store(usize::MAX / 2, Ordering::Relaxed);
 }
 
 /// The pages grouped in runs, `(first, last)`: each run ends at the last page that starts
