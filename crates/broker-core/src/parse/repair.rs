@@ -1132,6 +1132,23 @@ mod tests {
         }
 
         #[test]
+        fn evidence_is_every_word_printed_with_a_ligature_s_letters(document in tricky_text()) {
+            let evidence = Evidence::from_text(&document);
+            let mut expected: HashSet<Box<[u8]>> = HashSet::new();
+            for word in document.split(|c: char| !c.is_alphabetic()) {
+                let pair = word.as_bytes().windows(2).any(|w| {
+                    matches!(w[0], b'f' | b'F') && is_ligature_second(w[1])
+                });
+                if pair && word.len() > 2 {
+                    lexicon::with_lowercase(word, |lower| {
+                        expected.insert(lower.into());
+                    });
+                }
+            }
+            prop_assert_eq!(evidence.unbroken, expected);
+        }
+
+        #[test]
         fn ligature_repair_agrees_with_the_reference(
             text in tricky_text(),
             document in tricky_text(),
