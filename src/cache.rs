@@ -68,7 +68,7 @@ use crate::Library;
 use crate::entities::Entities;
 use crate::model::{Article, Block, BlockKind, Issue, Position};
 use crate::search::{CaseMode, Matcher};
-use crate::source;
+use crate::source::{self, Stamp, nanos};
 
 /// Set (to anything but an empty string) to run without the cache.
 pub const DISABLE_ENV: &str = "BROKER_READER_NO_CACHE";
@@ -126,18 +126,6 @@ struct Identity {
     /// The canonical path's bytes as the platform encodes them.
     path: Vec<u8>,
     source: Stamp,
-}
-
-/// Size, times and file identity, as far as the platform reports them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-struct Stamp {
-    len: u64,
-    /// Modification time, nanoseconds since the epoch.
-    modified: i128,
-    /// Inode change time, nanoseconds since the epoch (Unix).
-    changed: Option<i128>,
-    /// Device and inode (Unix).
-    file_id: Option<(u64, u64)>,
 }
 
 /// A source file, stamped before it is read: what its entry must match, and where it lives.
@@ -572,36 +560,6 @@ fn settled(key: &Key) -> bool {
     };
     // A modification time in the future (a clock set back) is as doubtful as a recent one.
     now == key.identity.source && now_ns - now.modified >= RACY.as_nanos() as i128
-}
-
-impl Stamp {
-    fn of(meta: &fs::Metadata) -> Option<Stamp> {
-        let modified = nanos(meta.modified().ok()?)?;
-        #[cfg(unix)]
-        let (changed, file_id) = {
-            use std::os::unix::fs::MetadataExt;
-            let changed = i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec());
-            (Some(changed), Some((meta.dev(), meta.ino())))
-        };
-        #[cfg(not(unix))]
-        let (changed, file_id) = (None, None);
-        Some(Stamp {
-            len: meta.len(),
-            modified,
-            changed,
-            file_id,
-        })
-    }
-}
-
-/// Nanoseconds since the epoch, negative before it.
-fn nanos(time: SystemTime) -> Option<i128> {
-    match time.duration_since(UNIX_EPOCH) {
-        Ok(after) => i128::try_from(after.as_nanos()).ok(),
-        Err(before) => i128::try_from(before.duration().as_nanos())
-            .ok()
-            .map(|n| -n),
-    }
 }
 
 /// The running executable's size and modification time: a rebuilt or upgraded program may lay
@@ -1336,13 +1294,17 @@ fn evict_marks(dir: &Path, keep: &Path) {
     }
 }
 
-/// Opens `path` for a command through `cache`: a valid entry gives the issue (and entities,
-/// when `with_entities` and the entry has them) without parsing; otherwise the file is parsed
-/// as [`Library::open`] does and the entry written for next time. Errors are the file's, never
-/// the cache's.
-pub fn open_library(cache: &Cache, path: &Path, with_entities: bool) -> crate::Result<Library> {
+/// Opens `path` for a command through `cache`, with `key` its stamp taken before anything read
+/// it ([`Cache::key`]): a valid entry gives the issue (and entities, when `with_entities` and
+/// the entry has them) without parsing; otherwise the file is parsed as [`Library::open`] does
+/// and the entry written for next time. Errors are the file's, never the cache's.
+pub fn open_library(
+    cache: &Cache,
+    path: &Path,
+    key: Option<Key>,
+    with_entities: bool,
+) -> crate::Result<Library> {
     let name = path.display().to_string();
-    let key = cache.key(path);
     if let Some(key) = &key
         && let Some((issue, entities)) = cache.library(key, with_entities)
     {
@@ -1757,7 +1719,8 @@ mod tests {
                 assert_eq!(cached_hits(&f, "caravans"), None, "{what}: search");
             }
             // Opening goes back to the source and prints what it holds.
-            let opened = open_library(&f.cache, &f.source, true).expect("opens");
+            let opened =
+                open_library(&f.cache, &f.source, f.cache.key(&f.source), true).expect("opens");
             assert_eq!(opened.issue, library.issue, "{what}");
         }
         // Entities are not read by `search`: a forged alias leaves its hits as they were.
@@ -1813,7 +1776,8 @@ mod tests {
             assert!(f.cache.library(&key, true).is_none(), "{what}");
             assert!(f.cache.library(&key, false).is_none(), "{what}");
             assert!(cached_hits(&f, "caravans").is_none(), "{what}: search");
-            let opened = open_library(&f.cache, &f.source, false).expect("parses");
+            let opened =
+                open_library(&f.cache, &f.source, f.cache.key(&f.source), false).expect("parses");
             assert_eq!(
                 opened.issue, library.issue,
                 "{what}: opened without the entry"
@@ -1874,7 +1838,8 @@ mod tests {
         let blocker = f.source.with_file_name("blocker");
         fs::write(&blocker, "").expect("blocker written");
         let cache = Cache::at(blocker.join("cache"));
-        let library = open_library(&cache, &f.source, true).expect("opens without the cache");
+        let library = open_library(&cache, &f.source, cache.key(&f.source), true)
+            .expect("opens without the cache");
         assert_eq!(
             library.issue,
             Library::open(&f.source).expect("parses").issue
@@ -1886,12 +1851,13 @@ mod tests {
     #[test]
     fn open_library_writes_then_uses_the_entry() {
         let f = fixture(5, OLD);
-        let first = open_library(&f.cache, &f.source, false).expect("opens");
+        let first =
+            open_library(&f.cache, &f.source, f.cache.key(&f.source), false).expect("opens");
         let key = f.cache.key(&f.source).expect("key");
         let (_, entities) = f.cache.library(&key, true).expect("entry written");
         assert_eq!(entities, None);
         // Asked for entities, they are found and the entry rewritten with them.
-        let full = open_library(&f.cache, &f.source, true).expect("opens");
+        let full = open_library(&f.cache, &f.source, f.cache.key(&f.source), true).expect("opens");
         assert_eq!(full.issue, first.issue);
         assert_eq!(
             full.entities,
@@ -1899,7 +1865,7 @@ mod tests {
         );
         let (_, entities) = f.cache.library(&key, true).expect("entry rewritten");
         assert_eq!(entities.as_ref(), Some(&full.entities));
-        let again = open_library(&f.cache, &f.source, true).expect("opens");
+        let again = open_library(&f.cache, &f.source, f.cache.key(&f.source), true).expect("opens");
         assert_eq!(again.entities, full.entities);
         assert_eq!(again.search("salt"), full.search("salt"));
     }
@@ -1909,7 +1875,7 @@ mod tests {
         let f = fixture(2, OLD);
         let off = Cache::disabled();
         assert!(off.key(&f.source).is_none());
-        open_library(&off, &f.source, false).expect("opens");
+        open_library(&off, &f.source, off.key(&f.source), false).expect("opens");
         assert!(!f.cache.dir().expect("dir").exists());
     }
 

@@ -266,6 +266,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             }
     );
     let cache = Cache::standard(cli.no_cache);
+    // Stamped once, before anything reads the file.
+    let key = cli.file.as_deref().and_then(|path| cache.key(path));
     if let (
         Some(path),
         &Command::Search {
@@ -275,7 +277,6 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         },
     ) = (cli.file.as_deref(), &command)
     {
-        let key = cache.key(path);
         if let Some(key) = &key
             && let Some(mut text) = cache.text(key)
         {
@@ -303,7 +304,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         }
     }
     let library = match cli.file.as_deref() {
-        Some(path) => cache::open_library(&cache, path, needs_entities)?,
+        Some(path) => cache::open_library(&cache, path, key, needs_entities)?,
         None => Library::embedded()?,
     };
     let styled = cli.color.resolve(tty, no_color.as_deref());

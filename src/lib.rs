@@ -136,7 +136,7 @@ impl Library {
             Some((issue, by_page)) => parse::gather(issue, by_page),
             None => {
                 let bytes = source::read_file(path)?;
-                if looks_like_json(&bytes) {
+                if source::looks_like_json(&bytes) {
                     return Self::from_json(path, &bytes);
                 }
                 let text = source::decode_owned(bytes);
@@ -191,7 +191,7 @@ pub fn each_page_of_file<T: Send>(
         return Ok(Some(pages));
     }
     let bytes = source::read_file(path)?;
-    if looks_like_json(&bytes) {
+    if source::looks_like_json(&bytes) {
         return Ok(None);
     }
     let text = source::decode_owned(bytes);
@@ -207,14 +207,6 @@ pub struct ExportRef<'a> {
     #[serde(flatten)]
     pub issue: &'a Issue,
     pub entities: &'a [Entity],
-}
-
-pub(crate) fn looks_like_json(bytes: &[u8]) -> bool {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    bytes
-        .iter()
-        .find(|b| !b.is_ascii_whitespace())
-        .is_some_and(|&b| b == b'{')
 }
 
 /// A JSON file is as untrusted as any text: sanitise every string, renumber articles and drop

@@ -220,7 +220,7 @@ fn open_head_first(
             hold: Hold::none(),
         })
     };
-    if crate::looks_like_json(&head) {
+    if source::looks_like_json(&head) {
         return whole(path);
     }
     let partial = size > head.len() as u64;

@@ -7,7 +7,11 @@
 //! keeps the per-frame path free of sanitising and makes `show`/`export` output safe too.
 
 use std::borrow::Cow;
+use std::fs;
 use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
@@ -70,6 +74,59 @@ fn prepare_heap_for(size: usize) {
         // `black_box`, or the allocation and its freeing could be optimised away together.
         drop(std::hint::black_box(Vec::<u8>::with_capacity(size + 4096)));
     }
+}
+
+/// What tells a file apart from itself at another time: its size, times and identity, as far
+/// as the platform reports them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    pub len: u64,
+    /// Modification time, nanoseconds since the epoch.
+    pub modified: i128,
+    /// Inode change time, nanoseconds since the epoch (Unix).
+    pub changed: Option<i128>,
+    /// Device and inode (Unix).
+    pub file_id: Option<(u64, u64)>,
+}
+
+impl Stamp {
+    pub fn of(meta: &fs::Metadata) -> Option<Stamp> {
+        let modified = nanos(meta.modified().ok()?)?;
+        #[cfg(unix)]
+        let (changed, file_id) = {
+            use std::os::unix::fs::MetadataExt;
+            let changed = i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec());
+            (Some(changed), Some((meta.dev(), meta.ino())))
+        };
+        #[cfg(not(unix))]
+        let (changed, file_id) = (None, None);
+        Some(Stamp {
+            len: meta.len(),
+            modified,
+            changed,
+            file_id,
+        })
+    }
+}
+
+/// Nanoseconds since the epoch, negative before it.
+pub fn nanos(time: SystemTime) -> Option<i128> {
+    match time.duration_since(UNIX_EPOCH) {
+        Ok(after) => i128::try_from(after.as_nanos()).ok(),
+        Err(before) => i128::try_from(before.duration().as_nanos())
+            .ok()
+            .map(|n| -n),
+    }
+}
+
+/// Whether bytes read from a file are a JSON export rather than extracted text: the first
+/// character that is not white space opens an object.
+pub fn looks_like_json(bytes: &[u8]) -> bool {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    bytes
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|&b| b == b'{')
 }
 
 /// Checks that a path is a file small enough to read, and returns its size.

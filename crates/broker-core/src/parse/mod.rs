@@ -128,7 +128,10 @@ pub fn parse(text: &str) -> Result<Issue, ParseError> {
 /// The issue whose pages [`each_page`] (or [`stream::each_page_in_file`]) read, with their
 /// articles kept whole: every page's in turn, numbered from 1.
 pub fn gather(mut issue: Issue, by_page: Vec<Vec<Article>>) -> Issue {
-    issue.articles = by_page.into_iter().flatten().collect();
+    issue.articles = Vec::with_capacity(by_page.iter().map(Vec::len).sum());
+    for page in by_page {
+        issue.articles.extend(page);
+    }
     number_articles(&mut issue);
     issue
 }
@@ -141,7 +144,7 @@ pub fn gather(mut issue: Issue, by_page: Vec<Vec<Article>>) -> Issue {
 /// independently, given the evidence gathered from the whole text.
 pub fn parse_owned(text: String) -> Result<Issue, ParseError> {
     let pages = Pages::find(&text)?;
-    let mut issue = pages.issue();
+    let issue = pages.issue();
     let by_page = match pages.middle(&text) {
         Some(middle) if two_threads::available() => parse_on_two_threads(text, &pages, middle),
         _ => {
@@ -149,12 +152,7 @@ pub fn parse_owned(text: String) -> Result<Issue, ParseError> {
             pages.articles_owned(text, &evidence)
         }
     };
-    issue.articles = Vec::with_capacity(by_page.iter().map(Vec::len).sum());
-    for page in by_page {
-        issue.articles.extend(page);
-    }
-    number_articles(&mut issue);
-    Ok(issue)
+    Ok(gather(issue, by_page))
 }
 
 /// Reads every page of `text`, as [`parse`] does, but hands each page's articles to `keep`
@@ -174,12 +172,7 @@ pub fn each_page<T: Send>(
     let Some(middle) = pages.middle(text).filter(|_| two_threads::available()) else {
         return Ok((issue, pages.each_on_one_thread(text, keep)));
     };
-    let (head, tail) = text.split_at(middle);
-    let (tail, head) = two_threads::both(
-        || repair::Evidence::from_text(tail),
-        || repair::Evidence::from_text(head),
-    );
-    let evidence = &repair::Evidence::union(head, tail);
+    let evidence = &evidence_on_two_threads(text, middle);
     // The text stays whole, so the threads share it and take page numbers alone: neither
     // copies a page or waits for the other.
     let next = AtomicUsize::new(0);
@@ -201,6 +194,17 @@ pub fn each_page<T: Send>(
     Ok((issue, kept.into_iter().map(|(_, page)| page).collect()))
 }
 
+/// The repairs' evidence of `text`, its halves before and after `middle` (the start of a
+/// page, and so of a line, which no word runs across) gathered on two threads.
+fn evidence_on_two_threads(text: &str, middle: usize) -> repair::Evidence {
+    let (head, tail) = text.split_at(middle);
+    let (tail, head) = two_threads::both(
+        || repair::Evidence::from_text(tail),
+        || repair::Evidence::from_text(head),
+    );
+    head.union(tail)
+}
+
 /// The text not yet read, shared by the threads reading pages: `next` pages are left, and the
 /// text is cut to them.
 struct Unread {
@@ -213,13 +217,7 @@ struct Unread {
 /// back page by page exactly as on one thread, and a page copy (a few kilobytes, reused)
 /// costs far less than the page's reading.
 fn parse_on_two_threads(text: String, pages: &Pages, middle: usize) -> Vec<Vec<Article>> {
-    let (head, tail) = text.split_at(middle);
-    let (tail, head) = two_threads::both(
-        || repair::Evidence::from_text(tail),
-        || repair::Evidence::from_text(head),
-    );
-    // The halves meet at the start of a line, which no word runs across.
-    let evidence = &repair::Evidence::union(head, tail);
+    let evidence = &evidence_on_two_threads(&text, middle);
     let unread = Mutex::new(Unread {
         text,
         next: pages.len(),

@@ -15,11 +15,11 @@ use std::fs::{self, File};
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::SystemTime;
 
 use super::{Header, Pages, repair};
 use crate::model::{Article, Issue};
-use crate::{source, two_threads};
+use crate::source::{self, Stamp};
+use crate::two_threads;
 
 /// How the file is cut up. Tests make every size small, so that every boundary is crossed
 /// often.
@@ -59,7 +59,7 @@ fn read_in_parts<T: Send>(
     sizes: Sizes,
     keep: impl Fn(usize, Vec<Article>) -> T + Sync,
 ) -> Option<(Issue, Vec<T>)> {
-    let before = Snapshot::of(path)?;
+    let before = stamp(path)?;
     if before.len < sizes.smallest as u64 || before.len > source::MAX_INPUT_BYTES {
         return None;
     }
@@ -102,7 +102,7 @@ fn read_in_parts<T: Send>(
     let mut kept: Vec<(usize, T)> = theirs.ok()??;
     kept.extend(mine.ok()??);
     // A file changed while it was read could mix two versions; it is read whole instead.
-    if Snapshot::of(path)? != before || kept.len() != pages.len() {
+    if stamp(path)? != before || kept.len() != pages.len() {
         return None;
     }
     kept.sort_unstable_by_key(|&(n, _)| n);
@@ -112,21 +112,10 @@ fn read_in_parts<T: Send>(
     ))
 }
 
-/// What tells that a file has changed: its length and modification time.
-#[derive(PartialEq, Eq)]
-struct Snapshot {
-    len: u64,
-    modified: Option<SystemTime>,
-}
-
-impl Snapshot {
-    fn of(path: &Path) -> Option<Self> {
-        let meta = fs::metadata(path).ok()?;
-        meta.is_file().then(|| Snapshot {
-            len: meta.len(),
-            modified: meta.modified().ok(),
-        })
-    }
+/// The stamp of the regular file at `path`: what tells that it changed while it was read.
+fn stamp(path: &Path) -> Option<Stamp> {
+    let meta = fs::metadata(path).ok()?;
+    meta.is_file().then(|| Stamp::of(&meta)).flatten()
 }
 
 /// The file cut in parts of about `part` bytes for the first pass, each starting at the
@@ -210,11 +199,11 @@ fn survey(
         if !source::is_clean(text) {
             return Ok(None);
         }
-        if !opening_seen && let Some(first) = text.bytes().find(|b| !b.is_ascii_whitespace()) {
-            if first == b'{' {
+        if !opening_seen {
+            if source::looks_like_json(text.as_bytes()) {
                 return Ok(None);
             }
-            opening_seen = true;
+            opening_seen = !text.trim_ascii_start().is_empty();
         }
         Pages::find_in(text, base, &mut survey.headers);
         survey.evidence.add_text(text);
