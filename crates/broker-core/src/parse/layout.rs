@@ -241,7 +241,6 @@ fn joined(lines: &[&str], evidence: &Evidence) -> String {
 fn feature(lines: &[&str], page: u32, evidence: &Evidence) -> Option<Article> {
     let chunks = chunks(lines);
     let head = *chunks.first()?;
-    let title = finish_text(lines[head.start], evidence);
     let mut standfirst_lines = &lines[head.start + 1..head.end];
     let mut authors = Vec::new();
     if let Some((last, rest)) = standfirst_lines.split_last()
@@ -250,6 +249,13 @@ fn feature(lines: &[&str], page: u32, evidence: &Evidence) -> Option<Article> {
         authors = names;
         standfirst_lines = rest;
     }
+    let title = match title_continuation(standfirst_lines) {
+        0 => finish_text(lines[head.start], evidence),
+        more => {
+            standfirst_lines = &standfirst_lines[more..];
+            joined(&lines[head.start..=head.start + more], evidence)
+        }
+    };
     let standfirst = Some(joined(standfirst_lines, evidence)).filter(|s| !s.is_empty());
 
     let mut section = String::new();
@@ -280,6 +286,36 @@ fn feature(lines: &[&str], page: u32, evidence: &Evidence) -> Option<Article> {
         authors,
         blocks,
     })
+}
+
+/// Lines a title set on more than one may take after its first.
+const MORE_TITLE_LINES: usize = 2;
+
+/// How many of `rest`, the lines under a feature's first title line, continue the title. A
+/// standfirst is one paragraph, whose lines run to the column's edge but for its last; so a
+/// line well short of a line under it cannot be the standfirst's, and is the title's.
+fn title_continuation(rest: &[&str]) -> usize {
+    let mut more = 0;
+    while more < MORE_TITLE_LINES {
+        let Some((line, under)) = rest[more..].split_first() else {
+            break;
+        };
+        let widest = under.iter().map(|l| chars(l)).max().unwrap_or(0);
+        if is_blank(line) || share(chars(line), widest, FULL_WIDTH) {
+            break;
+        }
+        more += 1;
+    }
+    more
+}
+
+/// Whether `line`, the line under an item's first title line, continues the title: it is
+/// well short of the column, and what follows it without an indent (the first paragraph's
+/// next lines, or more of the title) shows it is not a one-line paragraph.
+fn continues_item_title(line: &str, next: Option<&&str>, width: usize) -> bool {
+    !share(chars(line), width, FULL_WIDTH)
+        && !repair::ends_terminal(line)
+        && next.is_some_and(|next| !is_indented(next) && !is_blank(next))
 }
 
 /// The body of a feature, then its caption, bio and page labels.
@@ -405,8 +441,20 @@ enum Mode {
 }
 
 struct Item {
-    title: String,
+    title: Lines,
+    /// Lines the title took after its first.
+    more_title_lines: usize,
     drafts: Vec<Draft>,
+}
+
+impl Item {
+    fn titled(title: &str) -> Self {
+        Item {
+            title: Lines::new(title),
+            more_title_lines: 0,
+            drafts: Vec::new(),
+        }
+    }
 }
 
 /// The items of a section such as `Developments`: each a heading line followed directly by
@@ -421,10 +469,7 @@ fn items(lines: &[&str], section: &str, page: u32, evidence: &Evidence) -> Vec<A
             let first_in_chunk = i == chunk.start;
             if is_indented(line) {
                 if items.is_empty() {
-                    items.push(Item {
-                        title: section.to_string(),
-                        drafts: Vec::new(),
-                    });
+                    items.push(Item::titled(section));
                 }
                 let Some(item) = items.last_mut() else {
                     continue;
@@ -456,24 +501,25 @@ fn items(lines: &[&str], section: &str, page: u32, evidence: &Evidence) -> Vec<A
                 continue;
             }
             let Some(item) = items.last_mut() else {
-                items.push(Item {
-                    title: line.to_string(),
-                    drafts: Vec::new(),
-                });
+                items.push(Item::titled(line));
                 continue;
             };
             match item.drafts.last_mut() {
                 Some(open) if !first_in_chunk || open.continued_by(line, width) => {
                     open.lines.push(line);
                 }
+                None if !first_in_chunk
+                    && item.more_title_lines < MORE_TITLE_LINES
+                    && continues_item_title(line, lines[..chunk.end].get(i + 1), width) =>
+                {
+                    item.title.push(line);
+                    item.more_title_lines += 1;
+                }
                 None => {
                     item.drafts.push(Draft::new(BlockKind::Paragraph, line));
                 }
                 _ => {
-                    items.push(Item {
-                        title: line.to_string(),
-                        drafts: Vec::new(),
-                    });
+                    items.push(Item::titled(line));
                     mode = Mode::Body;
                 }
             }
@@ -485,7 +531,7 @@ fn items(lines: &[&str], section: &str, page: u32, evidence: &Evidence) -> Vec<A
             id: 0,
             page,
             section: section.to_string(),
-            title: finish_text(&item.title, evidence),
+            title: finish_lines(item.title, evidence),
             standfirst: None,
             authors: Vec::new(),
             blocks: finish_blocks(item.drafts, evidence),
@@ -550,6 +596,70 @@ mod tests {
         assert_eq!(articles.len(), 1);
         assert_eq!(articles[0].title, "Developments");
         assert_eq!(articles[0].blocks.len(), 2);
+    }
+
+    fn feature_of(text: &str) -> Article {
+        feature(&lines(text), 1, &Evidence::default()).expect("a feature")
+    }
+
+    const STANDFIRST: &str = "Across the region, governments are rewriting the rules on who
+may sell seed. Breeders welcome the change, but farmers who swap
+seed among themselves fear they will be left out";
+
+    #[test]
+    fn a_title_set_on_several_lines_is_one_title() {
+        let article = feature_of(&format!(
+            "Seeds of discord:\nthe fight over seed laws\n{STANDFIRST}\n\nBy Ann Lee\n\nBody text."
+        ));
+        assert_eq!(article.title, "Seeds of discord: the fight over seed laws");
+        let standfirst = article.standfirst.expect("a standfirst");
+        assert!(standfirst.starts_with("Across the region"), "{standfirst}");
+        assert_eq!(article.authors, ["Ann Lee"]);
+
+        let article = feature_of(&format!(
+            "Water, oil\nand the long road\nto Basra\n{STANDFIRST}\n\nBody text."
+        ));
+        assert_eq!(article.title, "Water, oil and the long road to Basra");
+
+        // A hyphen at the break is read as at any line end.
+        let article = feature_of(&format!("Bottom-\nup arms control\n{STANDFIRST}\n\nBody."));
+        assert_eq!(article.title, "Bottom-up arms control");
+    }
+
+    #[test]
+    fn a_standfirst_starting_under_a_one_line_title_stays_whole() {
+        let article = feature_of(&format!("Seeds of discord\n{STANDFIRST}\n\nBody text."));
+        assert_eq!(article.title, "Seeds of discord");
+        let standfirst = article.standfirst.expect("a standfirst");
+        assert!(standfirst.starts_with("Across the region"), "{standfirst}");
+        assert!(standfirst.ends_with("left out"), "{standfirst}");
+
+        // A one-line standfirst cannot be told from a title's second line: it stays what it
+        // is read as on any page, a standfirst.
+        let article = feature_of("Seeds of discord\nWho may sell seed?\n\nBody text.");
+        assert_eq!(article.title, "Seeds of discord");
+        assert_eq!(article.standfirst.as_deref(), Some("Who may sell seed?"));
+
+        // A byline in the head is never part of the title.
+        let article = feature_of("Seeds of discord\nBy Ann Lee\n\nBody text.");
+        assert_eq!(article.title, "Seeds of discord");
+        assert_eq!(article.authors, ["Ann Lee"]);
+        assert_eq!(article.standfirst, None);
+    }
+
+    #[test]
+    fn an_item_title_set_on_two_lines_is_one_title() {
+        let text = lines(
+            "A treaty for the\nhigh seas\nTuna stocks in the western and central\nPacific are under growing pressure from\ndistant-water fleets of many nations.\n The next paragraph starts with an indent\nand runs on to the column edge here.\n\nAnother item\nShort first paragraph.\n A second, indented paragraph that runs\non to the edge of the column as well.",
+        );
+        let articles = items(&text, "Developments", 3, &Evidence::default());
+        let titles: Vec<&str> = articles.iter().map(|a| a.title.as_str()).collect();
+        assert_eq!(titles, ["A treaty for the high seas", "Another item"]);
+        assert!(articles[0].blocks[0].text.starts_with("Tuna stocks"));
+        assert_eq!(articles[0].blocks.len(), 2);
+        // A paragraph of one short line under the title is not taken for more of it.
+        assert_eq!(articles[1].blocks[0].text, "Short first paragraph.");
+        assert_eq!(articles[1].blocks.len(), 2);
     }
 
     #[test]
