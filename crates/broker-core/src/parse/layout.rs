@@ -457,6 +457,39 @@ impl Item {
     }
 }
 
+/// A list's items are printed as indented paragraphs, like the paragraphs after the list;
+/// only their form tells them apart. When a list's items open with questions (`three
+/// questions:`), two of them in a row at least, the first indented paragraph that does not
+/// ends the list: it and the rest are paragraphs again.
+fn end_question_lists(drafts: &mut [Draft]) {
+    let mut i = 0;
+    while i < drafts.len() {
+        if drafts[i].kind != BlockKind::ListItem {
+            i += 1;
+            continue;
+        }
+        let run_end = (i..drafts.len())
+            .find(|&j| drafts[j].kind != BlockKind::ListItem)
+            .unwrap_or(drafts.len());
+        let questions = drafts[i..run_end]
+            .iter()
+            .take_while(|d| opens_with_question(d.lines.text()))
+            .count();
+        if questions >= 2 {
+            for draft in &mut drafts[i + questions..run_end] {
+                draft.kind = BlockKind::Paragraph;
+            }
+        }
+        i = run_end;
+    }
+}
+
+/// True when the first sentence of `text` ends in a question mark.
+fn opens_with_question(text: &str) -> bool {
+    text.find(['.', '?', '!'])
+        .is_some_and(|at| text[at..].starts_with('?'))
+}
+
 /// The items of a section such as `Developments`: each a heading line followed directly by
 /// text whose paragraphs start with an indent.
 fn items(lines: &[&str], section: &str, page: u32, evidence: &Evidence) -> Vec<Article> {
@@ -524,6 +557,9 @@ fn items(lines: &[&str], section: &str, page: u32, evidence: &Evidence) -> Vec<A
                 }
             }
         }
+    }
+    for item in &mut items {
+        end_question_lists(&mut item.drafts);
     }
     items
         .into_iter()
@@ -660,6 +696,43 @@ seed among themselves fear they will be left out";
         // A paragraph of one short line under the title is not taken for more of it.
         assert_eq!(articles[1].blocks[0].text, "Short first paragraph.");
         assert_eq!(articles[1].blocks.len(), 2);
+    }
+
+    #[test]
+    fn a_paragraph_after_a_list_of_questions_is_a_paragraph() {
+        let text = lines(
+            "Three questions\nThe programme starts from three\nquestions:\n Does aid depend on the policies of\nthe countries that receive it? The\nfirst study looks at that.\n Does aid help reform? If pressure\nworks, what makes the difference?\n Who decides how aid is spent?\n The results are due in 2009, when\nthe programme ends.\n A second paragraph follows it.",
+        );
+        let articles = items(&text, "Developments", 3, &Evidence::default());
+        let kinds: Vec<BlockKind> = articles[0].blocks.iter().map(|b| b.kind).collect();
+        use BlockKind::{ListItem, Paragraph};
+        assert_eq!(
+            kinds,
+            [
+                Paragraph, ListItem, ListItem, ListItem, Paragraph, Paragraph
+            ]
+        );
+    }
+
+    #[test]
+    fn lists_of_other_items_and_mixed_lists_are_kept_whole() {
+        use BlockKind::{ListItem, Paragraph};
+        let kinds = |text: &str| -> Vec<BlockKind> {
+            let articles = items(&lines(text), "Developments", 3, &Evidence::default());
+            articles[0].blocks.iter().map(|b| b.kind).collect()
+        };
+        // Statements: nothing tells the last item from a paragraph after the list.
+        assert_eq!(
+            kinds(
+                "An item\nIt has three aims:\n To count the wells.\n To map the rivers.\n To train the staff."
+            ),
+            [Paragraph, ListItem, ListItem, ListItem]
+        );
+        // One question first is not yet a list of questions.
+        assert_eq!(
+            kinds("An item\nIt asks:\n Who pays? The donors.\n The states pay the rest."),
+            [Paragraph, ListItem, ListItem]
+        );
     }
 
     #[test]
