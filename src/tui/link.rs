@@ -135,10 +135,30 @@ pub fn osc52(text: &str) -> String {
     format!("\x1b]52;c;{payload}\x07")
 }
 
-/// Writes the clipboard sequence straight to the terminal, outside ratatui's buffer (it
-/// occupies no cell).
-pub fn copy(out: &mut impl Write, text: &str) -> io::Result<()> {
-    out.write_all(osc52(text).as_bytes())?;
+/// `sequence` wrapped for tmux to pass on to the terminal it runs in (a DCS `tmux;` string,
+/// each escape inside doubled). tmux lets it through only with `allow-passthrough` on, and
+/// takes a bare OSC 52 itself only with `set-clipboard on`; the reader sends both, so that
+/// either setting works (with both on, the same text is copied twice).
+pub fn tmux_passthrough(sequence: &str) -> String {
+    format!("\x1bPtmux;{}\x1b\\", sequence.replace('\x1b', "\x1b\x1b"))
+}
+
+/// What puts `text` on the clipboard: OSC 52, and inside tmux (`in_tmux`, from `$TMUX`) the
+/// same again passed through to the outer terminal.
+pub fn clipboard_sequences(text: &str, in_tmux: bool) -> String {
+    let sequence = osc52(text);
+    if in_tmux {
+        let wrapped = tmux_passthrough(&sequence);
+        sequence + &wrapped
+    } else {
+        sequence
+    }
+}
+
+/// Writes the clipboard sequences straight to the terminal, outside ratatui's buffer (they
+/// occupy no cell).
+pub fn copy(out: &mut impl Write, text: &str, in_tmux: bool) -> io::Result<()> {
+    out.write_all(clipboard_sequences(text, in_tmux).as_bytes())?;
     out.flush()
 }
 
@@ -261,5 +281,22 @@ mod tests {
         let long = "é".repeat(MAX_COPY);
         let seq = osc52(&long);
         assert!(seq.len() < MAX_COPY * 4 / 3 + 16);
+    }
+
+    #[test]
+    fn inside_tmux_the_copy_is_also_passed_through() {
+        let text = "Oslo\x1b]0;x\x07 Declaration";
+        assert_eq!(clipboard_sequences(text, false), osc52(text));
+        let both = clipboard_sequences(text, true);
+        let wrapped = both
+            .strip_prefix(&osc52(text))
+            .expect("the bare sequence first");
+        let inner = wrapped
+            .strip_prefix("\x1bPtmux;")
+            .and_then(|s| s.strip_suffix("\x1b\\"))
+            .expect("DCS tmux framing");
+        // Every escape inside is doubled, so none ends the DCS string early.
+        assert_eq!(inner, osc52(text).replace('\x1b', "\x1b\x1b"));
+        assert_eq!(inner.matches('\x1b').count(), 2);
     }
 }

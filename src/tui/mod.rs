@@ -560,12 +560,13 @@ fn input_loop(shared: &Shared) -> anyhow::Result<()> {
 /// Does what `update` asked for outside the state; a failure becomes a status message.
 fn perform_effects(state: &mut State) -> bool {
     let browser = std::env::var("BROWSER").ok();
+    let in_tmux = std::env::var_os("TMUX").is_some_and(|v| !v.is_empty());
     for effect in std::mem::take(&mut state.effects) {
         let result = match &effect {
             app::Effect::OpenUrl(url) => link::open(url, browser.as_deref())
                 .with_context(|| format!("cannot start a browser for {url}")),
             app::Effect::Copy(text) => {
-                link::copy(&mut stdout(), text).context("cannot write to the terminal")
+                link::copy(&mut stdout(), text, in_tmux).context("cannot write to the terminal")
             }
         };
         if let Err(err) = result {
