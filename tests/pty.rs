@@ -1,6 +1,7 @@
 //! End to end: the real binary in a real terminal (tmux), driven by keys. Opens an issue,
-//! searches, jumps to an entity when the build finds any, goes back, quits with status 0 and
-//! leaves its reading place saved. Skipped, with a notice, where tmux is not installed.
+//! searches, jumps to an entity when the build finds any, goes back, copies a mention, quits
+//! with status 0 and leaves its reading place saved. Skipped, with a notice, where tmux is not
+//! installed.
 
 mod common;
 
@@ -157,6 +158,20 @@ fn read_search_jump_back_and_quit_in_a_real_terminal() {
         tmux.wait_for("back at the last match", |s| {
             s.contains("3/3 Gauges go public") && s.contains("Entities")
         });
+        // Copying a mention: tmux, told to take clipboard sequences from programs, holds the
+        // name as its newest paste buffer.
+        tmux.run(&["set-option", "-g", "set-clipboard", "on"]);
+        tmux.keys(&["]", "y"]);
+        let screen = tmux.wait_for("the copy reported", |s| s.contains("Copied “"));
+        let buffer = tmux.run(&["show-buffer"]);
+        assert!(
+            !buffer.is_empty(),
+            "nothing reached tmux; screen:\n{screen}"
+        );
+        assert!(
+            screen.contains(&format!("Copied “{buffer}”")),
+            "{buffer:?} was copied; screen:\n{screen}"
+        );
     } else {
         eprintln!("NOTICE: this build finds no entities; skipping the entity jump");
         tmux.keys(&["BSpace"]);
