@@ -140,6 +140,7 @@ const ORG_HEADS: &[&str] = &[
     "Parliament",
     "Party",
     "Press",
+    "Programme",
     "Secretariat",
     "School",
     "Senate",
@@ -216,7 +217,10 @@ const PERSON_TITLES: &[&str] = &[
     "Ambassador",
     "Archbishop",
     "Bishop",
+    "Captain",
+    "Cardinal",
     "Chancellor",
+    "Colonel",
     "Commissioner",
     "Dr",
     "Foreign Minister",
@@ -225,6 +229,7 @@ const PERSON_TITLES: &[&str] = &[
     "Judge",
     "King",
     "Lord",
+    "Mayor",
     "Minister",
     "Mr",
     "Mrs",
@@ -241,6 +246,7 @@ const PERSON_TITLES: &[&str] = &[
     "Secretary General",
     "Secretary-General",
     "Senator",
+    "Sheikh",
     "Sir",
     "Vice President",
     "Vice-President",
@@ -1275,6 +1281,22 @@ mod tests {
             "United States".to_string().replace("United States", "US")
         );
         assert_eq!(c[2], ("Jane Doe".to_string(), Some(EntityKind::Person)));
+        let c = found("Mayor Grace Otieno met Sheikh Omar Said and Colonel Tom Reyes.");
+        let people: Vec<&str> = c.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(people, ["Grace Otieno", "Omar Said", "Tom Reyes"]);
+        assert!(c.iter().all(|(_, kind)| *kind == Some(EntityKind::Person)));
+    }
+
+    #[test]
+    fn a_programme_is_an_organisation() {
+        let c = found("It was run by the UN Human Settlements Programme in Nairobi.");
+        assert_eq!(
+            c[0],
+            (
+                "UN Human Settlements Programme".to_string(),
+                Some(EntityKind::Organization)
+            )
+        );
     }
 
     #[test]
