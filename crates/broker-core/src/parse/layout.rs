@@ -291,9 +291,20 @@ fn feature(lines: &[&str], page: u32, evidence: &Evidence) -> Option<Article> {
 /// Lines a title set on more than one may take after its first.
 const MORE_TITLE_LINES: usize = 2;
 
-/// How many of `rest`, the lines under a feature's first title line, continue the title. A
-/// standfirst is one paragraph, whose lines run to the column's edge but for its last; so a
-/// line well short of a line under it cannot be the standfirst's, and is the title's.
+/// Whether `line`, under a title's first line and above longer lines of text `width` wide,
+/// is more of the title. The text's lines run to the column's edge but for a paragraph's
+/// last, and a ragged edge leaves some a quarter short; a line opening a paragraph also
+/// opens a sentence. So the title's is a line as short as a heading, or one starting in
+/// lower case (a title in sentence case) that stops short of the edge.
+fn continues_title(line: &str, width: usize) -> bool {
+    let len = chars(line);
+    !is_blank(line)
+        && (!share(len, width, HEADING_WIDTH)
+            || (repair::starts_lowercase(line) && !share(len, width, FULL_WIDTH)))
+}
+
+/// How many of `rest`, the lines under a feature's first title line, continue the title:
+/// the standfirst under them is one paragraph, whose widest line gives the width.
 fn title_continuation(rest: &[&str]) -> usize {
     let mut more = 0;
     while more < MORE_TITLE_LINES {
@@ -301,7 +312,7 @@ fn title_continuation(rest: &[&str]) -> usize {
             break;
         };
         let widest = under.iter().map(|l| chars(l)).max().unwrap_or(0);
-        if is_blank(line) || share(chars(line), widest, FULL_WIDTH) {
+        if !continues_title(line, widest) {
             break;
         }
         more += 1;
@@ -309,11 +320,11 @@ fn title_continuation(rest: &[&str]) -> usize {
     more
 }
 
-/// Whether `line`, the line under an item's first title line, continues the title: it is
-/// well short of the column, and what follows it without an indent (the first paragraph's
-/// next lines, or more of the title) shows it is not a one-line paragraph.
+/// Whether `line`, under an item's title, continues it: it reads as more of a title, and
+/// what follows it without an indent (the first paragraph's next lines, or more of the title)
+/// shows it is not a one-line paragraph.
 fn continues_item_title(line: &str, next: Option<&&str>, width: usize) -> bool {
-    !share(chars(line), width, FULL_WIDTH)
+    continues_title(line, width)
         && !repair::ends_terminal(line)
         && next.is_some_and(|next| !is_indented(next) && !is_blank(next))
 }
@@ -660,6 +671,25 @@ seed among themselves fear they will be left out";
         // A hyphen at the break is read as at any line end.
         let article = feature_of(&format!("Bottom-\nup arms control\n{STANDFIRST}\n\nBody."));
         assert_eq!(article.title, "Bottom-up arms control");
+
+        // A capitalised second line counts only when it is as short as a heading.
+        let article = feature_of(&format!(
+            "Rivers of Asia:\nThe Mekong\n{STANDFIRST}\n\nBody."
+        ));
+        assert_eq!(article.title, "Rivers of Asia: The Mekong");
+    }
+
+    #[test]
+    fn a_standfirst_line_short_of_a_ragged_edge_stays_in_the_standfirst() {
+        // The first line is 0.7 of the widest: a ragged edge, and it opens a sentence.
+        let text = format!(
+            "Seeds of discord\nAcross the region, governments are now keen\n{}\n\nBody.",
+            "a line of text that runs to the very edge of its column here"
+        );
+        let article = feature_of(&text);
+        assert_eq!(article.title, "Seeds of discord");
+        let standfirst = article.standfirst.expect("a standfirst");
+        assert!(standfirst.starts_with("Across the region"), "{standfirst}");
     }
 
     #[test]
@@ -696,6 +726,14 @@ seed among themselves fear they will be left out";
         // A paragraph of one short line under the title is not taken for more of it.
         assert_eq!(articles[1].blocks[0].text, "Short first paragraph.");
         assert_eq!(articles[1].blocks.len(), 2);
+
+        // Nor is a first line short of a ragged edge (two thirds of the column).
+        let text = lines(
+            "Old-age pensions\nPensions paid in cash are\nspreading across southern Africa, and\nthe evidence of their effect is good.",
+        );
+        let articles = items(&text, "Developments", 3, &Evidence::default());
+        assert_eq!(articles[0].title, "Old-age pensions");
+        assert!(articles[0].blocks[0].text.starts_with("Pensions paid"));
     }
 
     #[test]
