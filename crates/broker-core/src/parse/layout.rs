@@ -672,6 +672,15 @@ seed among themselves fear they will be left out";
         let article = feature_of(&format!("Bottom-\nup arms control\n{STANDFIRST}\n\nBody."));
         assert_eq!(article.title, "Bottom-up arms control");
 
+        // A lower-case one may run longer: here 0.7 of the widest line under it.
+        let article = feature_of(&format!(
+            "Seeds of discord:\nthe fight over who may sell the seed they sow\n{STANDFIRST}\n\nBody."
+        ));
+        assert_eq!(
+            article.title,
+            "Seeds of discord: the fight over who may sell the seed they sow"
+        );
+
         // A capitalised second line counts only when it is as short as a heading.
         let article = feature_of(&format!(
             "Rivers of Asia:\nThe Mekong\n{STANDFIRST}\n\nBody."
@@ -726,6 +735,18 @@ seed among themselves fear they will be left out";
         // A paragraph of one short line under the title is not taken for more of it.
         assert_eq!(articles[1].blocks[0].text, "Short first paragraph.");
         assert_eq!(articles[1].blocks.len(), 2);
+
+        // Nor is a short first line that ends a sentence.
+        let text = lines(
+            "Water talks\nThe talks failed.\nNeither side would move on the question of\nwho owns the water in the dry season.",
+        );
+        let articles = items(&text, "Developments", 3, &Evidence::default());
+        assert_eq!(articles[0].title, "Water talks");
+        assert!(
+            articles[0].blocks[0]
+                .text
+                .starts_with("The talks failed. Neither")
+        );
 
         // Nor is a first line short of a ragged edge (two thirds of the column).
         let text = lines(
