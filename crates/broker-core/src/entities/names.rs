@@ -837,8 +837,32 @@ fn admissible(block: &Block<'_>, i: usize, evidence: &Evidence) -> bool {
         return true;
     }
     // At a sentence start a capital proves nothing; ordinary words need to have been seen
-    // capitalised mid-sentence elsewhere.
-    !lexicon::is_common_word(word) || evidence.capitalised.contains(word)
+    // capitalised mid-sentence elsewhere, or a place's name to be listed with another place.
+    !lexicon::is_common_word(word)
+        || evidence.capitalised.contains(word)
+        || listed_with_a_place(block, i)
+}
+
+/// A place's name directly followed by another in a list: `Japan, Germany and Italy`,
+/// `Turkey or Greece`. Read so, a name that is also an ordinary word (`japan`, `turkey`) is
+/// the place even where its capital proves nothing.
+fn listed_with_a_place(block: &Block<'_>, i: usize) -> bool {
+    let units = &block.units;
+    let gap = |a: usize, b: usize| block.text.get(units[a].end..units[b].start);
+    if units[i].place.is_none() || i + 1 >= units.len() {
+        return false;
+    }
+    let next = match gap(i, i + 1).map(str::trim) {
+        Some(",") => i + 1,
+        Some("") if matches!(block.word(i + 1), "and" | "or") && i + 2 < units.len() => {
+            if gap(i + 1, i + 2).is_some_and(|g| !g.trim().is_empty()) {
+                return false;
+            }
+            i + 2
+        }
+        _ => return false,
+    };
+    units[next].place.is_some() && units[next].cap
 }
 
 /// The gap between two units lets them belong to one name.
@@ -1137,8 +1161,13 @@ fn classify(block: &Block<'_>, pieces: &[Piece]) -> Option<Candidate> {
     if words.len() == 1 && pieces.len() == 1 {
         let u = &block.units[first];
         if let Some(place) = u.place {
-            // An ordinary word that is also a town (`Nice`, `Reading`) needs a mid-sentence capital.
-            if u.initial && !written.contains(' ') && lexicon::is_common_word(&written) {
+            // An ordinary word that is also a town (`Nice`, `Reading`) needs a mid-sentence
+            // capital, or another place listed with it.
+            if u.initial
+                && !written.contains(' ')
+                && lexicon::is_common_word(&written)
+                && !listed_with_a_place(block, first)
+            {
                 return None;
             }
             return Some(candidate(
@@ -1285,6 +1314,20 @@ mod tests {
         let people: Vec<&str> = c.iter().map(|(name, _)| name.as_str()).collect();
         assert_eq!(people, ["Grace Otieno", "Omar Said", "Tom Reyes"]);
         assert!(c.iter().all(|(_, kind)| *kind == Some(EntityKind::Person)));
+    }
+
+    #[test]
+    fn a_place_that_is_also_a_word_counts_at_a_sentence_start_when_listed_with_places() {
+        let c = found(
+            "They pay. Japan, Germany and Italy pay a third. Turkey or Greece will host it. \
+             Nice weather came. Turkey is served at dinner.",
+        );
+        let places: Vec<&str> = c
+            .iter()
+            .filter(|(_, kind)| *kind == Some(EntityKind::Place))
+            .map(|(name, _)| name.as_str())
+            .collect();
+        assert_eq!(places, ["Japan", "Germany", "Italy", "Turkey", "Greece"]);
     }
 
     #[test]
