@@ -217,6 +217,8 @@ const PERSON_TITLES: &[&str] = &[
     "Ambassador",
     "Archbishop",
     "Bishop",
+    "Brigadier",
+    "Brigadier General",
     "Captain",
     "Cardinal",
     "Chancellor",
@@ -1158,6 +1160,16 @@ fn classify(block: &Block<'_>, pieces: &[Piece]) -> Option<Candidate> {
             }
         }
     }
+    // A title alone (`the Secretary-General`, `Brigadier`) names an office, not an entity.
+    if words.len() == pieces.len()
+        && match words.as_slice() {
+            [one] => is_title(block.word(*one), None),
+            [one, two] => is_title(block.word(*one), Some(block.word(*two))),
+            _ => false,
+        }
+    {
+        return None;
+    }
     if words.len() == 1 && pieces.len() == 1 {
         let u = &block.units[first];
         if let Some(place) = u.place {
@@ -1310,6 +1322,8 @@ mod tests {
             "United States".to_string().replace("United States", "US")
         );
         assert_eq!(c[2], ("Jane Doe".to_string(), Some(EntityKind::Person)));
+        let c = found("The Secretary-General spoke. Brigadier General Rafiq Ahmed agreed.");
+        assert_eq!(c, [("Rafiq Ahmed".to_string(), Some(EntityKind::Person))]);
         let c = found("Mayor Grace Otieno met Sheikh Omar Said and Colonel Tom Reyes.");
         let people: Vec<&str> = c.iter().map(|(name, _)| name.as_str()).collect();
         assert_eq!(people, ["Grace Otieno", "Omar Said", "Tom Reyes"]);
