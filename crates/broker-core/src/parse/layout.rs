@@ -469,10 +469,13 @@ impl Item {
 }
 
 /// A list's items are printed as indented paragraphs, like the paragraphs after the list;
-/// only their form tells them apart. When a list's items open with questions (`three
-/// questions:`), two of them in a row at least, the first indented paragraph that does not
-/// ends the list: it and the rest are paragraphs again.
-fn end_question_lists(drafts: &mut [Draft]) {
+/// only their form tells them apart, and where it does, the list ends there and what follows
+/// is paragraphs again:
+/// - items that open with questions (`three questions:`), two in a row at least: the list
+///   ends before the first that does not;
+/// - items that end with a semicolon (`three conditions:` `a;` `b;` `c.`): the list ends
+///   with the first that ends a sentence.
+fn end_lists(drafts: &mut [Draft]) {
     let mut i = 0;
     while i < drafts.len() {
         if drafts[i].kind != BlockKind::ListItem {
@@ -482,17 +485,37 @@ fn end_question_lists(drafts: &mut [Draft]) {
         let run_end = (i..drafts.len())
             .find(|&j| drafts[j].kind != BlockKind::ListItem)
             .unwrap_or(drafts.len());
-        let questions = drafts[i..run_end]
+        let run = &drafts[i..run_end];
+        let questions = run
             .iter()
             .take_while(|d| opens_with_question(d.lines.text()))
             .count();
-        if questions >= 2 {
-            for draft in &mut drafts[i + questions..run_end] {
-                draft.kind = BlockKind::Paragraph;
-            }
+        let continued = run
+            .iter()
+            .take_while(|d| ends_list_item(d.lines.text()))
+            .count();
+        let list_len = if questions >= 2 {
+            questions
+        } else if continued >= 1
+            && run
+                .get(continued)
+                .is_some_and(|last| repair::ends_terminal(last.lines.text()))
+        {
+            continued + 1
+        } else {
+            run.len()
+        };
+        for draft in &mut drafts[i + list_len..run_end] {
+            draft.kind = BlockKind::Paragraph;
         }
         i = run_end;
     }
+}
+
+/// True when a list item ends as one followed by another does: `;`, `; and`, `; or`.
+fn ends_list_item(text: &str) -> bool {
+    let text = text.trim_end();
+    ["; and", "; or"].iter().any(|end| text.ends_with(end)) || text.ends_with(';')
 }
 
 /// True when the first sentence of `text` ends in a question mark.
@@ -570,7 +593,7 @@ fn items(lines: &[&str], section: &str, page: u32, evidence: &Evidence) -> Vec<A
         }
     }
     for item in &mut items {
-        end_question_lists(&mut item.drafts);
+        end_lists(&mut item.drafts);
     }
     items
         .into_iter()
@@ -769,6 +792,22 @@ seed among themselves fear they will be left out";
             kinds,
             [
                 Paragraph, ListItem, ListItem, ListItem, Paragraph, Paragraph
+            ]
+        );
+    }
+
+    #[test]
+    fn a_paragraph_after_a_list_of_clauses_ended_by_semicolons_is_a_paragraph() {
+        use BlockKind::{ListItem, Paragraph, Reference};
+        let text = lines(
+            "An item\nIt lists three conditions:\n brokers must register where they live;\n each deal needs a licence; and\n records are kept for ten years.\n Amnesty International welcomed the\ndraft.\n\n European Union (2008) Draft Common\nPosition. Brussels: EU.",
+        );
+        let articles = items(&text, "Developments", 3, &Evidence::default());
+        let kinds: Vec<BlockKind> = articles[0].blocks.iter().map(|b| b.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                Paragraph, ListItem, ListItem, ListItem, Paragraph, Reference
             ]
         );
     }
