@@ -780,16 +780,18 @@ seed among themselves fear they will be left out";
         assert!(articles[0].blocks[0].text.starts_with("Pensions paid"));
     }
 
+    /// The kinds of the blocks of the first item read from `text`, a section's lines.
+    fn first_item_kinds(text: &str) -> Vec<BlockKind> {
+        let articles = items(&lines(text), "Developments", 3, &Evidence::default());
+        articles[0].blocks.iter().map(|b| b.kind).collect()
+    }
+
     #[test]
     fn a_paragraph_after_a_list_of_questions_is_a_paragraph() {
-        let text = lines(
-            "Three questions\nThe programme starts from three\nquestions:\n Does aid depend on the policies of\nthe countries that receive it? The\nfirst study looks at that.\n Does aid help reform? If pressure\nworks, what makes the difference?\n Who decides how aid is spent?\n The results are due in 2009, when\nthe programme ends.\n A second paragraph follows it.",
-        );
-        let articles = items(&text, "Developments", 3, &Evidence::default());
-        let kinds: Vec<BlockKind> = articles[0].blocks.iter().map(|b| b.kind).collect();
+        let text = "Three questions\nThe programme starts from three\nquestions:\n Does aid depend on the policies of\nthe countries that receive it? The\nfirst study looks at that.\n Does aid help reform? If pressure\nworks, what makes the difference?\n Who decides how aid is spent?\n The results are due in 2009, when\nthe programme ends.\n A second paragraph follows it.";
         use BlockKind::{ListItem, Paragraph};
         assert_eq!(
-            kinds,
+            first_item_kinds(text),
             [
                 Paragraph, ListItem, ListItem, ListItem, Paragraph, Paragraph
             ]
@@ -799,13 +801,9 @@ seed among themselves fear they will be left out";
     #[test]
     fn a_paragraph_after_a_list_of_clauses_ended_by_semicolons_is_a_paragraph() {
         use BlockKind::{ListItem, Paragraph, Reference};
-        let text = lines(
-            "An item\nIt lists three conditions:\n brokers must register where they live;\n each deal needs a licence; and\n records are kept for ten years.\n Amnesty International welcomed the\ndraft.\n\n European Union (2008) Draft Common\nPosition. Brussels: EU.",
-        );
-        let articles = items(&text, "Developments", 3, &Evidence::default());
-        let kinds: Vec<BlockKind> = articles[0].blocks.iter().map(|b| b.kind).collect();
+        let text = "An item\nIt lists three conditions:\n brokers must register where they live;\n each deal needs a licence; and\n records are kept for ten years.\n Amnesty International welcomed the\ndraft.\n\n European Union (2008) Draft Common\nPosition. Brussels: EU.";
         assert_eq!(
-            kinds,
+            first_item_kinds(text),
             [
                 Paragraph, ListItem, ListItem, ListItem, Paragraph, Reference
             ]
@@ -815,10 +813,7 @@ seed among themselves fear they will be left out";
     #[test]
     fn lists_of_other_items_and_mixed_lists_are_kept_whole() {
         use BlockKind::{ListItem, Paragraph};
-        let kinds = |text: &str| -> Vec<BlockKind> {
-            let articles = items(&lines(text), "Developments", 3, &Evidence::default());
-            articles[0].blocks.iter().map(|b| b.kind).collect()
-        };
+        let kinds = first_item_kinds;
         // Statements: nothing tells the last item from a paragraph after the list.
         assert_eq!(
             kinds(
