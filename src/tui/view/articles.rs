@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::Planned;
-use super::{draw_lines, draw_pane, follow};
+use super::{draw_list_lines, draw_pane, follow};
 use crate::tui::app::{Pane, State, progress};
 use crate::tui::screen::PaneDrawing;
 
@@ -103,5 +103,5 @@ pub fn render(frame: &mut Canvas, area: Rect, state: &State) {
             line
         })
         .collect();
-    draw_lines(frame, inner, lines);
+    draw_list_lines(frame, inner, lines);
 }

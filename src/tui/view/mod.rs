@@ -220,6 +220,26 @@ pub fn follow(selected: usize, height: usize) -> usize {
 /// Writes lines into `area` top to bottom, clipped to it. Cheaper than a `Paragraph`, which
 /// restyles every cell of its area twice per frame; a styled line (a selection) fills its row.
 pub fn draw_lines<'a>(frame: &mut Canvas, area: Rect, lines: impl IntoIterator<Item = Line<'a>>) {
+    draw_lines_marking(frame, area, lines, false);
+}
+
+/// [`draw_lines`] for lists: a line too long for `area` ends in `…` in its last cell, so that
+/// a title or a name cut where the pane ends shows that it goes on. (Text is wrapped to its
+/// pane and never needs this.)
+pub fn draw_list_lines<'a>(
+    frame: &mut Canvas,
+    area: Rect,
+    lines: impl IntoIterator<Item = Line<'a>>,
+) {
+    draw_lines_marking(frame, area, lines, true);
+}
+
+fn draw_lines_marking<'a>(
+    frame: &mut Canvas,
+    area: Rect,
+    lines: impl IntoIterator<Item = Line<'a>>,
+    mark_cuts: bool,
+) {
     let buf = frame.buffer_mut();
     let area = area.intersection(buf.area);
     for (y, line) in (area.y..area.bottom()).zip(lines) {
@@ -227,6 +247,39 @@ pub fn draw_lines<'a>(frame: &mut Canvas, area: Rect, lines: impl IntoIterator<I
             buf.set_style(Rect::new(area.x, y, area.width, 1), line.style);
         }
         set_line(buf, area.x, y, &line, area.width);
+        if mark_cuts && overflows(&line, area.width) {
+            mark_cut(buf, area, y);
+        }
+    }
+}
+
+/// Whether `line` is wider than `width` cells. No character takes more cells than bytes, so
+/// a line of no more bytes than that fits without measuring it.
+fn overflows(line: &Line<'_>, width: u16) -> bool {
+    let width = usize::from(width);
+    let bytes: usize = line.spans.iter().map(|span| span.content.len()).sum();
+    bytes > width && line.width() > width
+}
+
+/// Puts `…` in the last cell of row `y` of `area`, in that cell's style. When that cell is the
+/// second half of a wide character, the character goes and `…` takes its first half.
+fn mark_cut(buf: &mut Buffer, area: Rect, y: u16) {
+    let Some(last) = area.right().checked_sub(1).filter(|&x| x >= area.x) else {
+        return;
+    };
+    let mut at = last;
+    if let Some(before) = last.checked_sub(1).filter(|&x| x >= area.x)
+        && buf
+            .cell((before, y))
+            .is_some_and(|cell| cell.symbol().chars().any(|c| c.width() == Some(2)))
+    {
+        if let Some(cell) = buf.cell_mut((last, y)) {
+            cell.set_symbol(" ");
+        }
+        at = before;
+    }
+    if let Some(cell) = buf.cell_mut((at, y)) {
+        cell.set_symbol("…");
     }
 }
 
@@ -570,6 +623,47 @@ mod tests {
             }
         }
         Some(panes)
+    }
+
+    /// The rows `lines` leave in a `width`-cell list.
+    fn listed(width: u16, lines: &[&str]) -> Vec<String> {
+        let area = Rect::new(0, 0, width, u16::try_from(lines.len()).expect("few lines"));
+        let mut buffer = Buffer::empty(area);
+        let mut canvas = Canvas::new(&mut buffer);
+        draw_list_lines(&mut canvas, area, lines.iter().map(|l| Line::from(*l)));
+        (0..area.height)
+            .map(|y| {
+                (0..width)
+                    .map(|x| buffer[(x, y)].symbol().to_string())
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_list_marks_the_lines_it_cuts() {
+        assert_eq!(
+            listed(6, &["Mekong River", "Laos", "Mekong", "éééééé", "ab字字"]),
+            [
+                "Mekon…", // cut
+                "Laos  ",
+                "Mekong",   // fits exactly
+                "éééééé",   // more bytes than cells, but fits
+                "ab字 字 ", // a wide character is its symbol, then a blank cell
+            ]
+        );
+        // The next wide character does not fit: `…` goes in the cell left blank.
+        assert_eq!(listed(5, &["ab字字"]), ["ab字 …"]);
+        // The last cell is the second half of a wide character: `…` takes the pair's first.
+        assert_eq!(listed(4, &["ab字x"]), ["ab… "]);
+        // A styled line keeps its style in the marked cell.
+        let area = Rect::new(0, 0, 4, 1);
+        let mut buffer = Buffer::empty(area);
+        let mut canvas = Canvas::new(&mut buffer);
+        let style = Style::default().add_modifier(Modifier::REVERSED);
+        draw_list_lines(&mut canvas, area, [Line::from("Helsinki").style(style)]);
+        assert_eq!(buffer[(3, 0)].symbol(), "…");
+        assert!(buffer[(3, 0)].modifier.contains(Modifier::REVERSED));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
-use super::{draw_lines, follow};
+use super::{draw_lines, draw_list_lines, follow};
 use crate::tui::app::{Overlay, Picker, State};
 
 pub fn render(frame: &mut Canvas, area: Rect, state: &State) {
@@ -142,7 +142,7 @@ fn picker_box(frame: &mut Canvas, area: Rect, state: &State, picker: &Picker) {
             })
         })
         .collect();
-    draw_lines(frame, list_area, lines);
+    draw_list_lines(frame, list_area, lines);
 }
 
 /// One line per bookmark: article number and title, then the text at that place.

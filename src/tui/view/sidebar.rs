@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::Planned;
-use super::{draw_lines, draw_pane, follow};
+use super::{draw_list_lines, draw_pane, follow};
 use crate::entities::{Entity, EntityId};
 use crate::model::Position;
 use crate::search;
@@ -92,7 +92,7 @@ pub fn render(frame: &mut Canvas, area: Rect, state: &State) {
                 .collect()
         }
     };
-    draw_lines(frame, inner, lines);
+    draw_list_lines(frame, inner, lines);
 }
 
 /// Marks the cells of a strip `cells` wide where the entity is mentioned: cell `c` stands for
