@@ -204,6 +204,9 @@ pub fn draw_pane<'a>(
             },
             buf,
         );
+        if width > space.width {
+            mark_cut(buf, space, top);
+        }
     }
     inner
 }
@@ -565,6 +568,12 @@ mod tests {
             let block = pane_block(title.as_str(), focused, &theme);
             let expected = block.inner(area.intersection(screen));
             block.render(area, &mut theirs);
+            // Where the title is cut, its last cell shows it.
+            let shown = area.intersection(screen);
+            let space = Rect::new(shown.x + 1, shown.y, shown.width.saturating_sub(2), 1);
+            if !shown.is_empty() && !space.is_empty() && Line::from(title.as_str()).width() > usize::from(space.width) {
+                mark_cut(&mut theirs, space, shown.y);
+            }
             prop_assert_eq!(inner, expected);
             prop_assert_eq!(ours, theirs);
         }

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
+use super::draw_list_lines;
 use crate::tui::action::Action;
 use crate::tui::app::{Overlay, State};
 use crate::tui::keymap::Context;
@@ -57,7 +58,7 @@ pub fn render(frame: &mut Canvas, area: Rect, state: &State) {
                 Line::from(format!(" {}/{} {title}", state.article + 1, articles.len()))
             }
         };
-        frame.render_widget(Paragraph::new(left).style(theme.status), left_area);
+        draw_list_lines(frame, left_area, [left.style(theme.status)]);
     }
     if area.width > right_width {
         let right_area = Rect::new(area.x + area.width - right_width, area.y, right_width, 1);
