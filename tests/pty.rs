@@ -72,15 +72,9 @@ fn wait_for_file(path: &Path) -> String {
     panic!("{} never appeared", path.display());
 }
 
-#[test]
-fn read_search_jump_back_and_quit_in_a_real_terminal() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("NOTICE: tmux is not installed; skipping the end-to-end reader test");
-        return;
-    }
-    let bin = env!("CARGO_BIN_EXE_broker-reader");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let issue_path = dir.path().join("issue.json");
+/// The test issue written as a JSON export into `dir`, for the reader to open.
+fn write_issue(dir: &Path) -> std::path::PathBuf {
+    let issue_path = dir.join("issue.json");
     let export = Export {
         issue: common::issue(),
         entities: Vec::new(),
@@ -90,6 +84,50 @@ fn read_search_jump_back_and_quit_in_a_real_terminal() {
         serde_json::to_string(&export).expect("export serialises"),
     )
     .expect("write issue");
+    issue_path
+}
+
+/// A session running the reader on `issue` in a `width`×`height` tmux window, with its state
+/// kept in `dir/state`; when the reader exits, its status is written to `dir/status`.
+fn start_reader(dir: &Path, issue: &Path, name: &str, (width, height): (u16, u16)) -> Tmux {
+    let bin = env!("CARGO_BIN_EXE_broker-reader");
+    let script = format!(
+        "XDG_STATE_HOME='{state}' XDG_CONFIG_HOME='{state}' XDG_DATA_HOME='{state}' \
+         XDG_CACHE_HOME='{state}' HOME='{state}' \
+         '{bin}' --file '{issue}'; echo $? > '{status}'; sleep 30",
+        state = dir.join("state").display(),
+        issue = issue.display(),
+        status = dir.join("status").display(),
+    );
+    let tmux = Tmux {
+        socket: format!("broker-reader-{name}-{}", std::process::id()),
+    };
+    let (width, height) = (width.to_string(), height.to_string());
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "reader",
+        "-x",
+        &width,
+        "-y",
+        &height,
+        "sh",
+        "-c",
+        &script,
+    ]);
+    tmux
+}
+
+#[test]
+fn read_search_jump_back_and_quit_in_a_real_terminal() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("NOTICE: tmux is not installed; skipping the end-to-end reader test");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_broker-reader");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let issue_path = write_issue(dir.path());
     // Whether this build finds entities decides if the entity step can run.
     let listed = Command::new(bin)
         .env("XDG_CACHE_HOME", dir.path().join("cache"))
@@ -104,30 +142,7 @@ fn read_search_jump_back_and_quit_in_a_real_terminal() {
 
     let state = dir.path().join("state");
     let status = dir.path().join("status");
-    let script = format!(
-        "XDG_STATE_HOME='{state}' XDG_CONFIG_HOME='{state}' XDG_DATA_HOME='{state}' \
-         XDG_CACHE_HOME='{state}' HOME='{state}' \
-         '{bin}' --file '{issue}'; echo $? > '{status}'; sleep 30",
-        state = state.display(),
-        issue = issue_path.display(),
-        status = status.display(),
-    );
-    let tmux = Tmux {
-        socket: format!("broker-reader-test-{}", std::process::id()),
-    };
-    tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "reader",
-        "-x",
-        "120",
-        "-y",
-        "40",
-        "sh",
-        "-c",
-        &script,
-    ]);
+    let tmux = start_reader(dir.path(), &issue_path, "test", (120, 40));
     tmux.wait_for("the first article", |s| {
         s.contains("Rivers without borders") && s.contains("Articles (3)")
     });
@@ -194,44 +209,11 @@ fn sigterm_saves_the_place_restores_the_terminal_and_exits_143() {
         eprintln!("NOTICE: tmux is not installed; skipping the end-to-end signal test");
         return;
     }
-    let bin = env!("CARGO_BIN_EXE_broker-reader");
     let dir = tempfile::tempdir().expect("temp dir");
-    let issue_path = dir.path().join("issue.json");
-    let export = Export {
-        issue: common::issue(),
-        entities: Vec::new(),
-    };
-    std::fs::write(
-        &issue_path,
-        serde_json::to_string(&export).expect("export serialises"),
-    )
-    .expect("write issue");
+    let issue_path = write_issue(dir.path());
     let state = dir.path().join("state");
     let status = dir.path().join("status");
-    let script = format!(
-        "XDG_STATE_HOME='{state}' XDG_CONFIG_HOME='{state}' XDG_DATA_HOME='{state}' \
-         XDG_CACHE_HOME='{state}' HOME='{state}' \
-         '{bin}' --file '{issue}'; echo $? > '{status}'; sleep 30",
-        state = state.display(),
-        issue = issue_path.display(),
-        status = status.display(),
-    );
-    let tmux = Tmux {
-        socket: format!("broker-reader-signal-{}", std::process::id()),
-    };
-    tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "reader",
-        "-x",
-        "100",
-        "-y",
-        "30",
-        "sh",
-        "-c",
-        &script,
-    ]);
+    let tmux = start_reader(dir.path(), &issue_path, "signal", (100, 30));
     tmux.wait_for("the reader", |s| s.contains("Rivers without borders"));
     tmux.keys(&["/"]);
     tmux.keys(&["-l", "hydropower"]);
