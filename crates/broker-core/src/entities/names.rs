@@ -1094,6 +1094,9 @@ fn split(block: &Block<'_>, pieces: &[Piece]) -> Vec<Vec<Piece>> {
             }
             "the" => false,
             l if particle(l) => false,
+            // `Coalition for the International Criminal Court`, `Centre for the Study of
+            // Conflict`: a body named for its purpose, one name.
+            "for" => !head,
             // `Development Research Group of the World Bank`: two bodies, one inside the other.
             _ => {
                 !head
@@ -1309,6 +1312,16 @@ mod tests {
                     Some(EntityKind::Organization)
                 ),
                 ("World Bank".to_string(), Some(EntityKind::Organization)),
+            ]
+        );
+        // A body named for its purpose is one name, even when its purpose is another body.
+        assert_eq!(
+            names(
+                "It joined the Coalition for the International Criminal Court and the Centre for Humanitarian Dialogue."
+            ),
+            [
+                "Coalition for the International Criminal Court",
+                "Centre for Humanitarian Dialogue"
             ]
         );
     }
