@@ -444,25 +444,27 @@ fn index_surnames(l: &Linker) -> HashMap<String, Option<usize>> {
 }
 
 fn merge_surnames(l: &mut Linker) {
-    // Full names by surname; `None` when two people share it.
+    // Full names by each of their ends (`Sirleaf`, `Johnson Sirleaf` of `Ellen Johnson
+    // Sirleaf`): a surname, or a surname of several words; `None` when two people share it.
     let mut full: HashMap<String, Option<usize>> = HashMap::new();
-    let mut single = Vec::new();
+    let mut people = Vec::new();
     for id in l.live() {
         let d = &l.drafts[id];
         if d.kind() != EntityKind::Person {
             continue;
         }
         let name = d.name();
-        if name.contains(' ') {
-            full.entry(last_word(&name).to_string())
+        for (at, _) in name.match_indices(' ') {
+            full.entry(name[at + 1..].to_string())
                 .and_modify(|e| *e = None)
                 .or_insert(Some(id));
-        } else {
-            single.push((id, name));
         }
+        people.push((id, name));
     }
-    for (id, name) in single {
-        if let Some(&Some(target)) = full.get(&name) {
+    for (id, name) in people {
+        if let Some(&Some(target)) = full.get(&name)
+            && target != id
+        {
             l.merge(id, target);
         }
     }

@@ -576,6 +576,34 @@ mod tests {
     }
 
     #[test]
+    fn a_surname_of_several_words_joins_the_full_name() {
+        let e = extract(&issue(&[&[
+            "President Ellen Johnson Sirleaf of Liberia spoke first.",
+            "Johnson Sirleaf warned her ministers. Later Sirleaf left.",
+        ]]));
+        let sirleaf = named(&e, "Ellen Johnson Sirleaf");
+        assert_eq!(sirleaf.mentions.len(), 3);
+        let people = e
+            .list
+            .iter()
+            .filter(|x| x.kind == EntityKind::Person)
+            .count();
+        assert_eq!(
+            people,
+            1,
+            "{:?}",
+            e.list.iter().map(|x| &x.name).collect::<Vec<_>>()
+        );
+        // Two people who share the ending: it names neither.
+        let e = extract(&issue(&[&[
+            "Dr Rosa Wanjiru Otieno met Dr Paulo Wanjiru Otieno. Wanjiru Otieno spoke.",
+        ]]));
+        assert_eq!(named(&e, "Rosa Wanjiru Otieno").mentions.len(), 1);
+        assert_eq!(named(&e, "Paulo Wanjiru Otieno").mentions.len(), 1);
+        assert_eq!(named(&e, "Wanjiru Otieno").mentions.len(), 1);
+    }
+
+    #[test]
     fn acronyms_hold_across_articles_and_initials_link_undefined_ones() {
         let e = extract(&issue(&[
             &["The Global Fund for Women (GFW) gave grants with the African Union."],
