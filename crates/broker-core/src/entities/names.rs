@@ -1048,13 +1048,15 @@ fn split(block: &Block<'_>, pieces: &[Piece]) -> Vec<Vec<Piece>> {
             .iter()
             .position(|p| matches!(p, Piece::Word(x) if *x == w))
             .unwrap_or(0);
-        // The name runs over words and name particles (`de`, `van`), not `of`.
+        // The name runs over words and name particles (`de`, `van`), not `of`; a place's name
+        // after its first word is a surname (`Dr Lucia Santos`, `Santos` a city too).
         let mut end = start + title_len;
         let mut name_end = None;
         while let Some(p) = pieces.get(end) {
             match p {
                 Piece::Word(n)
-                    if block.units[*n].place.is_none() && head_kind(block.word(*n)).is_none() =>
+                    if (block.units[*n].place.is_none() || name_end.is_some())
+                        && head_kind(block.word(*n)).is_none() =>
                 {
                     name_end = Some(end + 1);
                 }
@@ -1335,6 +1337,12 @@ mod tests {
             "United States".to_string().replace("United States", "US")
         );
         assert_eq!(c[2], ("Jane Doe".to_string(), Some(EntityKind::Person)));
+        // A surname that is also a town's name (`Santos`) stays in the name.
+        let c = found("It was Dr Lucia Maria Santos of the clinic.");
+        assert_eq!(
+            c,
+            [("Lucia Maria Santos".to_string(), Some(EntityKind::Person))]
+        );
         let c = found("The Secretary-General spoke. Brigadier General Rafiq Ahmed agreed.");
         assert_eq!(c, [("Rafiq Ahmed".to_string(), Some(EntityKind::Person))]);
         let c = found("Mayor Grace Otieno met Sheikh Omar Said and Colonel Tom Reyes.");
