@@ -576,6 +576,15 @@ mod tests {
     }
 
     #[test]
+    fn only_short_names_before_a_noun_are_read_as_adjectives() {
+        let e = extract(&issue(&[&[
+            "In South African media and Dutch papers, Pedro Maria Santos together with aides spoke.",
+        ]]));
+        let names: Vec<&str> = e.list.iter().map(|x| x.name.as_str()).collect();
+        assert_eq!(names, ["Pedro Maria Santos"]);
+    }
+
+    #[test]
     fn a_surname_of_several_words_joins_the_full_name() {
         let e = extract(&issue(&[&[
             "President Ellen Johnson Sirleaf of Liberia spoke first.",

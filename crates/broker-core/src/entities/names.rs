@@ -617,7 +617,10 @@ pub fn candidates(
                         .strip_prefix(' ')
                         .and_then(|a| a.split(|ch: char| !ch.is_alphabetic()).next())
                         .unwrap_or("");
-                    let adjective = lexicon::is_word(last_word_of(&c.name))
+                    // One or two words (`Dutch`, `South African`); a longer phrase is no
+                    // adjective (`Pedro Maria Santos together`).
+                    let adjective = c.name.split(' ').count() <= 2
+                        && lexicon::is_word(last_word_of(&c.name))
                         && next.starts_with(char::is_lowercase)
                         && !is_function_word(next);
                     // A heading or page label alone is no evidence for a name of its own.
