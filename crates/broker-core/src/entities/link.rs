@@ -105,7 +105,13 @@ impl Draft {
     /// not a bare acronym.
     pub fn name(&self) -> String {
         if let Some(place) = self.place {
-            return place.to_string();
+            // The gazetteer's name, unless the text spells it with its accents (`Poznań` for
+            // `Poznan`): the reader sees the spelling of the page.
+            let accented = self
+                .forms
+                .iter()
+                .find(|f| *f != place && accents_of(f, place));
+            return accented.map_or_else(|| place.to_string(), Clone::clone);
         }
         let spelled = self.forms.iter().filter(|f| !all_capitals(f));
         spelled
@@ -125,6 +131,16 @@ impl Draft {
         }
         out
     }
+}
+
+/// True when `form` is `plain` with accents: the same characters but for letters outside
+/// ASCII where `plain` has ASCII letters (`São Paulo`, `Sao Paulo`).
+fn accents_of(form: &str, plain: &str) -> bool {
+    form.chars().count() == plain.chars().count()
+        && form
+            .chars()
+            .zip(plain.chars())
+            .all(|(a, b)| a == b || (!a.is_ascii() && a.is_alphabetic() && b.is_ascii_alphabetic()))
 }
 
 /// Initials of the capitalised words of a name: `United Nations` → `UN`.

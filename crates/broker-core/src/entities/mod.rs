@@ -576,6 +576,21 @@ mod tests {
     }
 
     #[test]
+    fn places_keep_the_accents_the_page_prints() {
+        let e = extract(&issue(&[&[
+            "The talks began in Poznań. Delegates from São Paulo, Sao Paulo and the US came.",
+        ]]));
+        assert_eq!(named(&e, "Poznań").kind, EntityKind::Place);
+        assert_eq!(named(&e, "São Paulo").mentions.len(), 2);
+        // An alias that is no spelling of the name still gives way to the gazetteer's name.
+        assert!(
+            named(&e, "United States")
+                .aliases
+                .contains(&"US".to_string())
+        );
+    }
+
+    #[test]
     fn only_short_names_before_a_noun_are_read_as_adjectives() {
         let e = extract(&issue(&[&[
             "In South African media and Dutch papers, Pedro Maria Santos together with aides spoke.",
