@@ -391,7 +391,7 @@ fn feature_blocks(lines: &[&str], body: &[Chunk], evidence: &Evidence) -> Vec<Bl
     }
 
     let mut drafts: Vec<Draft> = Vec::new();
-    for chunk in text_chunks {
+    for (k, chunk) in text_chunks.iter().enumerate() {
         let first = lines[chunk.start];
         if let Some(open) = drafts.last_mut()
             && open.kind == BlockKind::Paragraph
@@ -400,14 +400,22 @@ fn feature_blocks(lines: &[&str], body: &[Chunk], evidence: &Evidence) -> Vec<Bl
             open.lines.extend(&lines[chunk.start..chunk.end]);
             continue;
         }
+        // A subheading sits on the first line of its paragraph, or alone above it when a
+        // blank line (a column break) comes between them.
+        let above_a_paragraph = chunk.len() == 1
+            && text_chunks
+                .get(k + 1)
+                .is_some_and(|next| !repair::starts_lowercase(lines[next.start]));
         let mut rest = chunk.start;
-        if chunk.len() >= 2 && is_heading(first, width) {
+        if (chunk.len() >= 2 || above_a_paragraph) && is_heading(first, width) {
             drafts.push(Draft::new(BlockKind::Heading, first));
             rest += 1;
         }
-        let mut paragraph = Draft::new(BlockKind::Paragraph, lines[rest]);
-        paragraph.lines.extend(&lines[rest + 1..chunk.end]);
-        drafts.push(paragraph);
+        if rest < chunk.end {
+            let mut paragraph = Draft::new(BlockKind::Paragraph, lines[rest]);
+            paragraph.lines.extend(&lines[rest + 1..chunk.end]);
+            drafts.push(paragraph);
+        }
     }
     let mut blocks = finish_blocks(drafts, evidence);
     let extra = caption
@@ -709,6 +717,33 @@ seed among themselves fear they will be left out";
             "Rivers of Asia:\nThe Mekong\n{STANDFIRST}\n\nBody."
         ));
         assert_eq!(article.title, "Rivers of Asia: The Mekong");
+    }
+
+    #[test]
+    fn a_subheading_parted_from_its_paragraph_by_a_blank_line_is_a_heading() {
+        use BlockKind::{Heading, Label, Paragraph};
+        let body = "A long first paragraph that runs the whole width of the column.\nIt ends here.";
+        let kinds = |text: &str| -> Vec<BlockKind> {
+            feature_of(text).blocks.iter().map(|b| b.kind).collect()
+        };
+        assert_eq!(
+            kinds(&format!(
+                "Title\n{STANDFIRST}\n\n{body}\n\nMarkets and middlemen\n\nThe study followed the fish from the beach to the plate in\nGhana.\n\nShort label"
+            )),
+            [Paragraph, Heading, Paragraph, Label]
+        );
+        // A short line above text that goes on in lower case is a fragment the text continues,
+        // not a heading.
+        let article = feature_of(&format!(
+            "Title\n{STANDFIRST}\n\n{body}\n\nMarkets and middlemen\n\nwho set the price for the fish on the beach and in the towns of\nGhana."
+        ));
+        let kinds: Vec<BlockKind> = article.blocks.iter().map(|b| b.kind).collect();
+        assert_eq!(kinds, [Paragraph, Paragraph]);
+        assert!(
+            article.blocks[1]
+                .text
+                .starts_with("Markets and middlemen who set")
+        );
     }
 
     #[test]
