@@ -16,8 +16,10 @@ fn pattern() -> Option<&'static Regex> {
         // any text with a non-ASCII character, such as a curly quote.
         // Alternatives from most to least specific: the leftmost-first engine takes the
         // first that matches at a position, so a full date is never cut down to its year.
+        // A range of days or months is one date: `22–24 March 2008`, `January to March 2009`.
+        let to = r"\s*(?:–|-|to\s)\s*";
         let source = format!(
-            r"(?-u:\b)(?:(?:[0-3]?[0-9]\s+)?(?:{MONTHS})\s+(?:1[5-9]|20)[0-9][0-9]|(?:{MONTHS})\s+[0-3]?[0-9],\s+(?:1[5-9]|20)[0-9][0-9]|(?:1[5-9]|20)[0-9]0s|(?:1[5-9]|20)[0-9][0-9])(?-u:\b)"
+            r"(?-u:\b)(?:(?:[0-3]?[0-9]{to})?(?:[0-3]?[0-9]\s+)?(?:(?:{MONTHS}){to})?(?:{MONTHS})\s+(?:1[5-9]|20)[0-9][0-9]|(?:{MONTHS})\s+[0-3]?[0-9],\s+(?:1[5-9]|20)[0-9][0-9]|(?:1[5-9]|20)[0-9]0s|(?:1[5-9]|20)[0-9][0-9])(?-u:\b)"
         );
         Regex::new(&source).ok()
     })
@@ -97,6 +99,17 @@ mod tests {
             ["1990s", "March 3, 1999"]
         );
         assert_eq!(dates("In 1998 the Group"), ["1998"]);
+    }
+
+    #[test]
+    fn a_range_of_days_or_months_is_one_date() {
+        assert_eq!(
+            dates("from 22 to 24 March 2008, on 3–5 June 2009 and in January–March 2010"),
+            ["22 to 24 March 2008", "3–5 June 2009", "January–March 2010"]
+        );
+        // Years on either side of `to` stay apart: `from 1998 to 2 May 2003`.
+        assert_eq!(dates("from 1998 to 2 May 2003"), ["1998", "2 May 2003"]);
+        assert_eq!(dates("the 2005-2010 plan"), ["2005", "2010"]);
     }
 
     fn tricky_text() -> impl proptest::strategy::Strategy<Value = String> {
