@@ -478,9 +478,7 @@ fn merge_surnames(l: &mut Linker) {
         people.push((id, name));
     }
     for (id, name) in people {
-        if let Some(&Some(target)) = full.get(&name)
-            && target != id
-        {
+        if let Some(&Some(target)) = full.get(&name) {
             l.merge(id, target);
         }
     }

@@ -549,6 +549,15 @@ mod tests {
         Issue::of_paragraphs(articles)
     }
 
+    /// The names of the entities found in one paragraph, in order.
+    fn names_in(paragraph: &str) -> Vec<String> {
+        extract(&issue(&[&[paragraph]]))
+            .list
+            .into_iter()
+            .map(|x| x.name)
+            .collect()
+    }
+
     fn named<'a>(e: &'a Entities, name: &str) -> &'a Entity {
         e.list.iter().find(|x| x.name == name).unwrap_or_else(|| {
             panic!(
@@ -592,11 +601,12 @@ mod tests {
 
     #[test]
     fn only_short_names_before_a_noun_are_read_as_adjectives() {
-        let e = extract(&issue(&[&[
-            "In South African media and Dutch papers, Pedro Maria Santos together with aides spoke.",
-        ]]));
-        let names: Vec<&str> = e.list.iter().map(|x| x.name.as_str()).collect();
-        assert_eq!(names, ["Pedro Maria Santos"]);
+        assert_eq!(
+            names_in(
+                "In South African media and Dutch papers, Pedro Maria Santos together with aides spoke."
+            ),
+            ["Pedro Maria Santos"]
+        );
     }
 
     #[test]
@@ -677,11 +687,10 @@ mod tests {
 
     #[test]
     fn adjectives_and_months_alone_are_not_entities() {
-        let e = extract(&issue(&[&[
-            "Every October the Dutch fleet sails. It met a Kenyan minister in Nairobi.",
-        ]]));
-        let names: Vec<&str> = e.list.iter().map(|x| x.name.as_str()).collect();
-        assert_eq!(names, ["Nairobi"]);
+        assert_eq!(
+            names_in("Every October the Dutch fleet sails. It met a Kenyan minister in Nairobi."),
+            ["Nairobi"]
+        );
     }
 
     #[test]

@@ -523,7 +523,7 @@ fn end_lists(drafts: &mut [Draft]) {
 /// True when a list item ends as one followed by another does: `;`, `; and`, `; or`.
 fn ends_list_item(text: &str) -> bool {
     let text = text.trim_end();
-    ["; and", "; or"].iter().any(|end| text.ends_with(end)) || text.ends_with(';')
+    text.ends_with(';') || text.ends_with("; and") || text.ends_with("; or")
 }
 
 /// True when the first sentence of `text` ends in a question mark.
