@@ -391,7 +391,7 @@ fn link_on_two_threads(issue: &Issue, chunk_bytes: usize) -> link::Linking {
     std::thread::scope(|scope| {
         let (sender, receiver) = std::sync::mpsc::sync_channel(1);
         let odd = chunks.iter().skip(1).step_by(2).cloned();
-        let other = std::thread::Builder::new().spawn_scoped(scope, move || {
+        let other = two_threads::spawn_scoped(scope, move || {
             for run in odd {
                 let found: Vec<_> = candidates_in(issue, run, evidence).collect();
                 if sender.send(found).is_err() {
