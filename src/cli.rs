@@ -296,7 +296,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         // The second search of a file without an entry parses it whole and writes one.
         if key.as_ref().is_none_or(|key| cache.first_search(key)) {
             let mut hits = Hits::new(json, count);
-            if search_unparsed(path, query, &mut hits, count)? {
+            if search_unparsed(path, query, &mut hits, count, &mut out)? {
                 let outcome = hits.finish(&mut out)?;
                 out.flush()?;
                 return Ok(outcome);
@@ -606,13 +606,15 @@ fn search(library: &Library, query: &str, mut hits: Hits, out: &mut dyn Write) -
 
 /// `search` in a file no cache entry holds: every page is searched on the thread that read
 /// it, as soon as it is read, and nothing of it is kept but its hits, their snippets made
-/// there too, so the issue is never built whole. `false` for a JSON export, which is searched
-/// as a [`Library`].
+/// there too, so the issue is never built whole. Plain lines go to `out` page by page; the
+/// rest is left to [`Hits::finish`]. `false` for a JSON export, which is searched as a
+/// [`Library`].
 fn search_unparsed(
     path: &std::path::Path,
     query: &str,
     hits: &mut Hits,
     count: bool,
+    out: &mut dyn Write,
 ) -> Result<bool> {
     let matcher = search::Matcher::for_query(query, search::CaseMode::smart(query));
     // Counting prints no snippet.
@@ -637,6 +639,8 @@ fn search_unparsed(
             }
         }
         before += page.articles;
+        // Lines leave page by page, so the buffer stays small and whoever reads them can start.
+        hits.pass_on(out)?;
     }
     Ok(true)
 }
@@ -795,6 +799,14 @@ impl Hits {
         line.extend_from_slice(b"  ");
         snippet(line);
         line.push(b'\n');
+    }
+
+    /// Writes the lines of plain output made so far. (JSON and counts are made whole, at the
+    /// end.)
+    fn pass_on(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(&self.text)?;
+        self.text.clear();
+        Ok(())
     }
 
     /// Prints the hits; a search with none is [`Outcome::NothingFound`].
