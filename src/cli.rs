@@ -634,7 +634,9 @@ fn search_unparsed(
                 Position::try_new(before + hit.article, hit.block, hit.start, hit.end)
             {
                 hits.add_with(position, title, hit.kind, |out| {
-                    out.extend_from_slice(&hit.snippet)
+                    out.extend_from_slice(
+                        page.snippets.get(hit.snippet.clone()).unwrap_or_default(),
+                    )
                 });
             }
         }
@@ -652,6 +654,8 @@ struct PageHits {
     /// `(article, title)`, articles numbered within the page, in order.
     titles: Vec<(usize, String)>,
     hits: Vec<PageHit>,
+    /// The hits' snippets, one after another: one buffer for the page, not one for each hit.
+    snippets: Vec<u8>,
 }
 
 /// A match in a page's article, with its snippet as `search` prints it (see [`push_excerpt`]).
@@ -661,7 +665,8 @@ struct PageHit {
     start: usize,
     end: usize,
     kind: BlockKind,
-    snippet: Vec<u8>,
+    /// Where its snippet lies in the page's [`PageHits::snippets`].
+    snippet: std::ops::Range<usize>,
 }
 
 impl PageHits {
@@ -670,6 +675,7 @@ impl PageHits {
             articles: articles.len(),
             titles: Vec::new(),
             hits: Vec::new(),
+            snippets: Vec::new(),
         };
         let Some(matcher) = matcher else {
             return page;
@@ -679,11 +685,12 @@ impl PageHits {
             for (b, block) in article.blocks.iter().enumerate() {
                 let text = block.text.as_str();
                 matcher.find_in_block(text, &mut |start, end| {
-                    let mut snippet = Vec::new();
+                    let from = page.snippets.len();
                     if snippets {
                         let e = search::Excerpt::new(text, start, end, SNIPPET_WIDTH);
-                        push_excerpt(&mut snippet, &e);
+                        push_excerpt(&mut page.snippets, &e);
                     }
+                    let snippet = from..page.snippets.len();
                     page.hits.push(PageHit {
                         article: a,
                         block: b,
