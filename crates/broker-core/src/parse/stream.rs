@@ -193,7 +193,7 @@ fn survey(
             }
             continue;
         };
-        let Ok(text) = std::str::from_utf8(&window[..lines_end]) else {
+        let Ok(text) = simdutf8::basic::from_utf8(&window[..lines_end]) else {
             return Ok(None);
         };
         if !source::is_clean(text) {
@@ -244,7 +244,7 @@ fn read_pages<T>(
         let mut lines: Vec<&str> = Vec::with_capacity(256);
         for n in first..=last {
             let page = buf.get(pages.text_start(n) - start..pages.text_end(n, len) - start);
-            let Some(Ok(page)) = page.map(std::str::from_utf8) else {
+            let Some(Ok(page)) = page.map(simdutf8::basic::from_utf8) else {
                 give_up(next);
                 return Ok(None);
             };
