@@ -203,8 +203,8 @@ fn repair_ligatures(text: String, evidence: &Evidence) -> String {
 /// buffer came from, and with two threads that is often the other thread's: glibc passes
 /// freed blocks between threads through its per-thread caches. A first search of a 9 MB
 /// archive, which frees each page's blocks as soon as it has searched them, waited on that
-/// lock some 1,700 times, half its time on two threads; a new buffer comes from this thread's
-/// own arena.
+/// lock over a thousand times, and with both threads started together spent most of its
+/// second pass waiting; a new buffer comes from this thread's own arena.
 fn finish_lines(lines: Lines, evidence: &Evidence) -> String {
     let text = repair_ligatures(lines.into_text(), evidence);
     if text.capacity() > text.len() {
