@@ -12,7 +12,9 @@
 # with the cache off (as on a first open) and, for its first frame, with it warm; `search` on
 # a first search (no entry: it reads the archive page by page), a second (it parses the archive
 # and writes the entry) and warm (it reads the entry). For scale, examples/ratatui-floor (one
-# pane of text, a status line) is timed in turn with the reader.
+# pane of text, a status line) is timed in turn with the reader. Every time is a median of
+# RUNS (hyperfine's spread after it), so that a run disturbed by the machine moves it little;
+# the ratio column divides the reader's median by the other program's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,8 +46,12 @@ query=cluster
 
 # JSON field from a pty_time.py result.
 field() { python3 -c 'import json,sys; v=json.loads(sys.argv[1]).get(sys.argv[2]); print("-" if v is None else v)' "$1" "$2"; }
-# Mean time in ms from a hyperfine JSON export.
-mean_ms() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]; print("%.2f ± %.2f" % (r["mean"]*1e3, r["stddev"]*1e3))' "$1" "$2"; }
+# Median time in ms from a hyperfine JSON export, with the standard deviation.
+median_ms() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]; print("%.2f ± %.2f" % (r["median"]*1e3, r["stddev"]*1e3))' "$1" "$2"; }
+# Median time in ms from a hyperfine JSON export, as a bare number.
+median_of() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]; print(r["median"]*1e3)' "$1" "$2"; }
+# How many times the second figure the first is ("-" when either is missing).
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f×", a/b }'; }
 # Peak RSS in MB of a command's run.
 rss_mb() { /usr/bin/time -f %M -o "$work/rss" "$@" >/dev/null; awk '{printf "%.1f", $1/1024}' "$work/rss"; }
 
@@ -77,10 +83,12 @@ hyperfine -N --output=pipe --warmup 3 --runs "$runs" --export-json "$work/search
     "$bin --file $work/archive.txt search $query" "grep -c -i $query $work/archive.txt" \
     "$bin --file $work/archive.txt search --count $query" >/dev/null 2>&1
 # A file's first search reads it page by page and writes no cache entry; the second parses it
-# whole and writes one.
+# whole and writes one. grep is timed again in the same run, so the first search is compared
+# with a grep timed minutes, not seconds, apart.
 hyperfine -N --output=pipe --warmup 1 --runs "$runs" --prepare "rm -rf $work/cache" \
     --export-json "$work/cold.json" "$bin --file $work/archive.txt search $query" \
-    "$bin --file $work/archive.txt search --count $query" >/dev/null 2>&1
+    "$bin --file $work/archive.txt search --count $query" \
+    "grep -c -i $query $work/archive.txt" >/dev/null 2>&1
 hyperfine -N --output=pipe --warmup 1 --runs "$runs" \
     --prepare "sh -c 'rm -rf $work/cache; $bin --file $work/archive.txt search $query >/dev/null'" \
     --export-json "$work/second.json" "$bin --file $work/archive.txt search $query" >/dev/null 2>&1
@@ -88,23 +96,26 @@ hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/issue.json" \
     "$bin list" "$bin search $query" "$bin entities" >/dev/null 2>&1
 
 size_mb=$(awk -v b="$(stat -c %s "$work/archive.txt")" 'BEGIN { printf "%.1f", b/1048576 }')
+ff() { field "$1" "$2"; }
+cold_grep=$(median_of "$work/cold.json" 2)
+warm_grep=$(median_of "$work/search.json" 1)
 cat <<EOF
-| measure | broker-reader | less / grep |
-|---|---|---|
-| embedded issue: whole \`list\` process (start, the copy parsed at build time decoded and indexed, output) | $(mean_ms "$work/issue.json" 0) ms | |
-| embedded issue: whole \`entities\` process (the same, entities listed) | $(mean_ms "$work/issue.json" 2) ms | |
-| embedded issue: first frame (200×60) | $(field "$reader_issue" first_frame_ms) ms | less $(field "$reader_issue" pair_first_frame_ms) ms |
-| embedded issue: peak memory (reader) | $(awk -v k="$(field "$reader_issue" max_rss_kb)" 'BEGIN{printf "%.1f", k/1024}') MB | less $(awk -v k="$(field "$less_issue" max_rss_kb)" 'BEGIN{printf "%.1f", k/1024}') MB |
-| ${size_mb} MB archive: first frame (200×60), no cache | $(field "$reader_archive" first_frame_ms) ms | less $(field "$reader_archive" pair_first_frame_ms) ms |
-| ${size_mb} MB archive: first frame (200×60), cached | $(field "$reader_cached" first_frame_ms) ms | less $(field "$reader_cached" pair_first_frame_ms) ms |
-| ${size_mb} MB archive: key to end of redraw (\`j\`/\`k\`) | $(field "$reader_archive" key_ms) ms | less $(field "$reader_archive" pair_key_ms) ms |
-| for scale: the least ratatui program (\`examples/ratatui-floor\`), timed in turn with the reader on the archive: first frame / key to end of redraw | $(field "$floor" pair_first_frame_ms) ms / $(field "$floor" pair_key_ms) ms | reader in the same run: $(field "$floor" first_frame_ms) ms / $(field "$floor" key_ms) ms |
-| ${size_mb} MB archive: \`search $query\`, whole process, first search (read page by page, no cache entry) | $(mean_ms "$work/cold.json" 0) ms | \`grep -c -i\` $(mean_ms "$work/search.json" 1) ms |
-| ${size_mb} MB archive: \`search --count $query\`, whole process, first search | $(mean_ms "$work/cold.json" 1) ms | \`grep -c -i\` $(mean_ms "$work/search.json" 1) ms |
-| ${size_mb} MB archive: \`search $query\`, whole process, second search (parse, write the cache entry) | $(mean_ms "$work/second.json" 0) ms | \`grep -c -i\` $(mean_ms "$work/search.json" 1) ms |
-| ${size_mb} MB archive: \`search $query\`, whole process, warm (cached) | $(mean_ms "$work/search.json" 0) ms | \`grep -c -i\` $(mean_ms "$work/search.json" 1) ms |
-| ${size_mb} MB archive: \`search --count $query\`, whole process, warm | $(mean_ms "$work/search.json" 2) ms | \`grep -c -i\` $(mean_ms "$work/search.json" 1) ms |
-| ${size_mb} MB archive: peak memory (reader, fully loaded) | $(awk -v k="$(field "$reader_archive" max_rss_kb)" 'BEGIN{printf "%.1f", k/1024}') MB | less $(awk -v k="$(field "$less_archive" max_rss_kb)" 'BEGIN{printf "%.1f", k/1024}') MB |
-| ${size_mb} MB archive: peak memory (\`search\`, first / second) | $(rm -rf "$work/cache"; rss_mb "$bin" --file "$work/archive.txt" search $query) / $(rss_mb "$bin" --file "$work/archive.txt" search $query) MB | grep $(rss_mb grep -c -i $query "$work/archive.txt") MB |
-| ${size_mb} MB archive: peak memory (\`search\`, warm) | $(rss_mb "$bin" --file "$work/archive.txt" search $query) MB | grep $(rss_mb grep -c -i $query "$work/archive.txt") MB |
+| measure | broker-reader | less / grep | ratio |
+|---|---|---|---|
+| embedded issue: whole \`list\` process (start, the copy parsed at build time decoded and indexed, output) | $(median_ms "$work/issue.json" 0) ms | | |
+| embedded issue: whole \`entities\` process (the same, entities listed) | $(median_ms "$work/issue.json" 2) ms | | |
+| embedded issue: first frame (200×60) | $(ff "$reader_issue" first_frame_ms) ms | less $(ff "$reader_issue" pair_first_frame_ms) ms | $(ratio "$(ff "$reader_issue" first_frame_ms)" "$(ff "$reader_issue" pair_first_frame_ms)") |
+| embedded issue: peak memory (reader) | $(awk -v k="$(ff "$reader_issue" max_rss_kb)" 'BEGIN{printf "%.1f", k/1024}') MB | less $(awk -v k="$(ff "$less_issue" max_rss_kb)" 'BEGIN{printf "%.1f", k/1024}') MB | |
+| ${size_mb} MB archive: first frame (200×60), no cache | $(ff "$reader_archive" first_frame_ms) ms | less $(ff "$reader_archive" pair_first_frame_ms) ms | $(ratio "$(ff "$reader_archive" first_frame_ms)" "$(ff "$reader_archive" pair_first_frame_ms)") |
+| ${size_mb} MB archive: first frame (200×60), cached | $(ff "$reader_cached" first_frame_ms) ms | less $(ff "$reader_cached" pair_first_frame_ms) ms | $(ratio "$(ff "$reader_cached" first_frame_ms)" "$(ff "$reader_cached" pair_first_frame_ms)") |
+| ${size_mb} MB archive: key to end of redraw (\`j\`/\`k\`) | $(ff "$reader_archive" key_ms) ms | less $(ff "$reader_archive" pair_key_ms) ms | $(ratio "$(ff "$reader_archive" key_ms)" "$(ff "$reader_archive" pair_key_ms)") |
+| for scale: the least ratatui program (\`examples/ratatui-floor\`), timed in turn with the reader on the archive: first frame / key to end of redraw | $(ff "$floor" pair_first_frame_ms) ms / $(ff "$floor" pair_key_ms) ms | reader in the same run: $(ff "$floor" first_frame_ms) ms / $(ff "$floor" key_ms) ms | |
+| ${size_mb} MB archive: \`search $query\`, whole process, first search (read page by page, no cache entry) | $(median_ms "$work/cold.json" 0) ms | \`grep -c -i\` $(median_ms "$work/cold.json" 2) ms | $(ratio "$(median_of "$work/cold.json" 0)" "$cold_grep") |
+| ${size_mb} MB archive: \`search --count $query\`, whole process, first search | $(median_ms "$work/cold.json" 1) ms | \`grep -c -i\` $(median_ms "$work/cold.json" 2) ms | $(ratio "$(median_of "$work/cold.json" 1)" "$cold_grep") |
+| ${size_mb} MB archive: \`search $query\`, whole process, second search (parse, write the cache entry) | $(median_ms "$work/second.json" 0) ms | \`grep -c -i\` $(median_ms "$work/search.json" 1) ms | $(ratio "$(median_of "$work/second.json" 0)" "$warm_grep") |
+| ${size_mb} MB archive: \`search $query\`, whole process, warm (cached) | $(median_ms "$work/search.json" 0) ms | \`grep -c -i\` $(median_ms "$work/search.json" 1) ms | $(ratio "$(median_of "$work/search.json" 0)" "$warm_grep") |
+| ${size_mb} MB archive: \`search --count $query\`, whole process, warm | $(median_ms "$work/search.json" 2) ms | \`grep -c -i\` $(median_ms "$work/search.json" 1) ms | $(ratio "$(median_of "$work/search.json" 2)" "$warm_grep") |
+| ${size_mb} MB archive: peak memory (reader, fully loaded) | $(awk -v k="$(ff "$reader_archive" max_rss_kb)" 'BEGIN{printf "%.1f", k/1024}') MB | less $(awk -v k="$(ff "$less_archive" max_rss_kb)" 'BEGIN{printf "%.1f", k/1024}') MB | $(awk -v k="$(ff "$reader_archive" max_rss_kb)" -v b="$(stat -c %s "$work/archive.txt")" 'BEGIN{printf "%.2f× the file", k*1024/b}') |
+| ${size_mb} MB archive: peak memory (\`search\`, first / second) | $(rm -rf "$work/cache"; rss_mb "$bin" --file "$work/archive.txt" search $query) / $(rss_mb "$bin" --file "$work/archive.txt" search $query) MB | grep $(rss_mb grep -c -i $query "$work/archive.txt") MB | |
+| ${size_mb} MB archive: peak memory (\`search\`, warm) | $(rss_mb "$bin" --file "$work/archive.txt" search $query) MB | grep $(rss_mb grep -c -i $query "$work/archive.txt") MB | |
 EOF
