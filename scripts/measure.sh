@@ -96,7 +96,6 @@ hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/issue.json" \
     "$bin list" "$bin search $query" "$bin entities" >/dev/null 2>&1
 
 size_mb=$(awk -v b="$(stat -c %s "$work/archive.txt")" 'BEGIN { printf "%.1f", b/1048576 }')
-ff() { field "$1" "$2"; }
 cold_grep=$(median_of "$work/cold.json" 2)
 warm_grep=$(median_of "$work/search.json" 1)
 cat <<EOF
@@ -104,18 +103,18 @@ cat <<EOF
 |---|---|---|---|
 | embedded issue: whole \`list\` process (start, the copy parsed at build time decoded and indexed, output) | $(median_ms "$work/issue.json" 0) ms | | |
 | embedded issue: whole \`entities\` process (the same, entities listed) | $(median_ms "$work/issue.json" 2) ms | | |
-| embedded issue: first frame (200×60) | $(ff "$reader_issue" first_frame_ms) ms | less $(ff "$reader_issue" pair_first_frame_ms) ms | $(ratio "$(ff "$reader_issue" first_frame_ms)" "$(ff "$reader_issue" pair_first_frame_ms)") |
-| embedded issue: peak memory (reader) | $(awk -v k="$(ff "$reader_issue" max_rss_kb)" 'BEGIN{printf "%.1f", k/1024}') MB | less $(awk -v k="$(ff "$less_issue" max_rss_kb)" 'BEGIN{printf "%.1f", k/1024}') MB | |
-| ${size_mb} MB archive: first frame (200×60), no cache | $(ff "$reader_archive" first_frame_ms) ms | less $(ff "$reader_archive" pair_first_frame_ms) ms | $(ratio "$(ff "$reader_archive" first_frame_ms)" "$(ff "$reader_archive" pair_first_frame_ms)") |
-| ${size_mb} MB archive: first frame (200×60), cached | $(ff "$reader_cached" first_frame_ms) ms | less $(ff "$reader_cached" pair_first_frame_ms) ms | $(ratio "$(ff "$reader_cached" first_frame_ms)" "$(ff "$reader_cached" pair_first_frame_ms)") |
-| ${size_mb} MB archive: key to end of redraw (\`j\`/\`k\`) | $(ff "$reader_archive" key_ms) ms | less $(ff "$reader_archive" pair_key_ms) ms | $(ratio "$(ff "$reader_archive" key_ms)" "$(ff "$reader_archive" pair_key_ms)") |
-| for scale: the least ratatui program (\`examples/ratatui-floor\`), timed in turn with the reader on the archive: first frame / key to end of redraw | $(ff "$floor" pair_first_frame_ms) ms / $(ff "$floor" pair_key_ms) ms | reader in the same run: $(ff "$floor" first_frame_ms) ms / $(ff "$floor" key_ms) ms | |
+| embedded issue: first frame (200×60) | $(field "$reader_issue" first_frame_ms) ms | less $(field "$reader_issue" pair_first_frame_ms) ms | $(ratio "$(field "$reader_issue" first_frame_ms)" "$(field "$reader_issue" pair_first_frame_ms)") |
+| embedded issue: peak memory (reader) | $(awk -v k="$(field "$reader_issue" max_rss_kb)" 'BEGIN{printf "%.1f", k/1024}') MB | less $(awk -v k="$(field "$less_issue" max_rss_kb)" 'BEGIN{printf "%.1f", k/1024}') MB | |
+| ${size_mb} MB archive: first frame (200×60), no cache | $(field "$reader_archive" first_frame_ms) ms | less $(field "$reader_archive" pair_first_frame_ms) ms | $(ratio "$(field "$reader_archive" first_frame_ms)" "$(field "$reader_archive" pair_first_frame_ms)") |
+| ${size_mb} MB archive: first frame (200×60), cached | $(field "$reader_cached" first_frame_ms) ms | less $(field "$reader_cached" pair_first_frame_ms) ms | $(ratio "$(field "$reader_cached" first_frame_ms)" "$(field "$reader_cached" pair_first_frame_ms)") |
+| ${size_mb} MB archive: key to end of redraw (\`j\`/\`k\`) | $(field "$reader_archive" key_ms) ms | less $(field "$reader_archive" pair_key_ms) ms | $(ratio "$(field "$reader_archive" key_ms)" "$(field "$reader_archive" pair_key_ms)") |
+| for scale: the least ratatui program (\`examples/ratatui-floor\`), timed in turn with the reader on the archive: first frame / key to end of redraw | $(field "$floor" pair_first_frame_ms) ms / $(field "$floor" pair_key_ms) ms | reader in the same run: $(field "$floor" first_frame_ms) ms / $(field "$floor" key_ms) ms | |
 | ${size_mb} MB archive: \`search $query\`, whole process, first search (read page by page, no cache entry) | $(median_ms "$work/cold.json" 0) ms | \`grep -c -i\` $(median_ms "$work/cold.json" 2) ms | $(ratio "$(median_of "$work/cold.json" 0)" "$cold_grep") |
 | ${size_mb} MB archive: \`search --count $query\`, whole process, first search | $(median_ms "$work/cold.json" 1) ms | \`grep -c -i\` $(median_ms "$work/cold.json" 2) ms | $(ratio "$(median_of "$work/cold.json" 1)" "$cold_grep") |
 | ${size_mb} MB archive: \`search $query\`, whole process, second search (parse, write the cache entry) | $(median_ms "$work/second.json" 0) ms | \`grep -c -i\` $(median_ms "$work/search.json" 1) ms | $(ratio "$(median_of "$work/second.json" 0)" "$warm_grep") |
 | ${size_mb} MB archive: \`search $query\`, whole process, warm (cached) | $(median_ms "$work/search.json" 0) ms | \`grep -c -i\` $(median_ms "$work/search.json" 1) ms | $(ratio "$(median_of "$work/search.json" 0)" "$warm_grep") |
 | ${size_mb} MB archive: \`search --count $query\`, whole process, warm | $(median_ms "$work/search.json" 2) ms | \`grep -c -i\` $(median_ms "$work/search.json" 1) ms | $(ratio "$(median_of "$work/search.json" 2)" "$warm_grep") |
-| ${size_mb} MB archive: peak memory (reader, fully loaded) | $(awk -v k="$(ff "$reader_archive" max_rss_kb)" 'BEGIN{printf "%.1f", k/1024}') MB | less $(awk -v k="$(ff "$less_archive" max_rss_kb)" 'BEGIN{printf "%.1f", k/1024}') MB | $(awk -v k="$(ff "$reader_archive" max_rss_kb)" -v b="$(stat -c %s "$work/archive.txt")" 'BEGIN{printf "%.2f× the file", k*1024/b}') |
+| ${size_mb} MB archive: peak memory (reader, fully loaded) | $(awk -v k="$(field "$reader_archive" max_rss_kb)" 'BEGIN{printf "%.1f", k/1024}') MB | less $(awk -v k="$(field "$less_archive" max_rss_kb)" 'BEGIN{printf "%.1f", k/1024}') MB | $(awk -v k="$(field "$reader_archive" max_rss_kb)" -v b="$(stat -c %s "$work/archive.txt")" 'BEGIN{printf "%.2f× the file", k*1024/b}') |
 | ${size_mb} MB archive: peak memory (\`search\`, first / second) | $(rm -rf "$work/cache"; rss_mb "$bin" --file "$work/archive.txt" search $query) / $(rss_mb "$bin" --file "$work/archive.txt" search $query) MB | grep $(rss_mb grep -c -i $query "$work/archive.txt") MB | |
 | ${size_mb} MB archive: peak memory (\`search\`, warm) | $(rss_mb "$bin" --file "$work/archive.txt" search $query) MB | grep $(rss_mb grep -c -i $query "$work/archive.txt") MB | |
 EOF

@@ -712,7 +712,8 @@ impl PageHits {
 /// What `search` prints, gathered hit by hit, whether the hits come from a parsed issue or
 /// from the cache (which must print exactly the same, and holds its output back until the
 /// entry has proved sound). Text lines go straight into one buffer: a search of a large
-/// archive prints thousands.
+/// archive prints thousands. A first search, which has nothing to hold back, empties it page
+/// by page ([`Hits::pass_on`]).
 struct Hits {
     json: bool,
     rows: Vec<SearchHit>,
