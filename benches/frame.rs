@@ -135,24 +135,34 @@ fn bench_library(c: &mut Criterion, name: &str, library: Arc<Library>) {
             black_box(screen.writer_mut().len())
         })
     });
-    let mut screen = Screen::new(Vec::with_capacity(1 << 17), Rect::new(0, 0, w, h));
-    screen
-        .draw(|canvas| view::draw(canvas, &state))
-        .expect("first frame");
-    let mut down = true;
-    c.bench_function(&format!("{name}/screen/key_to_bytes_200x60"), |b| {
-        b.iter(|| {
-            let action = if down { Action::Down } else { Action::Up };
-            down = !down;
-            screen.writer_mut().clear();
-            if update(&mut state, black_box(action)) {
-                screen
-                    .draw(|canvas| view::draw(canvas, &state))
-                    .expect("frame");
-            }
-            black_box(screen.writer_mut().len())
-        })
-    });
+    for zoomed in [false, true] {
+        // With the text alone on the screen (`z`), it is scrolled on the terminal itself.
+        if zoomed {
+            update(&mut state, Action::Zoom);
+        }
+        let mut screen = Screen::new(Vec::with_capacity(1 << 17), Rect::new(0, 0, w, h));
+        screen
+            .draw(|canvas| view::draw(canvas, &state))
+            .expect("first frame");
+        let mut down = true;
+        let suffix = if zoomed { "_zoomed" } else { "" };
+        c.bench_function(&format!("{name}/screen/key_to_bytes_200x60{suffix}"), |b| {
+            b.iter(|| {
+                let action = if down { Action::Down } else { Action::Up };
+                down = !down;
+                screen.writer_mut().clear();
+                if update(&mut state, black_box(action)) {
+                    screen
+                        .draw(|canvas| view::draw(canvas, &state))
+                        .expect("frame");
+                }
+                black_box(screen.writer_mut().len())
+            })
+        });
+        if zoomed {
+            update(&mut state, Action::Zoom);
+        }
+    }
 
     // Every match highlighted on every page.
     let mut state = State::new(Arc::clone(&library));

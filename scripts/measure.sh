@@ -66,6 +66,11 @@ less_archive=$($pty --ready archive.txt --anywhere --runs 1 --rss -- less "$work
 reader_archive=$($pty --ready help --settle loaded --presses "$runs" --rss \
     --pair "less $work/archive.txt" --pair-ready archive.txt --pair-anywhere \
     -- $nocache "$bin" --file "$work/archive.txt")
+# The text alone (`z`), scrolled on the terminal; its own state directory, as the reader
+# remembers the choice.
+reader_alone=$(env XDG_STATE_HOME="$work/alone" $pty --ready help --settle loaded \
+    --presses "$runs" --keys z --pair "less $work/archive.txt" --pair-ready archive.txt \
+    --pair-anywhere -- $nocache "$bin" --file "$work/archive.txt")
 "$bin" --file "$work/archive.txt" entities >/dev/null   # writes the cache entry, entities too
 reader_cached=$($pty --ready help --rss \
     --pair "less $work/archive.txt" --pair-ready archive.txt --pair-anywhere \
@@ -108,6 +113,7 @@ cat <<EOF
 | ${size_mb} MB archive: first frame (200×60), no cache | $(field "$reader_archive" first_frame_ms) ms | less $(field "$reader_archive" pair_first_frame_ms) ms | $(ratio "$(field "$reader_archive" first_frame_ms)" "$(field "$reader_archive" pair_first_frame_ms)") |
 | ${size_mb} MB archive: first frame (200×60), cached | $(field "$reader_cached" first_frame_ms) ms | less $(field "$reader_cached" pair_first_frame_ms) ms | $(ratio "$(field "$reader_cached" first_frame_ms)" "$(field "$reader_cached" pair_first_frame_ms)") |
 | ${size_mb} MB archive: key to end of redraw (\`j\`/\`k\`) | $(field "$reader_archive" key_ms) ms | less $(field "$reader_archive" pair_key_ms) ms | $(ratio "$(field "$reader_archive" key_ms)" "$(field "$reader_archive" pair_key_ms)") |
+| ${size_mb} MB archive: the same, the text alone (\`z\`: scrolled on the terminal, the new line written) | $(field "$reader_alone" key_ms) ms | less $(field "$reader_alone" pair_key_ms) ms | $(ratio "$(field "$reader_alone" key_ms)" "$(field "$reader_alone" pair_key_ms)") |
 | for scale: the least ratatui program (\`examples/ratatui-floor\`), timed in turn with the reader on the archive: first frame / key to end of redraw | $(field "$floor" pair_first_frame_ms) ms / $(field "$floor" pair_key_ms) ms | reader in the same run: $(field "$floor" first_frame_ms) ms / $(field "$floor" key_ms) ms | |
 | ${size_mb} MB archive: \`search $query\`, whole process, first search (read page by page, no cache entry) | $(median_ms "$work/cold.json" 0) ms | \`grep -c -i\` $(median_ms "$work/cold.json" 2) ms | $(ratio "$(median_of "$work/cold.json" 0)" "$cold_grep") |
 | ${size_mb} MB archive: \`search --count $query\`, whole process, first search | $(median_ms "$work/cold.json" 1) ms | \`grep -c -i\` $(median_ms "$work/cold.json" 2) ms | $(ratio "$(median_of "$work/cold.json" 1)" "$cold_grep") |

@@ -11,9 +11,9 @@ Prints one JSON object:
                   with --pair, the same for the paired program: the two are launched in turn,
                   run by run, so a drift of the machine's speed during the measurement falls
                   on both alike
-  key_ms          once the program is idle (and --settle has appeared), a key press until the
-                  last byte of the redraw it causes (`j` and `k` alternately, so every press
-                  moves the view); median of --presses presses
+  key_ms          once the program is idle (and --settle has appeared, and the --keys are
+                  pressed), a key press until the last byte of the redraw it causes (`j` and
+                  `k` alternately, so every press moves the view); median of --presses presses
   key_first_ms    the same, until the first byte of the redraw
   pair_key_ms, pair_key_first_ms
                   with --pair, the same for the paired program, open at the same time and
@@ -159,6 +159,8 @@ def main():
     p.add_argument("--runs", type=int, default=10)
     p.add_argument("--presses", type=int, default=0)
     p.add_argument("--quit", default="q", help="keys that quit the program")
+    p.add_argument("--keys", default="",
+                   help="keys pressed once the program is idle, before the timed presses")
     p.add_argument("--rss", action="store_true", help="also report peak memory (GNU time)")
     p.add_argument("--timeout", type=float, default=30)
     p.add_argument("--pair", help="a second command line (shell words) timed in turn with it")
@@ -201,7 +203,7 @@ def main():
         result["pair_first_frame_ms"] = round(statistics.median(pair_frames), 2)
         result["pair_first_frame_min_ms"] = round(min(pair_frames), 2)
 
-    def open_session(cmd, done, settle):
+    def open_session(cmd, done, settle, keys):
         pid, fd = spawn(cmd, args.rows, args.cols, env)
         screen = Screen(fd)
         if screen.wait_for(done, args.timeout) is None:
@@ -210,6 +212,9 @@ def main():
             if screen.wait_for(lambda d: settle.encode() in d, args.timeout * 4) is None:
                 sys.exit(f"never settled: {settle!r}")
         screen.drain(0.5)
+        if keys:
+            os.write(fd, keys.encode())
+            screen.drain(0.3)
         # One press first, so the view can move both ways; it also clears any status message.
         os.write(fd, b"j")
         screen.drain(0.3)
@@ -228,9 +233,9 @@ def main():
 
     if args.presses:
         # With --pair, both programs are open at once and take their presses in turn.
-        sessions = [open_session(args.cmd, done, args.settle)]
+        sessions = [open_session(args.cmd, done, args.settle, args.keys)]
         if pair:
-            sessions.append(open_session(pair, pair_done, None))
+            sessions.append(open_session(pair, pair_done, None, ""))
         times = [([], []) for _ in sessions]
         for i in range(args.presses):
             key = b"k" if i % 2 == 0 else b"j"

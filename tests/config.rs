@@ -307,14 +307,14 @@ fn layout_settings_shape_the_screen() {
     let default = panes(area, Pane::Body).expect("fits");
     assert!(default.sidebar.is_some());
     let config = Config::parse("[layout]\nsidebar = false\n").expect("valid");
-    let off = panes_with(area, Pane::Body, &config.layout).expect("fits");
+    let off = panes_with(area, Pane::Body, &config.layout, false).expect("fits");
     assert!(off.sidebar.is_none() && off.articles.is_some());
     assert!(off.body.map(|r| r.width) > default.body.map(|r| r.width));
     // Focusing the sidebar still shows it.
-    let focused = panes_with(area, Pane::Sidebar, &config.layout).expect("fits");
+    let focused = panes_with(area, Pane::Sidebar, &config.layout, false).expect("fits");
     assert!(focused.sidebar.is_some());
     let config = Config::parse("[layout]\nsidebar_width = 30\n").expect("valid");
-    let narrow = panes_with(area, Pane::Body, &config.layout).expect("fits");
+    let narrow = panes_with(area, Pane::Body, &config.layout, false).expect("fits");
     assert_eq!(narrow.sidebar.map(|r| r.width), Some(30));
     // The text column starts at the configured width.
     let config = Config::parse("[layout]\nmax_width = 50\n").expect("valid");

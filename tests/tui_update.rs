@@ -662,3 +662,49 @@ fn the_detail_of_a_much_mentioned_entity_maps_rows_and_items_both_ways() {
         "{drawn:?}"
     );
 }
+
+#[test]
+fn zoom_shows_the_focused_pane_alone_and_is_remembered() {
+    use broker_reader::tui::view::panes_with;
+    use ratatui::layout::Rect;
+    let panes = |s: &State| {
+        let area = Rect::new(0, 0, s.size.0, s.size.1);
+        panes_with(area, s.focus, &s.layout, s.zoomed).expect("fits")
+    };
+    let mut s = state(90, 30);
+    let split = panes(&s);
+    assert!(split.articles.is_some() && split.body.is_some());
+    let narrow = s.wrapped().width;
+    keys(&mut s, "j j");
+    let here = s.reading_position();
+    keys(&mut s, "z");
+    assert!(s.zoomed);
+    let alone = panes(&s);
+    assert_eq!(alone.body, Some(Rect::new(0, 0, 90, 29)));
+    assert!(alone.articles.is_none() && alone.sidebar.is_none());
+    assert!(s.wrapped().width > narrow, "the text widens to the pane");
+    assert_eq!(s.reading_position(), here, "and stays where it was");
+    assert!(s.message.as_deref().is_some_and(|m| m.contains("alone")));
+    // Another pane focused has the screen to itself in turn.
+    keys(&mut s, "tab");
+    let sidebar = panes(&s);
+    assert_eq!(sidebar.sidebar, Some(Rect::new(0, 0, 90, 29)));
+    assert!(sidebar.body.is_none() && sidebar.articles.is_none());
+    keys(&mut s, "shift-tab");
+
+    // The next run opens the same way.
+    let saved = s.saved(Saved::default());
+    let json = serde_json::to_string(&saved).expect("serialises");
+    let mut t = State::new(common::library());
+    update(&mut t, Action::Resize(90, 30));
+    t.restore(&serde_json::from_str(&json).expect("deserialises"));
+    assert!(t.zoomed);
+
+    keys(&mut s, "z");
+    assert!(!s.zoomed);
+    assert_eq!(panes(&s), split);
+    assert_eq!(s.wrapped().width, narrow);
+    assert_eq!(s.reading_position(), here);
+    let json = serde_json::to_string(&s.saved(Saved::default())).expect("serialises");
+    assert!(!json.contains("zoomed"), "the default is left out: {json}");
+}

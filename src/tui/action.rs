@@ -45,6 +45,8 @@ pub enum Action {
     RecallNewer,
     WiderText,
     NarrowerText,
+    /// Show the focused pane alone, on the whole screen; again, every pane that fits.
+    Zoom,
     /// Open the web address under the mention cursor or selected in the sidebar.
     OpenLink,
     /// Copy that address, or the text under the mention cursor, to the clipboard.
@@ -96,7 +98,7 @@ impl Eq for LibraryHandle {}
 
 impl Action {
     /// Every action a key can be bound to, in the order the help overlay lists them.
-    pub const BINDABLE: [Action; 31] = [
+    pub const BINDABLE: [Action; 32] = [
         Action::Down,
         Action::Up,
         Action::PageDown,
@@ -118,6 +120,7 @@ impl Action {
         Action::Forward,
         Action::WiderText,
         Action::NarrowerText,
+        Action::Zoom,
         Action::OpenLink,
         Action::Copy,
         Action::SetBookmark,
@@ -160,6 +163,7 @@ impl Action {
             Action::RecallNewer => "recall a newer search",
             Action::WiderText => "widen the text column",
             Action::NarrowerText => "narrow the text column",
+            Action::Zoom => "show only this pane (again: all)",
             Action::OpenLink => "open the web address in a browser",
             Action::Copy => "copy the address or mention (OSC 52)",
             Action::SetBookmark => "bookmark this place (again: remove)",

@@ -148,6 +148,9 @@ pub struct Saved {
     pub recent_searches: Vec<String>,
     /// Maximum text width chosen with `+`/`-`.
     pub measure: Option<u16>,
+    /// Whether the focused pane was shown alone (`z`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub zoomed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -223,6 +226,8 @@ pub struct State {
     pub measure: u16,
     /// Sidebar and default text width from the config file.
     pub layout: Layout,
+    /// Whether the focused pane has the screen to itself.
+    pub zoomed: bool,
     /// Bookmarked places in this issue, in the order they were set.
     pub bookmarks: Vec<Position>,
     /// Work for the event loop, drained after each update.
@@ -269,6 +274,7 @@ impl State {
             message: None,
             measure: DEFAULT_MEASURE,
             layout: Layout::default(),
+            zoomed: false,
             bookmarks: Vec::new(),
             effects: Vec::new(),
             quit: false,
@@ -326,7 +332,7 @@ impl State {
 
     /// The text pane's rectangle as it is (or would be, when another pane has the screen).
     fn body_rect(&self) -> Option<ratatui::layout::Rect> {
-        panes_with(self.screen(), Pane::Body, &self.layout).and_then(|p| p.body)
+        panes_with(self.screen(), Pane::Body, &self.layout, self.zoomed).and_then(|p| p.body)
     }
 
     /// Columns the text is wrapped to: the pane inside its border and margins, capped at the
@@ -573,6 +579,7 @@ impl State {
         forget_least_recent(&mut previous.sources, SOURCES_LIMIT);
         previous.recent_searches = self.recent.clone();
         previous.measure = (self.measure != self.layout.max_width).then_some(self.measure);
+        previous.zoomed = self.zoomed;
         previous
     }
 
@@ -583,6 +590,7 @@ impl State {
         if let Some(m) = saved.measure {
             self.measure = m.clamp(MIN_MEASURE, MAX_MEASURE);
         }
+        self.zoomed = saved.zoomed;
         let Some(reading) = saved.sources.get(&self.library.source_name) else {
             return;
         };
@@ -630,7 +638,8 @@ impl State {
     }
 
     fn is_shown(&self, pane: Pane) -> bool {
-        panes_with(self.screen(), self.focus, &self.layout).is_some_and(|p| p.get(pane).is_some())
+        panes_with(self.screen(), self.focus, &self.layout, self.zoomed)
+            .is_some_and(|p| p.get(pane).is_some())
     }
 }
 
@@ -998,6 +1007,21 @@ fn pane_key(state: &mut State, action: Action) -> bool {
             });
             true
         }
+        Action::Zoom => {
+            state.zoomed = !state.zoomed;
+            // The text pane may be wider or narrower now.
+            state.reanchor();
+            let help = (state.keymap)
+                .key_for(Context::Global, &Action::Zoom)
+                .map(|key| format!(" · {key} shows every pane"))
+                .unwrap_or_default();
+            state.message = Some(if state.zoomed {
+                format!("{} alone{help}", state.focus.context().title())
+            } else {
+                "Every pane that fits".to_string()
+            });
+            true
+        }
         Action::Open => open(state),
         Action::Down
         | Action::Up
@@ -1254,7 +1278,7 @@ fn step(current: usize, len: usize, action: &Action, page: usize) -> usize {
 }
 
 fn pane_height(state: &State, pane: Pane) -> usize {
-    panes_with(state.screen(), pane, &state.layout)
+    panes_with(state.screen(), pane, &state.layout, state.zoomed)
         .and_then(|p| p.get(pane))
         .map_or(1, |r| usize::from(r.height.saturating_sub(2)).max(1))
 }
@@ -1326,7 +1350,7 @@ fn move_in(state: &mut State, pane: Pane, action: &Action) -> bool {
 }
 
 fn mouse_event(state: &mut State, mouse: Mouse) -> bool {
-    let Some(layout) = panes_with(state.screen(), state.focus, &state.layout) else {
+    let Some(layout) = panes_with(state.screen(), state.focus, &state.layout, state.zoomed) else {
         return false;
     };
     let Some(pane) = layout.at(mouse.column, mouse.row) else {

@@ -281,6 +281,7 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (Context::Global, "alt-right", Action::Forward),
     (Context::Global, "+", Action::WiderText),
     (Context::Global, "-", Action::NarrowerText),
+    (Context::Global, "z", Action::Zoom),
     (Context::Global, "o", Action::OpenLink),
     (Context::Global, "y", Action::Copy),
     (Context::Global, "m", Action::SetBookmark),

@@ -37,6 +37,29 @@ use ratatui_crossterm::IntoCrossterm as _;
 pub struct PaneDrawing {
     pub area: Rect,
     pub inputs: Vec<u64>,
+    /// Whether every row of the pane is drawn alike (a blank strip with a border): moved among
+    /// themselves by a scroll ([`ScrolledRows`]), they still show the pane.
+    pub alike_rows: bool,
+}
+
+/// Rows of the screen that show consecutive rows of one text, from row `first` of it: the
+/// view's word that a later frame showing the same text in the same rows from another first
+/// row shows these rows moved. The rows must span the screen's width, and nothing in them may
+/// change from row to row but the text (a border down either side is fine).
+///
+/// The screen then moves what the terminal shows with a scroll, as `less` does, and sends
+/// only the rows that scrolled in: a line instead of a screenful. What differs after all (a
+/// highlight that moved, a word that is wrong) is still found by the comparison and sent, so
+/// a wrong word costs bytes, never a wrong screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScrolledRows {
+    /// The first screen row.
+    pub top: u16,
+    pub height: u16,
+    /// What the rows show: equal values for the same text laid out the same way.
+    pub text: u64,
+    /// The text's row on the first screen row.
+    pub first: usize,
 }
 
 /// What a view draws on: a buffer covering the screen, and where the cursor should show.
@@ -52,6 +75,7 @@ pub struct Canvas<'a> {
     stale: bool,
     /// The panes this frame draws, as planned, and whether each was already there.
     planned: Vec<(PaneDrawing, bool)>,
+    scrolled: Option<ScrolledRows>,
 }
 
 impl<'a> Canvas<'a> {
@@ -64,6 +88,7 @@ impl<'a> Canvas<'a> {
             tidy: true,
             stale: false,
             planned: Vec::new(),
+            scrolled: None,
         }
     }
 
@@ -77,6 +102,7 @@ impl<'a> Canvas<'a> {
             tidy,
             stale: true,
             planned: Vec::new(),
+            scrolled: None,
         }
     }
 
@@ -139,6 +165,11 @@ impl<'a> Canvas<'a> {
 
     pub fn cursor_position(&self) -> Option<Position> {
         self.cursor
+    }
+
+    /// Says which rows show a scrolling text, and from where ([`ScrolledRows`]).
+    pub fn show_scrolled(&mut self, rows: ScrolledRows) {
+        self.scrolled = Some(rows);
     }
 }
 
@@ -207,6 +238,8 @@ pub struct Screen<W: Write> {
     /// The planned panes each of the two buffers holds.
     shown_panes: Vec<PaneDrawing>,
     spare_panes: Vec<PaneDrawing>,
+    /// The scrolling rows of the frame the terminal shows.
+    shown_scrolled: Option<ScrolledRows>,
     cursor_hidden: bool,
 }
 
@@ -222,6 +255,7 @@ impl<W: Write> Screen<W> {
             spare_tidy: false,
             shown_panes: Vec::new(),
             spare_panes: Vec::new(),
+            shown_scrolled: None,
             cursor_hidden: false,
         }
     }
@@ -241,6 +275,7 @@ impl<W: Write> Screen<W> {
         self.spare_tidy = false;
         self.shown_panes.clear();
         self.spare_panes.clear();
+        self.shown_scrolled = None;
         queue!(self.out, Clear(ClearType::All))?;
         self.out.flush()
     }
@@ -266,19 +301,33 @@ impl<W: Write> Screen<W> {
             canvas.buffer_mut();
         }
         let cursor = canvas.cursor_position();
+        let scrolled = canvas.scrolled;
         let drawn: Vec<PaneDrawing> = canvas.planned.into_iter().map(|(p, _)| p).collect();
+        let shift = match (&self.shown, self.shown_scrolled, scrolled) {
+            (Some(_), Some(before), Some(now)) => Shift::between(self.area, before, now),
+            _ => None,
+        };
         // Where the screen shows a pane this frame drew from the same inputs, at the same
-        // place, the cells are the same.
+        // place, the cells are the same; where a scroll moved it, only rows alike that came
+        // from the pane itself are.
         let unchanged: Vec<Rect> = match self.shown {
             Some(_) => drawn
                 .iter()
                 .filter(|pane| self.shown_panes.contains(pane))
-                .map(|pane| pane.area)
+                .filter_map(|pane| match shift {
+                    Some(shift) if shift.moves(pane.area) => {
+                        pane.alike_rows.then(|| shift.keeps(pane.area)).flatten()
+                    }
+                    _ => Some(pane.area),
+                })
                 .collect(),
             None => Vec::new(),
         };
+        if let Some(shift) = shift {
+            shift.write(&mut self.out)?;
+        }
         let shown = self.shown.as_ref().map(|buffer| buffer.content.as_slice());
-        write_changes(&mut self.out, shown, &next, &unchanged)?;
+        write_changes(&mut self.out, shown, &next, &unchanged, shift)?;
         match cursor {
             None if !self.cursor_hidden => {
                 queue!(self.out, Hide)?;
@@ -296,6 +345,7 @@ impl<W: Write> Screen<W> {
         self.out.flush()?;
         self.spare = self.shown.replace(next);
         self.spare_panes = std::mem::replace(&mut self.shown_panes, drawn);
+        self.shown_scrolled = scrolled;
         Ok(())
     }
 
@@ -356,17 +406,109 @@ impl<W: Write> Screen<W> {
     }
 }
 
-/// Writes what turns a screen showing `shown` (blank when `None`) into one showing `next`:
-/// the cells `shown.diff(next)` picks, in few bytes. The rectangles `same` are known to be
-/// equal in both and are not compared (see [`for_each_change`]).
+/// A scroll of the screen rows `top..top + height` by `by` rows, up when positive: rows
+/// that move off the region are lost, and blank rows move in at the other end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Shift {
+    top: u16,
+    height: u16,
+    by: i32,
+}
+
+impl Shift {
+    /// The scroll that turns rows showing `before` into rows showing `now`, when it keeps any
+    /// row on the screen `area`.
+    fn between(area: Rect, before: ScrolledRows, now: ScrolledRows) -> Option<Self> {
+        let same_rows = (before.top, before.height, before.text) == (now.top, now.height, now.text);
+        let inside = area.y <= now.top && now.top.saturating_add(now.height) <= area.bottom();
+        // A scroll region needs two rows.
+        if !same_rows || !inside || now.height < 2 {
+            return None;
+        }
+        let by = i64::try_from(now.first).ok()? - i64::try_from(before.first).ok()?;
+        if by == 0 || by.unsigned_abs() >= u64::from(now.height) {
+            return None;
+        }
+        Some(Self {
+            top: now.top,
+            height: now.height,
+            by: i32::try_from(by).ok()?,
+        })
+    }
+
+    /// Whether the scroll moves any of `rect`.
+    fn moves(self, rect: Rect) -> bool {
+        rect.y < self.top + self.height && self.top < rect.bottom() && !rect.is_empty()
+    }
+
+    /// The rows of `rect`, inside the scrolled rows, that show rows of `rect` after the scroll.
+    fn keeps(self, rect: Rect) -> Option<Rect> {
+        if rect.y < self.top || rect.bottom() > self.top + self.height {
+            return None;
+        }
+        let by = u16::try_from(self.by.unsigned_abs()).ok()?;
+        let height = rect.height.checked_sub(by).filter(|&h| h > 0)?;
+        let y = if self.by > 0 { rect.y } else { rect.y + by };
+        Some(Rect { y, height, ..rect })
+    }
+
+    /// The screen row that row `row` showed before the scroll; `None` where a blank row has
+    /// moved in.
+    fn source(self, row: u16) -> Option<u16> {
+        let region = i64::from(self.top)..i64::from(self.top) + i64::from(self.height);
+        if !region.contains(&i64::from(row)) {
+            return Some(row);
+        }
+        let from = i64::from(row) + i64::from(self.by);
+        region
+            .contains(&from)
+            .then(|| u16::try_from(from).ok())
+            .flatten()
+    }
+
+    /// The scroll as a terminal takes it: a scroll region (DECSTBM), line feeds at its bottom
+    /// or reverse index at its top, the region reset. These are VT100's, which every terminal
+    /// that runs `less` has; the cursor ends at the top left, and the style is the default
+    /// (a frame ends in it), so the rows that move in are blank.
+    fn write(self, out: &mut impl Write) -> io::Result<()> {
+        let (first, last) = (
+            u32::from(self.top) + 1,
+            u32::from(self.top) + u32::from(self.height),
+        );
+        let mut row = itoa::Buffer::new();
+        out.write_all(b"\x1b[")?;
+        out.write_all(row.format(first).as_bytes())?;
+        out.write_all(b";")?;
+        out.write_all(row.format(last).as_bytes())?;
+        out.write_all(b"r\x1b[")?;
+        let (at, step): (u32, &[u8]) = if self.by > 0 {
+            (last, b"\n")
+        } else {
+            (first, b"\x1bM")
+        };
+        out.write_all(row.format(at).as_bytes())?;
+        out.write_all(b"H")?;
+        for _ in 0..self.by.unsigned_abs() {
+            out.write_all(step)?;
+        }
+        out.write_all(b"\x1b[r")
+    }
+}
+
+/// Writes what turns a screen showing `shown` (blank when `None`), moved by `shift`, into one
+/// showing `next`: the cells `diff` picks between the two, in few bytes. The rectangles `same`
+/// are known to be equal in both and are not compared (see [`for_each_change`]).
 fn write_changes(
     out: &mut impl Write,
     shown: Option<&[Cell]>,
     next: &Buffer,
     same: &[Rect],
+    shift: Option<Shift>,
 ) -> io::Result<()> {
     let mut encoder = Encoder::new(out, next);
-    for_each_change(shown, next, same, |x, y, cell| encoder.cell(x, y, cell))?;
+    for_each_change(shown, next, same, shift, |x, y, cell| {
+        encoder.cell(x, y, cell)
+    })?;
     encoder.finish()
 }
 
@@ -378,8 +520,8 @@ const VISIBLE_ON_BLANK: Modifier = Modifier::REVERSED
     .union(Modifier::CROSSED_OUT);
 
 /// Calls `emit` for every cell of `next` that [`Buffer::diff`] would return against `shown`
-/// (a blank screen when `None`), in the same order, following the same rules for wide
-/// characters, emoji with a variation selector and skipped cells.
+/// (a blank screen when `None`) moved by `shift`, in the same order, following the same rules
+/// for wide characters, emoji with a variation selector and skipped cells.
 ///
 /// The rectangles `same` hold the same cells in both buffers, none of them to be sent always
 /// (`CellDiffOption::AlwaysUpdate`), and no wide character crosses their edges; the diff
@@ -388,45 +530,68 @@ fn for_each_change<E>(
     shown: Option<&[Cell]>,
     next: &Buffer,
     same: &[Rect],
+    shift: Option<Shift>,
     mut emit: impl FnMut(u16, u16, &Cell) -> Result<(), E>,
 ) -> Result<(), E> {
     let cells = next.content.as_slice();
     let width = usize::from(next.area.width.max(1));
     let (left, top) = (next.area.x, next.area.y);
     let len = shown.map_or(cells.len(), |shown| shown.len().min(cells.len()));
-    let previous = |i: usize| shown.map_or(&Cell::EMPTY, |shown| &shown[i]);
+    // Where the cells of row `row` (counted in the buffer) were before the scroll: the index
+    // of their row's first cell in `shown`, or `None` for a blank row or screen.
+    let row_source = |row: usize| -> Option<usize> {
+        shown?;
+        let Some(shift) = shift else {
+            return Some(row * width);
+        };
+        let y = top.saturating_add(u16::try_from(row).ok()?);
+        let from = shift.source(y)?;
+        Some(usize::from(from - top) * width)
+    };
+    let previous = |i: usize| match (shown, row_source(i / width)) {
+        (Some(shown), Some(start)) => shown.get(start + i % width).unwrap_or(&Cell::EMPTY),
+        _ => &Cell::EMPTY,
+    };
     let mut emit_at = |i: usize, cell: &Cell| {
         // Both fit in u16: the index lies inside a buffer whose area is given in u16.
         let x = left.saturating_add(u16::try_from(i % width).unwrap_or(u16::MAX));
         let y = top.saturating_add(u16::try_from(i / width).unwrap_or(u16::MAX));
         emit(x, y, cell)
     };
-    // The passed-over column ranges of the row `pos` is on, as cell indices, and where that
-    // row ends (a division per cell to find the row cost a third of the diff).
+    // The row `pos` is on: where it starts and ends, where its cells were before the scroll,
+    // and its passed-over column ranges, as cell indices (a division per cell to find the row
+    // cost a third of the diff).
     let mut skips: Vec<(usize, usize)> = Vec::new();
-    let mut row_end = 0;
+    let (mut row_start, mut row_end) = (0, 0);
+    let mut source = None;
     let mut pos = 0;
     while pos < len {
-        if !same.is_empty() {
-            if pos >= row_end {
-                let row = pos / width;
-                row_end = (row + 1) * width;
+        if pos >= row_end {
+            let row = pos / width;
+            row_start = row * width;
+            row_end = row_start + width;
+            source = row_source(row);
+            if !same.is_empty() {
                 let y = top.saturating_add(u16::try_from(row).unwrap_or(u16::MAX));
-                let start = row * width;
                 skips = kept_columns(next.area, same, y)
                     .into_iter()
-                    .map(|(from, to)| (start + from, start + to))
+                    .map(|(from, to)| (row_start + from, row_start + to))
                     .collect();
             }
-            if let Some(&(_, to)) = skips.iter().find(|(from, _)| *from == pos) {
-                pos = to;
-                continue;
-            }
+        }
+        if let Some(&(_, to)) = skips.iter().find(|(from, _)| *from == pos) {
+            pos = to;
+            continue;
         }
         let i = pos;
         pos += 1;
         let current = &cells[i];
-        let before = previous(i);
+        let before = match (shown, source) {
+            (Some(shown), Some(start)) => {
+                shown.get(start + (i - row_start)).unwrap_or(&Cell::EMPTY)
+            }
+            _ => &Cell::EMPTY,
+        };
         match current.diff_option {
             CellDiffOption::Skip => {}
             _ if is_skip(current) => {}
@@ -784,6 +949,12 @@ mod tests {
 
     fn buffer(area: Rect, paints: &[Paint]) -> Buffer {
         let mut buf = Buffer::empty(area);
+        paint_over(&mut buf, paints);
+        buf
+    }
+
+    fn paint_over(buf: &mut Buffer, paints: &[Paint]) {
+        let area = buf.area;
         for p in paints {
             match p {
                 Paint::Text(x, y, s, fg, bg, m) => {
@@ -804,7 +975,45 @@ mod tests {
                 }
             }
         }
-        buf
+    }
+
+    /// `shown` as a terminal shows it after `shift`: its rows moved, blank ones moved in.
+    fn moved(shown: &Buffer, shift: Shift) -> Buffer {
+        let area = shown.area;
+        let mut out = Buffer::empty(area);
+        for y in area.top()..area.bottom() {
+            if let Some(from) = shift.source(y) {
+                for x in area.left()..area.right() {
+                    out[(x, y)] = shown[(x, from)].clone();
+                }
+            }
+        }
+        out
+    }
+
+    /// A frame, a scroll of some of its rows, and what is drawn over the rows once moved.
+    fn scrolled_frames() -> impl Strategy<Value = (Rect, Buffer, Shift, Buffer)> {
+        (drawn_frames(), any::<(u16, u16, u16, bool)>()).prop_filter_map(
+            "a scroll region needs two rows",
+            |((area, before, after), (top, height, by, up))| {
+                let top = top % area.height.checked_sub(1).filter(|&h| h > 0)?;
+                let room = area.height - top;
+                let height = 2 + height % (room - 1);
+                let by = 1 + by % (height - 1);
+                let first = |by: u16| ScrolledRows {
+                    top: area.y + top,
+                    height,
+                    text: 1,
+                    first: usize::from(by),
+                };
+                let (from, to) = if up { (0, by) } else { (by, 0) };
+                let shift = Shift::between(area, first(from), first(to))?;
+                let shown = buffer(area, &before);
+                let mut next = moved(&shown, shift);
+                paint_over(&mut next, &after);
+                (well_formed(&shown) && well_formed(&next)).then_some((area, shown, shift, next))
+            },
+        )
     }
 
     fn frames() -> impl Strategy<Value = (Rect, Vec<Paint>, Vec<Paint>)> {
@@ -821,7 +1030,7 @@ mod tests {
     fn ours(shown: Option<&Buffer>, next: &Buffer) -> Vec<(u16, u16, Cell)> {
         let mut cells = Vec::new();
         let shown = shown.map(|b| b.content.as_slice());
-        for_each_change(shown, next, &[], |x, y, cell| {
+        for_each_change(shown, next, &[], None, |x, y, cell| {
             cells.push((x, y, cell.clone()));
             Ok::<_, ()>(())
         })
@@ -832,13 +1041,16 @@ mod tests {
     /// A terminal as far as the screen's output goes: absolute and forward cursor moves, SGR
     /// attributes and colours (kept as the parameters crossterm writes for them), text put
     /// grapheme by grapheme at the cursor, wide characters covering the column after them
-    /// and broken when either half is overwritten, a clear. Anything else is a test failure.
+    /// and broken when either half is overwritten, a clear, and a scroll region scrolled by
+    /// line feed and reverse index. Anything else is a test failure.
     struct Term {
         width: usize,
         cells: Vec<(String, Looks)>,
         x: usize,
         y: usize,
         pen: Looks,
+        /// The scroll region's first and last rows.
+        margins: (usize, usize),
     }
 
     #[derive(Clone, Debug, Default, PartialEq)]
@@ -870,6 +1082,48 @@ mod tests {
                 x: 0,
                 y: 0,
                 pen: Looks::default(),
+                margins: (0, usize::from(height).saturating_sub(1)),
+            }
+        }
+
+        fn height(&self) -> usize {
+            self.cells.len() / self.width
+        }
+
+        /// Moves the scroll region's rows up (`up`) or down one, with a row blank in the
+        /// current background moving in, as a terminal erasing with it does.
+        fn scroll(&mut self, up: bool) {
+            let (top, bottom) = self.margins;
+            let blank = (
+                " ".to_string(),
+                Looks {
+                    bg: self.pen.bg.clone(),
+                    ..Looks::default()
+                },
+            );
+            let region = &mut self.cells[top * self.width..(bottom + 1) * self.width];
+            if up {
+                region.rotate_left(self.width);
+            } else {
+                region.rotate_right(self.width);
+            }
+            let moved_in = if up { bottom } else { top };
+            self.cells[moved_in * self.width..(moved_in + 1) * self.width].fill(blank);
+        }
+
+        fn line_feed(&mut self) {
+            if self.y == self.margins.1 {
+                self.scroll(true);
+            } else if self.y + 1 < self.height() {
+                self.y += 1;
+            }
+        }
+
+        fn reverse_index(&mut self) {
+            if self.y == self.margins.0 {
+                self.scroll(false);
+            } else {
+                self.y = self.y.saturating_sub(1);
             }
         }
 
@@ -883,8 +1137,14 @@ mod tests {
                         .expect("a complete sequence");
                     self.control(&sequence[..end], &sequence[end..=end]);
                     rest = &sequence[end + 1..];
+                } else if let Some(after) = rest.strip_prefix("\x1bM") {
+                    self.reverse_index();
+                    rest = after;
+                } else if let Some(after) = rest.strip_prefix('\n') {
+                    self.line_feed();
+                    rest = after;
                 } else {
-                    let end = rest.find('\x1b').unwrap_or(rest.len());
+                    let end = rest.find(['\x1b', '\n']).unwrap_or(rest.len());
                     for grapheme in rest[..end].graphemes(true) {
                         self.put(grapheme);
                     }
@@ -914,6 +1174,17 @@ mod tests {
                     self.x = numbers.get(1).copied().unwrap_or(1).max(1) - 1;
                 }
                 "C" => self.x += numbers[0].max(1),
+                "r" => {
+                    let last = self.height() - 1;
+                    self.margins = match numbers[..] {
+                        [top, bottom] if top >= 1 && top < bottom && bottom <= last + 1 => {
+                            (top - 1, bottom - 1)
+                        }
+                        [0] => (0, last),
+                        _ => panic!("a scroll region off the screen: {params:?}"),
+                    };
+                    (self.x, self.y) = (0, 0);
+                }
                 "J" if params == "2" => {
                     *self = Self::new(self.width as u16, (self.cells.len() / self.width) as u16)
                 }
@@ -1108,12 +1379,12 @@ mod tests {
             prop_assume!(well_formed(&shown) && well_formed(&next));
             let mut term = Term::new(area.right() + 2, area.bottom() + 1);
             let mut bytes = Vec::new();
-            write_changes(&mut bytes, None, &shown, &[]).expect("write into memory");
+            write_changes(&mut bytes, None, &shown, &[], None).expect("write into memory");
             term.play(&bytes);
             prop_assert_eq!(term.shows(&shown), Ok(()), "{:?}", String::from_utf8_lossy(&bytes));
             prop_assert_eq!(&term.pen, &Looks::default(), "the style is left as it was found");
             bytes.clear();
-            write_changes(&mut bytes, Some(&shown.content), &next, &[]).expect("write into memory");
+            write_changes(&mut bytes, Some(&shown.content), &next, &[], None).expect("write into memory");
             term.play(&bytes);
             prop_assert_eq!(term.shows(&next), Ok(()), "{:?}", String::from_utf8_lossy(&bytes));
             prop_assert_eq!(&term.pen, &Looks::default());
@@ -1124,12 +1395,42 @@ mod tests {
             let shown = buffer(area, &before);
             let next = buffer(area, &after);
             let mut mine = Vec::new();
-            write_changes(&mut mine, Some(&shown.content), &next, &[]).expect("write into memory");
+            write_changes(&mut mine, Some(&shown.content), &next, &[], None).expect("write into memory");
             let mut theirs = Vec::new();
             CrosstermBackend::new(&mut theirs)
                 .draw(shown.diff(&next).into_iter())
                 .expect("draw into memory");
             prop_assert!(mine.len() <= theirs.len(), "{} > {}", mine.len(), theirs.len());
+        }
+
+        #[test]
+        fn a_scroll_moves_rows_and_the_rest_is_sent((area, shown, shift, next) in scrolled_frames()) {
+            // The cells sent are those ratatui's diff picks against the screen once scrolled.
+            let mut sent = Vec::new();
+            for_each_change(Some(&shown.content), &next, &[], Some(shift), |x, y, cell| {
+                sent.push((x, y, cell.clone()));
+                Ok::<_, ()>(())
+            })
+            .expect("collecting cannot fail");
+            let theirs: Vec<(u16, u16, Cell)> = moved(&shown, shift)
+                .diff(&next)
+                .into_iter()
+                .map(|(x, y, c)| (x, y, c.clone()))
+                .collect();
+            prop_assert_eq!(sent, theirs);
+            // And a terminal that plays the scroll and those cells shows the frame.
+            let mut term = Term::new(area.right() + 2, area.bottom() + 1);
+            let mut bytes = Vec::new();
+            write_changes(&mut bytes, None, &shown, &[], None).expect("write into memory");
+            term.play(&bytes);
+            bytes.clear();
+            shift.write(&mut bytes).expect("write into memory");
+            write_changes(&mut bytes, Some(&shown.content), &next, &[], Some(shift))
+                .expect("write into memory");
+            term.play(&bytes);
+            prop_assert_eq!(term.shows(&next), Ok(()), "{:?}", String::from_utf8_lossy(&bytes));
+            prop_assert_eq!(term.margins, (0, term.height() - 1), "the region is reset");
+            prop_assert_eq!(&term.pen, &Looks::default());
         }
 
         #[test]
@@ -1240,8 +1541,13 @@ mod tests {
             Action::Top,
             Action::WiderText,
         ]);
+        // The text alone, scrolled on the terminal: a line, a page, back, to a search match.
+        actions.extend([Action::Resize(150, 40), Action::Zoom, Action::Down]);
+        actions.extend([Action::Down, Action::PageDown, Action::HalfPageUp]);
+        actions.extend([Action::Up, Action::SearchNext, Action::Down, Action::Zoom]);
         let mut screen = Screen::new(Vec::new(), Rect::new(0, 0, 150, 40));
         let mut term = Term::new(150, 40);
+        let mut scrolls = 0;
         for action in actions {
             update(&mut state, action);
             let (w, h) = state.size;
@@ -1250,9 +1556,80 @@ mod tests {
             }
             screen.draw(|c| view::draw(c, &state)).expect("draw");
             let bytes = std::mem::take(screen.writer_mut());
+            scrolls += usize::from(bytes.starts_with(b"\x1b[2;38r"));
             term.play(&bytes);
             let shown = screen.shown().expect("a frame was drawn");
             assert_eq!(term.shows(shown), Ok(()), "after {:?}", state.focus);
+        }
+        assert!(scrolls >= 5, "{scrolls} frames scrolled the text");
+    }
+
+    /// Rows named as a scrolling text are moved with a scroll region when the text moves in
+    /// them, and only the rows that move in are sent; a text that is not the same, rows that
+    /// are not the same or a move of them all is drawn as any other frame.
+    #[test]
+    fn scrolled_rows_are_moved_not_sent_again() {
+        use ratatui::style::Style;
+        let area = Rect::new(0, 0, 12, 8);
+        let mut screen = Screen::new(Vec::new(), area);
+        let mut term = Term::new(12, 8);
+        // Row `i` of the text is one letter, so rows moved one place differ in every cell.
+        let row = |i: usize| char::from(b'a' + (i % 26) as u8).to_string().repeat(10);
+        let mut frame = |text: u64, top: u16, first: usize, named: bool| {
+            screen
+                .draw(|canvas| {
+                    let buffer = canvas.buffer_mut();
+                    buffer.set_string(0, 0, "title", Style::default());
+                    for y in top..7 {
+                        let line = format!("|{}|", row(first + usize::from(y - top)));
+                        buffer.set_string(0, y, line, Style::default());
+                    }
+                    buffer.set_string(0, 7, format!("at {first}"), Style::default());
+                    if named {
+                        canvas.show_scrolled(ScrolledRows {
+                            top,
+                            height: 7 - top,
+                            text,
+                            first,
+                        });
+                    }
+                })
+                .expect("draw");
+            let bytes = std::mem::take(screen.writer_mut());
+            term.play(&bytes);
+            assert_eq!(term.shows(screen.shown().expect("drawn")), Ok(()));
+            String::from_utf8(bytes).expect("utf-8")
+        };
+        frame(1, 1, 0, true);
+        let down = frame(1, 1, 1, true);
+        assert!(down.starts_with("\x1b[2;7r\x1b[7H\n\x1b[r"), "{down:?}");
+        assert!(down.contains("gggg") && !down.contains("ffff"), "{down:?}");
+        let three_up = frame(1, 1, 4, true);
+        assert!(
+            three_up.starts_with("\x1b[2;7r\x1b[7H\n\n\n\x1b[r"),
+            "{three_up:?}"
+        );
+        assert!(
+            three_up.contains("\x1b[5H|hhhhhhhhhh|\x1b[6H|iiiiiiiiii|\x1b[7H|jjjj"),
+            "the three rows that moved in: {three_up:?}"
+        );
+        assert!(!three_up.contains("gggg"), "{three_up:?}");
+        let back = frame(1, 1, 2, true);
+        assert!(
+            back.starts_with("\x1b[2;7r\x1b[2H\x1bM\x1bM\x1b[r"),
+            "{back:?}"
+        );
+        assert!(back.contains("cccc") && back.contains("dddd"), "{back:?}");
+        assert!(!back.contains("eeee"), "{back:?}");
+        for (what, bytes) in [
+            ("another text", frame(2, 1, 3, true)),
+            ("not named", frame(2, 1, 4, false)),
+            ("named again after a frame without", frame(2, 1, 5, true)),
+            ("other rows", frame(2, 2, 9, true)),
+            ("all of them moved", frame(2, 2, 20, true)),
+        ] {
+            assert!(!bytes.contains('r'), "{what}: {bytes:?}");
+            assert!(bytes.len() > 50, "{what}: every row sent: {bytes:?}");
         }
     }
 
@@ -1284,6 +1661,7 @@ mod tests {
                         let drawing = PaneDrawing {
                             area: pane,
                             inputs: vec![i],
+                            alike_rows: false,
                         };
                         canvas.plan(vec![drawing]) == [true]
                     });
@@ -1369,6 +1747,7 @@ mod tests {
                     let pane = PaneDrawing {
                         area: Rect::new(8, 1, 10, 5),
                         inputs: vec![7],
+                        alike_rows: false,
                     };
                     if canvas.plan(vec![pane]) != [true] {
                         drew = true;
@@ -1434,7 +1813,7 @@ mod tests {
                 .any(|y| (rect.left()..rect.right()).any(|x| always(x, y))));
             let collect = |same: &[Rect]| {
                 let mut cells = Vec::new();
-                for_each_change(Some(&shown.content), &next, same, |x, y, cell| {
+                for_each_change(Some(&shown.content), &next, same, None, |x, y, cell| {
                     cells.push((x, y, cell.clone()));
                     Ok::<_, ()>(())
                 })
@@ -1524,6 +1903,7 @@ mod tests {
                 Action::WiderText,
                 Action::NarrowerText,
                 Action::SetBookmark,
+                Action::Zoom,
             ]),
             1 => prop::sample::select(vec![
                 Action::Help,

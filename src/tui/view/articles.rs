@@ -36,7 +36,11 @@ pub fn drawing(area: Rect, state: &State) -> PaneDrawing {
         });
         inputs.push(packed);
     }
-    PaneDrawing { area, inputs }
+    PaneDrawing {
+        area,
+        inputs,
+        alike_rows: false,
+    }
 }
 
 /// How far an article has been read, as its mark in the list shows it.

@@ -1,12 +1,14 @@
 //! The text pane: the visible slice of the wrapped article, with entity mentions, search
 //! matches and the mention cursor patched onto the rows in view only.
 
-use crate::tui::screen::Canvas;
+use std::hash::{Hash as _, Hasher as _};
+
+use crate::tui::screen::{Canvas, ScrolledRows};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use super::{Planned, draw_lines, draw_pane};
+use super::{Planned, draw_lines, draw_pane, overlay};
 use crate::model::Position;
 use crate::tui::app::{Pane, State};
 use crate::tui::screen::PaneDrawing;
@@ -34,10 +36,12 @@ pub fn margins(area: Rect, state: &State) -> Option<[PaneDrawing; 2]> {
         PaneDrawing {
             area: Rect::new(area.x, top, text.x - area.x, height),
             inputs: inputs(Planned::BodyLeft),
+            alike_rows: true,
         },
         PaneDrawing {
             area: Rect::new(text.right(), top, area.right() - text.right(), height),
             inputs: inputs(Planned::BodyRight),
+            alike_rows: true,
         },
     ])
 }
@@ -69,6 +73,17 @@ pub fn render(frame: &mut Canvas, area: Rect, state: &State) {
     let wrapped = state.wrapped();
     let text_area = text_column(inner, wrapped.width);
     let top = state.top_row(&wrapped);
+    // Across the whole screen, with nothing over it, the text's rows can be scrolled on the
+    // terminal itself: its margins and border look the same on every row.
+    let screen = frame.area();
+    if (area.x, area.width) == (screen.x, screen.width) && !overlay::covers_panes(state) {
+        frame.show_scrolled(ScrolledRows {
+            top: inner.y,
+            height: inner.height,
+            text: laid_out(state, wrapped.width),
+            first: top,
+        });
+    }
     let height = usize::from(inner.height);
     let rows = wrapped.rows.iter().skip(top).take(height);
     // The mentions on screen, looked up at once: a lookup is two binary searches over every
@@ -92,6 +107,13 @@ pub fn render(frame: &mut Canvas, area: Rect, state: &State) {
         })
         .collect();
     draw_lines(frame, text_area, lines);
+}
+
+/// Names the current article as laid out now: equal while its rows stay the same.
+fn laid_out(state: &State, width: u16) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    (state.article, width, state.look()).hash(&mut hasher);
+    hasher.finish()
 }
 
 /// What a stretch of text is marked as, weakest first; later marks are patched over earlier.

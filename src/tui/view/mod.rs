@@ -61,13 +61,13 @@ impl Panes {
 /// then only the focused pane is shown. Side panes have equal widths in the two-pane layout
 /// so the text keeps its width (and wrapping) whichever side pane is showing.
 pub fn panes(area: Rect, focus: Pane) -> Option<Panes> {
-    panes_with(area, focus, &Prefs::default())
+    panes_with(area, focus, &Prefs::default(), false)
 }
 
 /// [`panes`] with the configured sidebar: when it is off, the wide layout shows two panes and
 /// the sidebar takes the list's place while it has focus; its width, when set, is used for
 /// the side panes.
-pub fn panes_with(area: Rect, focus: Pane, prefs: &Prefs) -> Option<Panes> {
+pub fn panes_with(area: Rect, focus: Pane, prefs: &Prefs, zoomed: bool) -> Option<Panes> {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return None;
     }
@@ -92,13 +92,20 @@ pub fn panes_with(area: Rect, focus: Pane, prefs: &Prefs) -> Option<Panes> {
         status,
     };
     let fits = |width: u16| width.min(w / 3);
-    if w >= THREE_PANES && prefs.sidebar {
+    if zoomed || w < TWO_PANES {
+        // The focused pane alone: asked for, or all that fits.
+        match focus {
+            Pane::Articles => panes.articles = Some(main),
+            Pane::Body => panes.body = Some(main),
+            Pane::Sidebar => panes.sidebar = Some(main),
+        }
+    } else if w >= THREE_PANES && prefs.sidebar {
         let list = (w / 5).clamp(20, 32);
         let side = fits(prefs.sidebar_width.unwrap_or((w / 4).clamp(26, 40)));
         panes.articles = Some(column(main.x, list));
         panes.body = Some(column(main.x + list, w - list - side));
         panes.sidebar = Some(column(main.right() - side, side));
-    } else if w >= TWO_PANES {
+    } else {
         let side = fits(prefs.sidebar_width.unwrap_or((w / 3).clamp(20, 32)));
         if focus == Pane::Sidebar {
             panes.body = Some(column(main.x, w - side));
@@ -106,12 +113,6 @@ pub fn panes_with(area: Rect, focus: Pane, prefs: &Prefs) -> Option<Panes> {
         } else {
             panes.articles = Some(column(main.x, side));
             panes.body = Some(column(main.x + side, w - side));
-        }
-    } else {
-        match focus {
-            Pane::Articles => panes.articles = Some(main),
-            Pane::Body => panes.body = Some(main),
-            Pane::Sidebar => panes.sidebar = Some(main),
         }
     }
     Some(panes)
@@ -427,7 +428,7 @@ pub fn view(frame: &mut ratatui::Frame, state: &State) {
 /// Draws the whole screen.
 pub fn draw(frame: &mut Canvas, state: &State) {
     let area = frame.area();
-    let Some(panes) = panes_with(area, state.focus, &state.layout) else {
+    let Some(panes) = panes_with(area, state.focus, &state.layout, state.zoomed) else {
         if area.width > 0 && area.height > 0 {
             let line = Line::from("Too small · q quits").style(state.theme.dim);
             frame.render_widget(
@@ -689,7 +690,7 @@ mod tests {
                         for focus in [Pane::Articles, Pane::Body, Pane::Sidebar] {
                             let area = Rect::new(x, y, w, h);
                             assert_eq!(
-                                panes_with(area, focus, &prefs),
+                                panes_with(area, focus, &prefs, false),
                                 solved_panes(area, focus, &prefs),
                                 "{area:?} {focus:?} {prefs:?}"
                             );
@@ -763,7 +764,8 @@ mod tests {
                 let area = Rect::new(0, 0, state.size.0, state.size.1);
                 let mut buffer = Buffer::empty(area);
                 draw(&mut Canvas::new(&mut buffer), &state);
-                let Some(pane) = panes_with(area, state.focus, &state.layout).and_then(|p| p.body)
+                let Some(pane) =
+                    panes_with(area, state.focus, &state.layout, state.zoomed).and_then(|p| p.body)
                 else {
                     continue;
                 };

@@ -28,7 +28,11 @@ pub fn drawing(area: Rect, state: &State) -> PaneDrawing {
         detail.map_or(0, |d| d.entity as u64 + 1),
         detail.map_or(0, |d| d.selected as u64),
     ];
-    PaneDrawing { area, inputs }
+    PaneDrawing {
+        area,
+        inputs,
+        alike_rows: false,
+    }
 }
 
 /// Cells in the list's "where in the issue" strips.
