@@ -66,7 +66,7 @@ pub fn panes(area: Rect, focus: Pane) -> Option<Panes> {
 
 /// [`panes`] with the configured sidebar: when it is off, the wide layout shows two panes and
 /// the sidebar takes the list's place while it has focus; its width, when set, is used for
-/// the side panes.
+/// the side panes. `zoomed` (the `z` key) shows the focused pane alone at any width.
 pub fn panes_with(area: Rect, focus: Pane, prefs: &Prefs, zoomed: bool) -> Option<Panes> {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return None;
