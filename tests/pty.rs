@@ -59,6 +59,15 @@ impl Drop for Tmux {
     }
 }
 
+/// Whether tmux is missing, which the end-to-end `test` then says it skips for.
+fn tmux_missing(test: &str) -> bool {
+    let missing = Command::new("tmux").arg("-V").output().is_err();
+    if missing {
+        eprintln!("NOTICE: tmux is not installed; skipping the end-to-end {test} test");
+    }
+    missing
+}
+
 fn wait_for_file(path: &Path) -> String {
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(15) {
@@ -121,8 +130,7 @@ fn start_reader(dir: &Path, issue: &Path, name: &str, (width, height): (u16, u16
 
 #[test]
 fn read_search_jump_back_and_quit_in_a_real_terminal() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("NOTICE: tmux is not installed; skipping the end-to-end reader test");
+    if tmux_missing("reader") {
         return;
     }
     let bin = env!("CARGO_BIN_EXE_broker-reader");
@@ -205,8 +213,7 @@ fn read_search_jump_back_and_quit_in_a_real_terminal() {
 
 #[test]
 fn sigterm_saves_the_place_restores_the_terminal_and_exits_143() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("NOTICE: tmux is not installed; skipping the end-to-end signal test");
+    if tmux_missing("signal") {
         return;
     }
     let dir = tempfile::tempdir().expect("temp dir");
@@ -241,4 +248,62 @@ fn sigterm_saves_the_place_restores_the_terminal_and_exits_143() {
     let saved = std::fs::read_to_string(state.join("broker-reader").join("state.json"))
         .expect("the reading state was saved");
     assert!(saved.contains("\"hydropower\""), "{saved}");
+}
+
+/// Captures the screen once it has stopped changing.
+fn settled(tmux: &Tmux) -> String {
+    let start = Instant::now();
+    let mut last = tmux.screen();
+    loop {
+        sleep(Duration::from_millis(300));
+        let screen = tmux.screen();
+        if screen == last {
+            return screen;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "the screen never settled:\n{screen}"
+        );
+        last = screen;
+    }
+}
+
+/// With the text alone (`z`), a scroll moves the lines on the terminal itself and sends only
+/// those that come in. tmux, a terminal written by others, must then show what the reader
+/// draws whole at the same place when it opens there again.
+#[test]
+fn the_text_alone_scrolled_shows_what_it_shows_drawn_whole() {
+    if tmux_missing("scroll") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let issue_path = write_issue(dir.path());
+    let status = dir.path().join("status");
+    let size = (70, 14);
+    let (alone, scrolled) = {
+        let tmux = start_reader(dir.path(), &issue_path, "scroll", size);
+        tmux.wait_for("the reader", |s| s.contains("Rivers without borders"));
+        tmux.keys(&["z"]);
+        let alone = tmux.wait_for("the text alone", |s| {
+            s.contains("Text alone") && !s.contains("Articles (3)")
+        });
+        // Down past the article's head, whose rows hold no place to save: one line at a time,
+        // a half page, one back up.
+        for key in ["j", "j", "j", "j", "j", "d", "k", "j"] {
+            tmux.keys(&[key]);
+        }
+        let scrolled = settled(&tmux);
+        tmux.keys(&["q"]);
+        assert_eq!(wait_for_file(&status).trim(), "0");
+        (alone, scrolled)
+    };
+    assert_ne!(alone, scrolled, "the text moved");
+    std::fs::remove_file(&status).expect("remove the status file");
+    // The reader opens again alone at the same place, drawn whole; a line down and back up
+    // clears the message it opens with, as the last key did before.
+    let tmux = start_reader(dir.path(), &issue_path, "whole", size);
+    tmux.wait_for("the reader", |s| s.contains("Rivers without borders"));
+    tmux.keys(&["j"]);
+    tmux.keys(&["k"]);
+    assert_eq!(settled(&tmux), scrolled);
 }
