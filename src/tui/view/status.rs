@@ -2,19 +2,20 @@
 //! match counter, position and the help key on the right.
 
 use crate::tui::screen::Canvas;
-use ratatui::layout::{Alignment, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use super::draw_list_lines;
+use super::{draw_list_lines, set_line};
 use crate::tui::action::Action;
 use crate::tui::app::{Overlay, State};
 use crate::tui::keymap::Context;
 
 pub fn render(frame: &mut Canvas, area: Rect, state: &State) {
     let theme = &state.theme;
-    frame.render_widget(Paragraph::new("").style(theme.status), area);
+    // The bar's style straight onto its row: a `Paragraph` restyles its area twice.
+    frame.buffer_mut().set_style(area, theme.status);
     let search = &state.search;
     let counter = match (search.current, search.hits.len()) {
         (_, 0) if !search.query.is_empty() => "no match".to_string(),
@@ -62,11 +63,13 @@ pub fn render(frame: &mut Canvas, area: Rect, state: &State) {
     }
     if area.width > right_width {
         let right_area = Rect::new(area.x + area.width - right_width, area.y, right_width, 1);
-        frame.render_widget(
-            Paragraph::new(right)
-                .alignment(Alignment::Right)
-                .style(theme.status),
-            right_area,
+        // Exactly as wide as its text, so written from its left end.
+        set_line(
+            frame.buffer_mut(),
+            right_area.x,
+            right_area.y,
+            &Line::from(right),
+            right_width,
         );
     }
 }
