@@ -6,8 +6,9 @@
 mod common;
 
 use std::hint::black_box;
+use std::io::Write;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use broker_reader::Library;
 use broker_reader::model::{Article, Block, BlockKind, Issue};
@@ -19,6 +20,27 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
+
+/// A terminal that notes when a frame's first bytes were flushed to it.
+#[derive(Default)]
+struct FirstFlush {
+    bytes: Vec<u8>,
+    first: Option<Instant>,
+}
+
+impl Write for FirstFlush {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.bytes.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.first.is_none() && !self.bytes.is_empty() {
+            self.first = Some(Instant::now());
+        }
+        Ok(())
+    }
+}
 
 /// A synthetic issue with long articles (60 blocks of 90 words each), to show that a frame
 /// costs the same however long the article is.
@@ -160,6 +182,34 @@ fn bench_library(c: &mut Criterion, name: &str, library: Arc<Library>) {
             })
         });
         if zoomed {
+            // Until the first write only: the scroll and what it brings in go out before the
+            // rows it brought along are drawn and checked.
+            let mut screen = Screen::new(FirstFlush::default(), Rect::new(0, 0, w, h));
+            screen
+                .draw(|canvas| view::draw(canvas, &state))
+                .expect("first frame");
+            c.bench_function(
+                &format!("{name}/screen/key_to_first_write_200x60_zoomed"),
+                |b| {
+                    b.iter_custom(|iters| {
+                        let mut total = Duration::ZERO;
+                        for _ in 0..iters {
+                            let action = if down { Action::Down } else { Action::Up };
+                            down = !down;
+                            let start = Instant::now();
+                            if update(&mut state, black_box(action)) {
+                                screen
+                                    .draw(|canvas| view::draw(canvas, &state))
+                                    .expect("frame");
+                            }
+                            let sink = screen.writer_mut();
+                            total += sink.first.take().unwrap_or_else(Instant::now) - start;
+                            black_box(std::mem::take(&mut sink.bytes));
+                        }
+                        total
+                    })
+                },
+            );
             update(&mut state, Action::Zoom);
         }
     }

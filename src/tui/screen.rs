@@ -16,8 +16,16 @@
 //! inputs keeps it, so the view skips drawing it, and where the screen shows that pane too,
 //! its cells are not compared: scrolling the text leaves the article list and the sidebar
 //! alone, which halves the work of a key press.
+//!
+//! A text that spans the screen is scrolled on the terminal itself ([`ScrolledRows`]). The
+//! rows the scroll brings along are then neither drawn nor compared before the frame goes out:
+//! the scroll, the rows it brings in and the rest of the frame are sent at once, and only then
+//! is the frame drawn whole and those rows checked against what the scroll left there. A key
+//! press is answered before the work of rows the terminal already shows, which on cold caches
+//! was most of it.
 
 use std::io::{self, Write};
+use std::ops::Range;
 
 use crossterm::cursor::{Hide, MoveTo, Show};
 use crossterm::queue;
@@ -49,8 +57,9 @@ pub struct PaneDrawing {
 ///
 /// The screen then moves what the terminal shows with a scroll, as `less` does, and sends
 /// only the rows that scrolled in: a line instead of a screenful. What differs after all (a
-/// highlight that moved, a word that is wrong) is still found by the comparison and sent, so
-/// a wrong word costs bytes, never a wrong screen.
+/// highlight that moved, a word that is wrong) is still found by the comparison and sent,
+/// right after the rest (see [`Canvas::show_scrolled`]), so a wrong word costs bytes and a
+/// moment, never a wrong screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ScrolledRows {
     /// The first screen row.
@@ -76,6 +85,11 @@ pub struct Canvas<'a> {
     /// The panes this frame draws, as planned, and whether each was already there.
     planned: Vec<(PaneDrawing, bool)>,
     scrolled: Option<ScrolledRows>,
+    /// The scrolling rows the terminal shows, when this frame may leave the rows a scroll
+    /// brings along undrawn ([`Canvas::show_scrolled`]).
+    on_terminal: Option<ScrolledRows>,
+    /// The screen rows the view was told it may leave undrawn.
+    undrawn: Option<Range<u16>>,
 }
 
 impl<'a> Canvas<'a> {
@@ -89,6 +103,8 @@ impl<'a> Canvas<'a> {
             stale: false,
             planned: Vec::new(),
             scrolled: None,
+            on_terminal: None,
+            undrawn: None,
         }
     }
 
@@ -103,6 +119,8 @@ impl<'a> Canvas<'a> {
             stale: true,
             planned: Vec::new(),
             scrolled: None,
+            on_terminal: None,
+            undrawn: None,
         }
     }
 
@@ -167,10 +185,115 @@ impl<'a> Canvas<'a> {
         self.cursor
     }
 
-    /// Says which rows show a scrolling text, and from where ([`ScrolledRows`]).
-    pub fn show_scrolled(&mut self, rows: ScrolledRows) {
+    /// Says which rows show a scrolling text, and from where ([`ScrolledRows`]); returns the
+    /// screen rows the view may leave undrawn (often empty).
+    ///
+    /// When the terminal shows the same text in the same rows, the rows a scroll moves there
+    /// already show what this frame would draw in them. The screen then sends the scroll and
+    /// the rest of the frame at once, and only after that draws the frame again whole and
+    /// sends whatever those rows lack after all: the key's answer goes out before the work of
+    /// drawing and comparing rows that are already on the terminal.
+    pub fn show_scrolled(&mut self, rows: ScrolledRows) -> Range<u16> {
         self.scrolled = Some(rows);
+        let band = self
+            .on_terminal
+            .and_then(|before| Shift::between(self.buffer.area, before, rows))
+            .map_or(0..0, Shift::brought_along);
+        if !band.is_empty() {
+            self.undrawn = Some(band.clone());
+        }
+        band
     }
+}
+
+/// Shows the cursor at `position`, or hides it; `hidden` says whether it is hidden.
+fn place_cursor(
+    out: &mut impl Write,
+    hidden: &mut bool,
+    position: Option<Position>,
+) -> io::Result<()> {
+    match position {
+        None if !*hidden => {
+            queue!(out, Hide)?;
+            *hidden = true;
+        }
+        None => {}
+        Some(position) => {
+            if *hidden {
+                queue!(out, Show)?;
+                *hidden = false;
+            }
+            queue!(out, MoveTo(position.x, position.y))?;
+        }
+    }
+    Ok(())
+}
+
+/// What a view left on its canvas besides the cells.
+struct Drawn {
+    cursor: Option<Position>,
+    scrolled: Option<ScrolledRows>,
+    undrawn: Option<Range<u16>>,
+    panes: Vec<PaneDrawing>,
+    /// Of those, the ones the buffer held already, left as they were.
+    kept: Vec<bool>,
+}
+
+impl Canvas<'_> {
+    fn finish(mut self) -> Drawn {
+        if self.stale {
+            // Nothing was drawn: the frame is blank.
+            self.buffer_mut();
+        }
+        Drawn {
+            cursor: self.cursor,
+            scrolled: self.scrolled,
+            undrawn: self.undrawn,
+            kept: self.planned.iter().map(|(_, kept)| *kept).collect(),
+            panes: self.planned.into_iter().map(|(pane, _)| pane).collect(),
+        }
+    }
+}
+
+/// The panes a buffer holds whole after a frame was drawn into it leaving the rows `band`
+/// undrawn: those it kept, and those drawn elsewhere.
+fn held_whole(drawn: &[PaneDrawing], kept: &[bool], band: &Range<u16>) -> Vec<PaneDrawing> {
+    (drawn.iter().zip(kept))
+        .filter(|(pane, kept)| {
+            **kept || pane.area.bottom() <= band.start || band.end <= pane.area.top()
+        })
+        .map(|(pane, _)| pane.clone())
+        .collect()
+}
+
+/// Draws a frame again whole into `buffer`, which holds the panes `held` whole from drawing
+/// it a first time ([`held_whole`]).
+fn redraw(buffer: &mut Buffer, held: &[PaneDrawing], render: &mut impl FnMut(&mut Canvas)) {
+    let mut canvas = Canvas::reusing(buffer, held, false);
+    render(&mut canvas);
+    canvas.finish();
+}
+
+/// The rectangles to pass over while the rows `band` are left as the scroll put them, and
+/// then while only they are compared: `same` cut at the band's edges, with the band itself
+/// in the first, and the rows above and below it in the second.
+fn split_at_band(area: Rect, same: &[Rect], band: &Range<u16>) -> (Vec<Rect>, Vec<Rect>) {
+    let rows = |from: u16, to: u16| Rect::new(area.x, from, area.width, to.saturating_sub(from));
+    let (mut first, mut then) = (Vec::new(), Vec::new());
+    for rect in same {
+        let above = rows(rect.y, rect.bottom().min(band.start)).intersection(*rect);
+        let below = rows(rect.y.max(band.end), rect.bottom()).intersection(*rect);
+        let inside = rows(band.start, band.end).intersection(*rect);
+        first.extend([above, below].into_iter().filter(|r| !r.is_empty()));
+        then.extend(Some(inside).filter(|r| !r.is_empty()));
+    }
+    first.push(rows(band.start, band.end));
+    then.extend(
+        [rows(area.y, band.start), rows(band.end, area.bottom())]
+            .into_iter()
+            .filter(|r| !r.is_empty()),
+    );
+    (first, then)
 }
 
 /// Resets every cell of `buffer` inside `rect`.
@@ -282,7 +405,11 @@ impl<W: Write> Screen<W> {
 
     /// Draws a frame: `render` fills a blank buffer, or plans its panes and fills what the
     /// buffer does not hold yet, and what differs from the screen is sent.
-    pub fn draw(&mut self, render: impl FnOnce(&mut Canvas)) -> io::Result<()> {
+    ///
+    /// When the view leaves rows a scroll brings along undrawn ([`Canvas::show_scrolled`]),
+    /// the rest is sent first; `render` is then called again to draw the frame whole, and
+    /// those rows are compared with what the scroll left on the terminal.
+    pub fn draw(&mut self, mut render: impl FnMut(&mut Canvas)) -> io::Result<()> {
         let held = std::mem::take(&mut self.spare_panes);
         let (mut next, blank) = match self.spare.take() {
             Some(buffer) if buffer.area == self.area => (buffer, self.spare_blank),
@@ -295,17 +422,29 @@ impl<W: Write> Screen<W> {
         } else {
             Canvas::reusing(&mut next, &held, tidy)
         };
-        render(&mut canvas);
-        if canvas.stale {
-            // Nothing was drawn: the frame is blank.
-            canvas.buffer_mut();
+        if self.shown.is_some() {
+            canvas.on_terminal = self.shown_scrolled;
         }
-        let cursor = canvas.cursor_position();
-        let scrolled = canvas.scrolled;
-        let drawn: Vec<PaneDrawing> = canvas.planned.into_iter().map(|(p, _)| p).collect();
+        render(&mut canvas);
+        let Drawn {
+            cursor,
+            scrolled,
+            undrawn,
+            panes: drawn,
+            kept,
+        } = canvas.finish();
         let shift = match (&self.shown, self.shown_scrolled, scrolled) {
             (Some(_), Some(before), Some(now)) => Shift::between(self.area, before, now),
             _ => None,
+        };
+        let undrawn = match undrawn {
+            Some(band) if shift.map(Shift::brought_along) == Some(band.clone()) => Some(band),
+            Some(band) => {
+                // Rows were left undrawn for a scroll the frame does not make after all.
+                redraw(&mut next, &held_whole(&drawn, &kept, &band), &mut render);
+                None
+            }
+            None => None,
         };
         // Where the screen shows a pane this frame drew from the same inputs, at the same
         // place, the cells are the same; where a scroll moved it, only rows alike that came
@@ -327,22 +466,23 @@ impl<W: Write> Screen<W> {
             shift.write(&mut self.out)?;
         }
         let shown = self.shown.as_ref().map(|buffer| buffer.content.as_slice());
-        write_changes(&mut self.out, shown, &next, &unchanged, shift)?;
-        match cursor {
-            None if !self.cursor_hidden => {
-                queue!(self.out, Hide)?;
-                self.cursor_hidden = true;
-            }
-            None => {}
-            Some(position) => {
-                if self.cursor_hidden {
-                    queue!(self.out, Show)?;
-                    self.cursor_hidden = false;
-                }
-                queue!(self.out, MoveTo(position.x, position.y))?;
+        let (first_same, then_same) = match &undrawn {
+            Some(band) => split_at_band(self.area, &unchanged, band),
+            None => (unchanged, Vec::new()),
+        };
+        write_changes(&mut self.out, shown, &next, &first_same, shift)?;
+        place_cursor(&mut self.out, &mut self.cursor_hidden, cursor)?;
+        self.out.flush()?;
+        if let Some(band) = &undrawn {
+            // The frame is out but for rows the scroll brought along; drawn whole now, only
+            // those are compared (the others are drawn the same as before, by the same view).
+            // A pane drawn across those rows was drawn without them, so it is not held.
+            redraw(&mut next, &held_whole(&drawn, &kept, band), &mut render);
+            if write_changes(&mut self.out, shown, &next, &then_same, shift)? {
+                place_cursor(&mut self.out, &mut self.cursor_hidden, cursor)?;
+                self.out.flush()?;
             }
         }
-        self.out.flush()?;
         self.spare = self.shown.replace(next);
         self.spare_panes = std::mem::replace(&mut self.shown_panes, drawn);
         self.shown_scrolled = scrolled;
@@ -436,6 +576,17 @@ impl Shift {
         })
     }
 
+    /// The screen rows that show rows of the region moved there by the scroll.
+    fn brought_along(self) -> Range<u16> {
+        let by = u16::try_from(self.by.unsigned_abs()).unwrap_or(u16::MAX);
+        let kept = self.height.saturating_sub(by);
+        if self.by > 0 {
+            self.top..self.top + kept
+        } else {
+            self.top + (self.height - kept)..self.top + self.height
+        }
+    }
+
     /// Whether the scroll moves any of `rect`.
     fn moves(self, rect: Rect) -> bool {
         rect.y < self.top + self.height && self.top < rect.bottom() && !rect.is_empty()
@@ -497,19 +648,23 @@ impl Shift {
 
 /// Writes what turns a screen showing `shown` (blank when `None`), moved by `shift`, into one
 /// showing `next`: the cells `diff` picks between the two, in few bytes. The rectangles `same`
-/// are known to be equal in both and are not compared (see [`for_each_change`]).
+/// are known to be equal in both and are not compared (see [`for_each_change`]). Says whether
+/// any cell was sent.
 fn write_changes(
     out: &mut impl Write,
     shown: Option<&[Cell]>,
     next: &Buffer,
     same: &[Rect],
     shift: Option<Shift>,
-) -> io::Result<()> {
+) -> io::Result<bool> {
     let mut encoder = Encoder::new(out, next);
+    let mut any = false;
     for_each_change(shown, next, same, shift, |x, y, cell| {
+        any = true;
         encoder.cell(x, y, cell)
     })?;
-    encoder.finish()
+    encoder.finish()?;
+    Ok(any)
 }
 
 /// Modifiers that show on a blank cell, as ratatui's diff counts them.
@@ -1564,6 +1719,12 @@ mod tests {
         assert!(scrolls >= 5, "{scrolls} frames scrolled the text");
     }
 
+    /// Row `i` of a text whose rows are each one letter, so rows moved one place differ in
+    /// every cell.
+    fn letter_row(i: usize) -> String {
+        char::from(b'a' + (i % 26) as u8).to_string().repeat(10)
+    }
+
     /// Rows named as a scrolling text are moved with a scroll region when the text moves in
     /// them, and only the rows that move in are sent; a text that is not the same, rows that
     /// are not the same or a move of them all is drawn as any other frame.
@@ -1573,8 +1734,7 @@ mod tests {
         let area = Rect::new(0, 0, 12, 8);
         let mut screen = Screen::new(Vec::new(), area);
         let mut term = Term::new(12, 8);
-        // Row `i` of the text is one letter, so rows moved one place differ in every cell.
-        let row = |i: usize| char::from(b'a' + (i % 26) as u8).to_string().repeat(10);
+        let row = letter_row;
         let mut frame = |text: u64, top: u16, first: usize, named: bool| {
             screen
                 .draw(|canvas| {
@@ -1631,6 +1791,114 @@ mod tests {
             assert!(!bytes.contains('r'), "{what}: {bytes:?}");
             assert!(bytes.len() > 50, "{what}: every row sent: {bytes:?}");
         }
+    }
+
+    /// A writer that keeps what each flush sent, as the terminal receives it.
+    #[derive(Default)]
+    struct Flushes {
+        pending: Vec<u8>,
+        sent: Vec<Vec<u8>>,
+    }
+
+    impl Write for Flushes {
+        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+            self.pending.extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            if !self.pending.is_empty() {
+                self.sent.push(std::mem::take(&mut self.pending));
+            }
+            Ok(())
+        }
+    }
+
+    /// Rows a scroll brings along may be left undrawn: the scroll and the rest of the frame
+    /// go out in one write, before the frame is drawn whole; a row that then differs from what
+    /// the scroll left there is sent in a second write, and mended again if it moves later.
+    #[test]
+    fn rows_a_scroll_brings_along_are_sent_after_the_rest() {
+        let area = Rect::new(0, 0, 12, 8);
+        let mut screen = Screen::new(Flushes::default(), area);
+        let mut term = Term::new(12, 8);
+        let row = letter_row;
+        // `wrong`: a screen row the view draws otherwise when it draws the frame whole, as a
+        // view whose word about its rows was wrong would.
+        let mut frame = |first: usize, wrong: Option<u16>| {
+            let mut answers = Vec::new();
+            screen
+                .draw(|canvas| {
+                    let undrawn = canvas.show_scrolled(ScrolledRows {
+                        top: 1,
+                        height: 6,
+                        text: 1,
+                        first,
+                    });
+                    answers.push(undrawn.clone());
+                    let whole = answers.len() > 1;
+                    let buffer = canvas.buffer_mut();
+                    buffer.set_string(0, 0, "title", Style::default());
+                    for y in (1..7).filter(|y| !undrawn.contains(y)) {
+                        let text = match wrong {
+                            Some(at) if at == y && whole => "X".repeat(10),
+                            _ => row(first + usize::from(y - 1)),
+                        };
+                        buffer.set_string(0, y, format!("|{text}|"), Style::default());
+                    }
+                    buffer.set_string(0, 7, format!("at {first}"), Style::default());
+                })
+                .expect("draw");
+            let sent: Vec<String> = std::mem::take(&mut screen.writer_mut().sent)
+                .into_iter()
+                .map(|bytes| {
+                    term.play(&bytes);
+                    String::from_utf8(bytes).expect("utf-8")
+                })
+                .collect();
+            assert_eq!(term.shows(screen.shown().expect("drawn")), Ok(()));
+            (answers, sent)
+        };
+        let (answers, sent) = frame(0, None);
+        assert_eq!(answers.len(), 1, "a first frame is drawn once");
+        assert!(answers[0].is_empty(), "and whole");
+        assert_eq!(sent.len(), 1);
+
+        let (answers, sent) = frame(1, None);
+        assert_eq!(answers, [1..6, 0..0], "drawn leaving five rows, then whole");
+        assert_eq!(sent.len(), 1, "nothing to mend: {sent:?}");
+        assert!(sent[0].starts_with("\x1b[2;7r\x1b[7H\n\x1b[r"), "{sent:?}");
+        assert!(sent[0].contains("|gggggggggg|"), "{sent:?}");
+        assert!(
+            !sent[0].contains("bbbb") && !sent[0].contains("ffff"),
+            "{sent:?}"
+        );
+
+        let (answers, sent) = frame(2, Some(3));
+        assert_eq!(answers, [1..6, 0..0]);
+        assert_eq!(sent.len(), 2, "the wrong row mended: {sent:?}");
+        assert!(
+            !sent[0].contains("XXXX") && sent[1].contains("XXXX"),
+            "{sent:?}"
+        );
+
+        // Moved up two rows, the wrong one is found where it went and drawn right.
+        let (_, sent) = frame(4, None);
+        assert_eq!(sent.len(), 2, "{sent:?}");
+        assert_eq!(sent[1], "\x1b[2;2Heeeeeeeeee", "{sent:?}");
+
+        let (answers, sent) = frame(3, None);
+        assert_eq!(
+            answers,
+            [2..7, 0..0],
+            "back a row: the lower five are brought along"
+        );
+        assert_eq!(sent.len(), 1, "{sent:?}");
+        assert!(
+            sent[0].starts_with("\x1b[2;7r\x1b[2H\x1bM\x1b[r"),
+            "{sent:?}"
+        );
+        assert!(sent[0].contains("|dddddddddd|") && !sent[0].contains("eeee"));
     }
 
     /// ratatui's default features bring in underline colours, which the reader never draws;

@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use super::{Planned, draw_lines, draw_pane, overlay};
+use super::{Planned, draw_lines, draw_pane, draw_pane_leaving, overlay};
 use crate::model::Position;
 use crate::tui::app::{Pane, State};
 use crate::tui::screen::PaneDrawing;
@@ -46,6 +46,46 @@ pub fn margins(area: Rect, state: &State) -> Option<[PaneDrawing; 2]> {
     ])
 }
 
+/// The pane's top row (its border and title) and bottom row (its border), as the text pane
+/// at `area` draws them: they change with the article, the focus and the look, not with a
+/// scroll.
+pub fn edges(area: Rect, state: &State) -> Option<[PaneDrawing; 2]> {
+    if area.height < 2 || area.width == 0 {
+        return None;
+    }
+    let articles = &state.library.issue.articles;
+    let mut title = std::hash::DefaultHasher::new();
+    (state.article, articles.len()).hash(&mut title);
+    articles
+        .get(state.article)
+        .map(|a| &a.title)
+        .hash(&mut title);
+    let inputs = |side: Planned| {
+        vec![
+            side as u64,
+            state.look(),
+            u64::from(state.focus == Pane::Body),
+            title.finish(),
+        ]
+    };
+    Some([
+        PaneDrawing {
+            area: Rect { height: 1, ..area },
+            inputs: inputs(Planned::BodyTop),
+            alike_rows: false,
+        },
+        PaneDrawing {
+            area: Rect {
+                y: area.bottom() - 1,
+                height: 1,
+                ..area
+            },
+            inputs: inputs(Planned::BodyBottom),
+            alike_rows: false,
+        },
+    ])
+}
+
 /// The pane's area inside its border.
 fn inside_border(area: Rect) -> Rect {
     ratatui::widgets::Block::bordered().inner(area)
@@ -59,36 +99,50 @@ fn text_column(inner: Rect, width: u16) -> Rect {
     Rect::new(inner.x + margin, inner.y, width, inner.height)
 }
 
-pub fn render(frame: &mut Canvas, area: Rect, state: &State) {
+/// Draws the text pane; `frame_held` says the canvas holds its border and title already
+/// (its [`margins`] and [`edges`], kept).
+pub fn render(frame: &mut Canvas, area: Rect, state: &State, frame_held: bool) {
     let theme = &state.theme;
     let articles = &state.library.issue.articles;
-    let title = match articles.get(state.article) {
+    // Made only when the border is drawn.
+    let title = || match articles.get(state.article) {
         Some(a) => format!(" {}/{} {} ", state.article + 1, articles.len(), a.title),
         None => " No articles ".to_string(),
     };
-    let inner = draw_pane(frame, area, title, state.focus == Pane::Body, theme);
+    let focused = state.focus == Pane::Body;
+    let inner = inside_border(area.intersection(frame.area()));
     if inner.width == 0 || inner.height == 0 || articles.is_empty() {
+        draw_pane(frame, area, title(), focused, theme);
         return;
     }
     let wrapped = state.wrapped();
     let text_area = text_column(inner, wrapped.width);
     let top = state.top_row(&wrapped);
     // Across the whole screen, with nothing over it, the text's rows can be scrolled on the
-    // terminal itself: its margins and border look the same on every row.
+    // terminal itself: its margins and border look the same on every row. Rows the terminal
+    // already shows, moved there by a scroll, are left undrawn, border and all.
     let screen = frame.area();
-    if (area.x, area.width) == (screen.x, screen.width) && !overlay::covers_panes(state) {
-        frame.show_scrolled(ScrolledRows {
-            top: inner.y,
-            height: inner.height,
-            text: laid_out(state, wrapped.width),
-            first: top,
-        });
+    let undrawn =
+        if (area.x, area.width) == (screen.x, screen.width) && !overlay::covers_panes(state) {
+            frame.show_scrolled(ScrolledRows {
+                top: inner.y,
+                height: inner.height,
+                text: laid_out(state, wrapped.width),
+                first: top,
+            })
+        } else {
+            0..0
+        };
+    if !frame_held {
+        draw_pane_leaving(frame, area, title(), focused, theme, undrawn.clone());
     }
-    let height = usize::from(inner.height);
-    let rows = wrapped.rows.iter().skip(top).take(height);
+    let shown = (wrapped.rows.iter().skip(top)).take(usize::from(inner.height));
+    let rows = shown.zip(inner.y..inner.bottom());
     // The mentions on screen, looked up at once: a lookup is two binary searches over every
     // mention of the issue, so one for the screen rather than one per block or per row.
-    let mut blocks = rows.clone().filter_map(|row| row.block);
+    let mut blocks = (rows.clone())
+        .filter(|(_, y)| !undrawn.contains(y))
+        .filter_map(|(row, _)| row.block);
     let mentions: Vec<Position> = match (blocks.clone().next(), blocks.next_back()) {
         (Some(first), Some(last)) => (state.library.entities)
             .in_blocks(state.article, first..=last)
@@ -97,7 +151,10 @@ pub fn render(frame: &mut Canvas, area: Rect, state: &State) {
         _ => Vec::new(),
     };
     let lines: Vec<Line> = rows
-        .map(|row| {
+        .map(|(row, y)| {
+            if undrawn.contains(&y) {
+                return Line::default();
+            }
             let of_block = row.block.map_or(&[][..], |block| {
                 let from = mentions.partition_point(|p| p.block() < block);
                 let to = mentions.partition_point(|p| p.block() <= block);

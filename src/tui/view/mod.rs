@@ -11,7 +11,7 @@ pub mod overlay;
 pub mod sidebar;
 pub mod status;
 
-use crate::tui::screen::Canvas;
+use crate::tui::screen::{Canvas, PaneDrawing};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -146,6 +146,18 @@ pub fn draw_pane<'a>(
     focused: bool,
     theme: &Theme,
 ) -> Rect {
+    draw_pane_leaving(frame, area, title, focused, theme, 0..0)
+}
+
+/// [`draw_pane`], leaving the sides of the rows `undrawn` as they are.
+pub fn draw_pane_leaving<'a>(
+    frame: &mut Canvas,
+    area: Rect,
+    title: impl Into<Line<'a>>,
+    focused: bool,
+    theme: &Theme,
+    undrawn: std::ops::Range<u16>,
+) -> Rect {
     let buf = frame.buffer_mut();
     let area = area.intersection(buf.area);
     let inner = Block::new().borders(Borders::ALL).inner(area);
@@ -160,7 +172,8 @@ pub fn draw_pane<'a>(
     let (left, top) = (area.left(), area.top());
     let (right, bottom) = (area.right() - 1, area.bottom() - 1);
     // The order `Block` draws in, so that a one-row or one-column pane ends up the same.
-    for y in top..=bottom {
+    let sides = || (top..=bottom).filter(|y| !undrawn.contains(y));
+    for y in sides() {
         buf[(left, y)]
             .set_symbol(set.vertical_left)
             .set_style(style);
@@ -170,7 +183,7 @@ pub fn draw_pane<'a>(
             .set_symbol(set.horizontal_top)
             .set_style(style);
     }
-    for y in top..=bottom {
+    for y in sides() {
         buf[(right, y)]
             .set_symbol(set.vertical_right)
             .set_style(style);
@@ -414,6 +427,8 @@ pub enum Planned {
     Sidebar,
     BodyLeft,
     BodyRight,
+    BodyTop,
+    BodyBottom,
 }
 
 /// Draws the whole screen on a ratatui `Frame`, as [`draw`] does on the reader's own screen.
@@ -439,26 +454,28 @@ pub fn draw(frame: &mut Canvas, state: &State) {
         return;
     };
     // A box over the panes would leave them different from what they were drawn from.
-    let (keep_articles, keep_sidebar) = if overlay::covers_panes(state) {
-        (false, false)
+    let (keep_articles, keep_sidebar, body_frame_held) = if overlay::covers_panes(state) {
+        (false, false, false)
     } else {
-        let mut planned = Vec::with_capacity(4);
+        let mut planned = Vec::with_capacity(6);
         planned.extend(panes.articles.map(|r| articles::drawing(r, state)));
         planned.extend(panes.sidebar.map(|r| sidebar::drawing(r, state)));
         // Kept or not, the text pane is drawn: what it draws over its kept margins is what
-        // they hold.
-        planned.extend(
-            panes
-                .body
-                .and_then(|r| body::margins(r, state))
-                .into_iter()
-                .flatten(),
-        );
-        // `plan` answers in the order planned: the list, then the sidebar, when on screen.
+        // they hold. Its border and title are left alone when all four parts are kept.
+        let body_frame: Vec<PaneDrawing> = panes
+            .body
+            .and_then(|r| Some((body::margins(r, state)?, body::edges(r, state)?)))
+            .map(|(sides, edges)| sides.into_iter().chain(edges).collect())
+            .unwrap_or_default();
+        let body_parts = body_frame.len();
+        planned.extend(body_frame);
+        // `plan` answers in the order planned: the list, then the sidebar, when on screen,
+        // then the parts of the text pane's frame.
         let mut kept = frame.plan(planned).into_iter();
         let keep_articles = panes.articles.is_some() && kept.next() == Some(true);
         let keep_sidebar = panes.sidebar.is_some() && kept.next() == Some(true);
-        (keep_articles, keep_sidebar)
+        let body_frame_held = body_parts > 0 && kept.all(|kept| kept);
+        (keep_articles, keep_sidebar, body_frame_held)
     };
     if let Some(r) = panes.articles
         && !keep_articles
@@ -466,7 +483,7 @@ pub fn draw(frame: &mut Canvas, state: &State) {
         articles::render(frame, r, state);
     }
     if let Some(r) = panes.body {
-        body::render(frame, r, state);
+        body::render(frame, r, state, body_frame_held);
     }
     if let Some(r) = panes.sidebar
         && !keep_sidebar
