@@ -42,6 +42,18 @@ impl Write for FirstFlush {
     }
 }
 
+/// A key press on the reader's own screen: `j` and `k` in turn (`down` says which is next),
+/// so that every press moves the text.
+fn press_down_or_up<W: Write>(state: &mut State, screen: &mut Screen<W>, down: &mut bool) {
+    let action = if *down { Action::Down } else { Action::Up };
+    *down = !*down;
+    if update(state, black_box(action)) {
+        screen
+            .draw(|canvas| view::draw(canvas, state))
+            .expect("frame");
+    }
+}
+
 /// A synthetic issue with long articles (60 blocks of 90 words each), to show that a frame
 /// costs the same however long the article is.
 fn long_library() -> Arc<Library> {
@@ -170,14 +182,8 @@ fn bench_library(c: &mut Criterion, name: &str, library: Arc<Library>) {
         let suffix = if zoomed { "_zoomed" } else { "" };
         c.bench_function(&format!("{name}/screen/key_to_bytes_200x60{suffix}"), |b| {
             b.iter(|| {
-                let action = if down { Action::Down } else { Action::Up };
-                down = !down;
                 screen.writer_mut().clear();
-                if update(&mut state, black_box(action)) {
-                    screen
-                        .draw(|canvas| view::draw(canvas, &state))
-                        .expect("frame");
-                }
+                press_down_or_up(&mut state, &mut screen, &mut down);
                 black_box(screen.writer_mut().len())
             })
         });
@@ -194,14 +200,8 @@ fn bench_library(c: &mut Criterion, name: &str, library: Arc<Library>) {
                     b.iter_custom(|iters| {
                         let mut total = Duration::ZERO;
                         for _ in 0..iters {
-                            let action = if down { Action::Down } else { Action::Up };
-                            down = !down;
                             let start = Instant::now();
-                            if update(&mut state, black_box(action)) {
-                                screen
-                                    .draw(|canvas| view::draw(canvas, &state))
-                                    .expect("frame");
-                            }
+                            press_down_or_up(&mut state, &mut screen, &mut down);
                             let sink = screen.writer_mut();
                             total += sink.first.take().unwrap_or_else(Instant::now) - start;
                             black_box(std::mem::take(&mut sink.bytes));

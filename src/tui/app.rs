@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::action::{Action, Mouse, MouseKind};
 use super::keymap::{Context, Key, Keymap};
-use super::view::{self, Theme, follow, panes_with};
+use super::view::{self, Panes, Theme, follow, panes_with};
 use super::wrap::{WrapCache, Wrapped};
 use crate::Library;
 use crate::config::Layout;
@@ -330,9 +330,14 @@ impl State {
         ratatui::layout::Rect::new(0, 0, self.size.0, self.size.1)
     }
 
+    /// Where each pane goes on this screen with `focus`, as configured and zoomed now.
+    pub fn panes_focused_on(&self, focus: Pane) -> Option<Panes> {
+        panes_with(self.screen(), focus, &self.layout, self.zoomed)
+    }
+
     /// The text pane's rectangle as it is (or would be, when another pane has the screen).
     fn body_rect(&self) -> Option<ratatui::layout::Rect> {
-        panes_with(self.screen(), Pane::Body, &self.layout, self.zoomed).and_then(|p| p.body)
+        self.panes_focused_on(Pane::Body).and_then(|p| p.body)
     }
 
     /// Columns the text is wrapped to: the pane inside its border and margins, capped at the
@@ -638,7 +643,7 @@ impl State {
     }
 
     fn is_shown(&self, pane: Pane) -> bool {
-        panes_with(self.screen(), self.focus, &self.layout, self.zoomed)
+        self.panes_focused_on(self.focus)
             .is_some_and(|p| p.get(pane).is_some())
     }
 }
@@ -1278,7 +1283,8 @@ fn step(current: usize, len: usize, action: &Action, page: usize) -> usize {
 }
 
 fn pane_height(state: &State, pane: Pane) -> usize {
-    panes_with(state.screen(), pane, &state.layout, state.zoomed)
+    state
+        .panes_focused_on(pane)
         .and_then(|p| p.get(pane))
         .map_or(1, |r| usize::from(r.height.saturating_sub(2)).max(1))
 }
@@ -1350,7 +1356,7 @@ fn move_in(state: &mut State, pane: Pane, action: &Action) -> bool {
 }
 
 fn mouse_event(state: &mut State, mouse: Mouse) -> bool {
-    let Some(layout) = panes_with(state.screen(), state.focus, &state.layout, state.zoomed) else {
+    let Some(layout) = state.panes_focused_on(state.focus) else {
         return false;
     };
     let Some(pane) = layout.at(mouse.column, mouse.row) else {

@@ -578,13 +578,9 @@ impl Shift {
 
     /// The screen rows that show rows of the region moved there by the scroll.
     fn brought_along(self) -> Range<u16> {
-        let by = u16::try_from(self.by.unsigned_abs()).unwrap_or(u16::MAX);
-        let kept = self.height.saturating_sub(by);
-        if self.by > 0 {
-            self.top..self.top + kept
-        } else {
-            self.top + (self.height - kept)..self.top + self.height
-        }
+        let region = Rect::new(0, self.top, 1, self.height);
+        self.keeps(region)
+            .map_or(0..0, |rows| rows.top()..rows.bottom())
     }
 
     /// Whether the scroll moves any of `rect`.
@@ -1734,14 +1730,13 @@ mod tests {
         let area = Rect::new(0, 0, 12, 8);
         let mut screen = Screen::new(Vec::new(), area);
         let mut term = Term::new(12, 8);
-        let row = letter_row;
         let mut frame = |text: u64, top: u16, first: usize, named: bool| {
             screen
                 .draw(|canvas| {
                     let buffer = canvas.buffer_mut();
                     buffer.set_string(0, 0, "title", Style::default());
                     for y in top..7 {
-                        let line = format!("|{}|", row(first + usize::from(y - top)));
+                        let line = format!("|{}|", letter_row(first + usize::from(y - top)));
                         buffer.set_string(0, y, line, Style::default());
                     }
                     buffer.set_string(0, 7, format!("at {first}"), Style::default());
@@ -1822,7 +1817,6 @@ mod tests {
         let area = Rect::new(0, 0, 12, 8);
         let mut screen = Screen::new(Flushes::default(), area);
         let mut term = Term::new(12, 8);
-        let row = letter_row;
         // `wrong`: a screen row the view draws otherwise when it draws the frame whole, as a
         // view whose word about its rows was wrong would.
         let mut frame = |first: usize, wrong: Option<u16>| {
@@ -1842,7 +1836,7 @@ mod tests {
                     for y in (1..7).filter(|y| !undrawn.contains(y)) {
                         let text = match wrong {
                             Some(at) if at == y && whole => "X".repeat(10),
-                            _ => row(first + usize::from(y - 1)),
+                            _ => letter_row(first + usize::from(y - 1)),
                         };
                         buffer.set_string(0, y, format!("|{text}|"), Style::default());
                     }

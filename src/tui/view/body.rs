@@ -14,45 +14,19 @@ use crate::tui::app::{Pane, State};
 use crate::tui::screen::PaneDrawing;
 use crate::tui::wrap::{Row, Segment};
 
-/// The strips either side of the text column, each with its side of the border, as the text
-/// pane at `area` draws them. Blank but for the border, they change only with the focus and the
-/// look; a scroll need not clear or compare them (at 200 columns they are some two fifths of
-/// the pane). The top and bottom rows are left out: the title crosses them.
-pub fn margins(area: Rect, state: &State) -> Option<[PaneDrawing; 2]> {
+/// The text pane's frame as the pane at `area` draws it, in four parts, each with what it is
+/// drawn from:
+/// - the strips either side of the text column (`[0]`, `[1]`), each with its side of the
+///   border. Blank but for the border, they change only with the focus and the look; a scroll
+///   need not clear or compare them (at 200 columns they are some two fifths of the pane);
+/// - the top row (`[2]`: border and title) and the bottom row (`[3]`: border), which change
+///   with the article too, and not with a scroll either.
+pub fn frame_parts(area: Rect, state: &State) -> Option<[PaneDrawing; 4]> {
     let inner = inside_border(area);
     if inner.is_empty() || area.height < 2 {
         return None;
     }
     let text = text_column(inner, state.wrapped().width);
-    let inputs = |side: Planned| {
-        vec![
-            side as u64,
-            state.look(),
-            u64::from(state.focus == Pane::Body),
-        ]
-    };
-    let (top, height) = (area.y + 1, area.height - 2);
-    Some([
-        PaneDrawing {
-            area: Rect::new(area.x, top, text.x - area.x, height),
-            inputs: inputs(Planned::BodyLeft),
-            alike_rows: true,
-        },
-        PaneDrawing {
-            area: Rect::new(text.right(), top, area.right() - text.right(), height),
-            inputs: inputs(Planned::BodyRight),
-            alike_rows: true,
-        },
-    ])
-}
-
-/// The pane's top row (its border and title) and bottom row (its border), as the text pane
-/// at `area` draws them: they change with the article, the focus and the look, not with a
-/// scroll.
-pub fn edges(area: Rect, state: &State) -> Option<[PaneDrawing; 2]> {
-    if area.height < 2 || area.width == 0 {
-        return None;
-    }
     let articles = &state.library.issue.articles;
     let mut title = std::hash::DefaultHasher::new();
     (state.article, articles.len()).hash(&mut title);
@@ -60,29 +34,43 @@ pub fn edges(area: Rect, state: &State) -> Option<[PaneDrawing; 2]> {
         .get(state.article)
         .map(|a| &a.title)
         .hash(&mut title);
-    let inputs = |side: Planned| {
-        vec![
-            side as u64,
+    let part = |part: Planned, area: Rect, alike_rows: bool| {
+        let mut inputs = vec![
+            part as u64,
             state.look(),
             u64::from(state.focus == Pane::Body),
-            title.finish(),
-        ]
+        ];
+        if !alike_rows {
+            inputs.push(title.finish());
+        }
+        PaneDrawing {
+            area,
+            inputs,
+            alike_rows,
+        }
     };
+    let (top, height) = (area.y + 1, area.height - 2);
     Some([
-        PaneDrawing {
-            area: Rect { height: 1, ..area },
-            inputs: inputs(Planned::BodyTop),
-            alike_rows: false,
-        },
-        PaneDrawing {
-            area: Rect {
+        part(
+            Planned::BodyLeft,
+            Rect::new(area.x, top, text.x - area.x, height),
+            true,
+        ),
+        part(
+            Planned::BodyRight,
+            Rect::new(text.right(), top, area.right() - text.right(), height),
+            true,
+        ),
+        part(Planned::BodyTop, Rect { height: 1, ..area }, false),
+        part(
+            Planned::BodyBottom,
+            Rect {
                 y: area.bottom() - 1,
                 height: 1,
                 ..area
             },
-            inputs: inputs(Planned::BodyBottom),
-            alike_rows: false,
-        },
+            false,
+        ),
     ])
 }
 
@@ -100,7 +88,7 @@ fn text_column(inner: Rect, width: u16) -> Rect {
 }
 
 /// Draws the text pane; `frame_held` says the canvas holds its border and title already
-/// (its [`margins`] and [`edges`], kept).
+/// (every part of [`frame_parts`], kept).
 pub fn render(frame: &mut Canvas, area: Rect, state: &State, frame_held: bool) {
     let theme = &state.theme;
     let articles = &state.library.issue.articles;

@@ -11,7 +11,7 @@ pub mod overlay;
 pub mod sidebar;
 pub mod status;
 
-use crate::tui::screen::{Canvas, PaneDrawing};
+use crate::tui::screen::Canvas;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -462,13 +462,9 @@ pub fn draw(frame: &mut Canvas, state: &State) {
         planned.extend(panes.sidebar.map(|r| sidebar::drawing(r, state)));
         // Kept or not, the text pane is drawn: what it draws over its kept margins is what
         // they hold. Its border and title are left alone when all four parts are kept.
-        let body_frame: Vec<PaneDrawing> = panes
-            .body
-            .and_then(|r| Some((body::margins(r, state)?, body::edges(r, state)?)))
-            .map(|(sides, edges)| sides.into_iter().chain(edges).collect())
-            .unwrap_or_default();
-        let body_parts = body_frame.len();
-        planned.extend(body_frame);
+        let body_frame = panes.body.and_then(|r| body::frame_parts(r, state));
+        let body_parts = body_frame.as_ref().map_or(0, |parts| parts.len());
+        planned.extend(body_frame.into_iter().flatten());
         // `plan` answers in the order planned: the list, then the sidebar, when on screen,
         // then the parts of the text pane's frame.
         let mut kept = frame.plan(planned).into_iter();
@@ -786,8 +782,8 @@ mod tests {
                 else {
                     continue;
                 };
-                let margins = body::margins(pane, &state).expect("a text pane has margins");
-                for (margin, border_x) in margins.iter().zip([pane.left(), pane.right() - 1]) {
+                let parts = body::frame_parts(pane, &state).expect("a text pane has margins");
+                for (margin, border_x) in parts.iter().zip([pane.left(), pane.right() - 1]) {
                     for position in margin.area.positions() {
                         let cell = &buffer[position];
                         let border = position.x == border_x && matches!(cell.symbol(), "│" | "┃");
