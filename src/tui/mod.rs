@@ -17,7 +17,7 @@ pub mod theme;
 pub mod view;
 pub mod wrap;
 
-use std::io::{BufWriter, IsTerminal, Stdout, stdout};
+use std::io::{BufWriter, IsTerminal, stdout};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::Receiver;
@@ -339,9 +339,29 @@ pub enum Ended {
 }
 
 /// The terminal as the reader draws on it. Frames go through a buffer large enough for a
-/// whole frame, so each redraw leaves in one write rather than a write per kilobyte (the
-/// standard output's own buffer), which is what a key press costs the terminal.
-type Screen = screen::Screen<BufWriter<Stdout>>;
+/// whole frame, so each redraw leaves in one write, which is what a key press costs the
+/// terminal.
+type Screen = screen::Screen<BufWriter<TerminalOut>>;
+
+/// Where frames are written. On Unix, a handle of its own on the standard output, not
+/// [`std::io::Stdout`]: that one is line-buffered, and would send a frame holding a line feed (the
+/// scroll of a `j` press) in two writes, the terminal waking for each. Elsewhere `Stdout`,
+/// which turns text into what a Windows console takes.
+#[cfg(unix)]
+type TerminalOut = std::fs::File;
+#[cfg(not(unix))]
+type TerminalOut = std::io::Stdout;
+
+#[cfg(unix)]
+fn terminal_out() -> std::io::Result<TerminalOut> {
+    use std::os::fd::AsFd;
+    Ok(std::fs::File::from(stdout().as_fd().try_clone_to_owned()?))
+}
+
+#[cfg(not(unix))]
+fn terminal_out() -> std::io::Result<TerminalOut> {
+    Ok(stdout())
+}
 
 /// Room for a full redraw of a large window with colours, in bytes.
 const FRAME_BUFFER: usize = 1 << 17;
@@ -362,7 +382,7 @@ fn open_screen(area: Rect) -> std::io::Result<Screen> {
     enable_raw_mode()?;
     execute!(stdout(), EnterAlternateScreen, Clear(ClearType::All))?;
     Ok(screen::Screen::new(
-        BufWriter::with_capacity(FRAME_BUFFER, stdout()),
+        BufWriter::with_capacity(FRAME_BUFFER, terminal_out()?),
         area,
     ))
 }
