@@ -887,14 +887,17 @@ impl<'w, 'b, W: Write> Encoder<'w, 'b, W> {
                 Some((row, from, to)) if row == y && self.all_blank(y, to, x) => {
                     self.blanks = Some((row, from, x + 1));
                 }
-                _ => {
+                Some(_) => {
                     self.write_blanks(Some((x, y)))?;
                     self.blanks = Some((y, x, x + 1));
                 }
+                None => self.blanks = Some((y, x, x + 1)),
             }
             return Ok(());
         }
-        self.write_blanks(Some((x, y)))?;
+        if self.blanks.is_some() {
+            self.write_blanks(Some((x, y)))?;
+        }
         self.go_to(x, y)?;
         let pen = Pen::of(cell);
         if pen != self.pen {
@@ -940,9 +943,10 @@ impl<'w, 'b, W: Write> Encoder<'w, 'b, W> {
             _ => 0,
         };
         let mut digits = itoa::Buffer::new();
-        let count_text = digits.format(count);
+        // Up to four blanks (a word space, most often) are never longer than an erase.
+        let count_text = if count > 4 { digits.format(count) } else { "" };
         let erase = 3 + count_text.len() + move_from(from);
-        if erase < usize::from(count) + move_from(to) {
+        if count > 4 && erase < usize::from(count) + move_from(to) {
             self.out.write_all(b"\x1b[")?;
             self.out.write_all(count_text.as_bytes())?;
             self.out.write_all(b"X")?;
@@ -961,6 +965,7 @@ impl<'w, 'b, W: Write> Encoder<'w, 'b, W> {
     }
 
     /// Puts the cursor on `(x, y)`, from wherever it is.
+    #[inline(always)]
     fn go_to(&mut self, x: u16, y: u16) -> io::Result<()> {
         match self.cursor {
             Some((cx, cy)) if cy == y && cx == x => Ok(()),
@@ -1096,7 +1101,7 @@ fn forward_len(gap: u16) -> usize {
 
 /// A cell the encoder may erase rather than write: a plain space in the default style.
 fn is_blank(cell: &Cell) -> bool {
-    cell.symbol() == " "
+    cell.symbol().as_bytes() == b" "
         && cell.diff_option == CellDiffOption::None
         && !is_skip(cell)
         && Pen::of(cell) == Pen::DEFAULT
