@@ -50,16 +50,22 @@ pub struct PaneDrawing {
     pub alike_rows: bool,
 }
 
-/// Rows of the screen that show consecutive rows of one text, from row `first` of it: the
-/// view's word that a later frame showing the same text in the same rows from another first
-/// row shows these rows moved. The rows must span the screen's width, and nothing in them may
+/// Rows of the screen that show consecutive rows of one text, from row `first` of it, in the
+/// columns from `left`, `width` wide: the view's word that a later frame showing the same
+/// text in the same place from another first row shows these rows moved. Nothing in them may
 /// change from row to row but the text (a border down either side is fine).
 ///
-/// The screen then moves what the terminal shows with a scroll, as `less` does, and sends
-/// only the rows that scrolled in: a line instead of a screenful. What differs after all (a
-/// highlight that moved, a word that is wrong) is still found by the comparison and sent,
-/// right after the rest (see [`Canvas::show_scrolled`]), so a wrong word costs bytes and a
-/// moment, never a wrong screen.
+/// When the rows span the screen's width, the screen moves what the terminal shows with a
+/// scroll, as `less` does, and sends only the rows that scrolled in: a line instead of a
+/// screenful. What differs after all (a highlight that moved, a word that is wrong) is still
+/// found by the comparison and sent, right after the rest (see [`Canvas::show_scrolled`]), so
+/// a wrong word costs bytes and a moment, never a wrong screen.
+///
+/// Beside other panes the terminal cannot move a column, but the screen's buffer can: when
+/// `looks` is the same too, the rows moved are copied from the frame on the screen rather than
+/// drawn. Then they are sent as they are, so `looks` must name everything else the rows are
+/// drawn from (highlights, a cursor); the tests compare every frame drawn this way with one
+/// drawn whole.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ScrolledRows {
     /// The first screen row.
@@ -69,6 +75,17 @@ pub struct ScrolledRows {
     pub text: u64,
     /// The text's row on the first screen row.
     pub first: usize,
+    pub left: u16,
+    pub width: u16,
+    /// What else the rows are drawn from: equal values draw the same text the same way.
+    pub looks: u64,
+}
+
+impl ScrolledRows {
+    /// Whether the rows span the whole of `area` from side to side.
+    fn span(&self, area: Rect) -> bool {
+        (self.left, self.width) == (area.x, area.width)
+    }
 }
 
 /// What a view draws on: a buffer covering the screen, and where the cursor should show.
@@ -88,6 +105,8 @@ pub struct Canvas<'a> {
     /// The scrolling rows the terminal shows, when this frame may leave the rows a scroll
     /// brings along undrawn ([`Canvas::show_scrolled`]).
     on_terminal: Option<ScrolledRows>,
+    /// The frame the terminal shows, to copy moved rows from.
+    shown: Option<&'a Buffer>,
     /// The screen rows the view was told it may leave undrawn.
     undrawn: Option<Range<u16>>,
 }
@@ -104,6 +123,7 @@ impl<'a> Canvas<'a> {
             planned: Vec::new(),
             scrolled: None,
             on_terminal: None,
+            shown: None,
             undrawn: None,
         }
     }
@@ -120,6 +140,7 @@ impl<'a> Canvas<'a> {
             planned: Vec::new(),
             scrolled: None,
             on_terminal: None,
+            shown: None,
             undrawn: None,
         }
     }
@@ -193,14 +214,46 @@ impl<'a> Canvas<'a> {
     /// the rest of the frame at once, and only after that draws the frame again whole and
     /// sends whatever those rows lack after all: the key's answer goes out before the work of
     /// drawing and comparing rows that are already on the terminal.
+    ///
+    /// Beside other panes, where the terminal cannot scroll, the rows a scroll moves are
+    /// copied into the buffer from the frame on the screen, when they show the same text in
+    /// the same looks, and the view need not draw them either: a cell copied costs a fraction
+    /// of one drawn, and the frame is then compared and sent as any other.
     pub fn show_scrolled(&mut self, rows: ScrolledRows) -> Range<u16> {
         self.scrolled = Some(rows);
-        let band = self
-            .on_terminal
-            .and_then(|before| Shift::between(self.buffer.area, before, rows))
-            .map_or(0..0, Shift::brought_along);
-        if !band.is_empty() {
-            self.undrawn = Some(band.clone());
+        let area = self.buffer.area;
+        let Some(before) = self.on_terminal else {
+            return 0..0;
+        };
+        if rows.span(area) {
+            let band = Shift::between(area, before, rows).map_or(0..0, Shift::brought_along);
+            if !band.is_empty() {
+                self.undrawn = Some(band.clone());
+            }
+            return band;
+        }
+        let (Some(shown), Some(shift)) = (self.shown, Shift::within(area, before, rows)) else {
+            return 0..0;
+        };
+        let inside = area.x <= rows.left && rows.left.saturating_add(rows.width) <= area.right();
+        if before.looks != rows.looks || shown.area != area || !inside {
+            return 0..0;
+        }
+        let band = shift.brought_along();
+        let width = usize::from(area.width);
+        let columns = usize::from(rows.left - area.x)..usize::from(rows.left - area.x + rows.width);
+        let buffer = self.buffer_mut();
+        for y in band.clone() {
+            let Some(from) = shift.source(y) else {
+                continue;
+            };
+            let row = |y: u16| usize::from(y - area.y) * width;
+            let (to, from) = (row(y), row(from));
+            let source = shown.content.get(from + columns.start..from + columns.end);
+            let target = buffer.content.get_mut(to + columns.start..to + columns.end);
+            if let (Some(source), Some(target)) = (source, target) {
+                target.clone_from_slice(source);
+            }
         }
         band
     }
@@ -424,6 +477,7 @@ impl<W: Write> Screen<W> {
         };
         if self.shown.is_some() {
             canvas.on_terminal = self.shown_scrolled;
+            canvas.shown = self.shown.as_ref();
         }
         render(&mut canvas);
         let Drawn {
@@ -557,9 +611,21 @@ struct Shift {
 
 impl Shift {
     /// The scroll that turns rows showing `before` into rows showing `now`, when it keeps any
-    /// row on the screen `area`.
+    /// row on the screen `area`, and the rows span the screen, as a scroll region does.
     fn between(area: Rect, before: ScrolledRows, now: ScrolledRows) -> Option<Self> {
-        let same_rows = (before.top, before.height, before.text) == (now.top, now.height, now.text);
+        Self::within(area, before, now).filter(|_| now.span(area))
+    }
+
+    /// The rows' move from `before` to `now`, when it keeps any row on the screen `area`,
+    /// whatever their columns.
+    fn within(area: Rect, before: ScrolledRows, now: ScrolledRows) -> Option<Self> {
+        let same_rows = (
+            before.top,
+            before.height,
+            before.text,
+            before.left,
+            before.width,
+        ) == (now.top, now.height, now.text, now.left, now.width);
         let inside = area.y <= now.top && now.top.saturating_add(now.height) <= area.bottom();
         // A scroll region needs two rows.
         if !same_rows || !inside || now.height < 2 {
@@ -1316,6 +1382,9 @@ mod tests {
                     height,
                     text: 1,
                     first: usize::from(by),
+                    left: area.x,
+                    width: area.width,
+                    looks: 0,
                 };
                 let (from, to) = if up { (0, by) } else { (by, 0) };
                 let shift = Shift::between(area, first(from), first(to))?;
@@ -1936,6 +2005,47 @@ mod tests {
         );
     }
 
+    /// Keys read in one burst are drawn in one frame: a scroll together with a search typed
+    /// or cleared, or the mention cursor moved. The rows the scroll moved beside the other
+    /// panes must show the new highlights, not be copied as they were.
+    #[test]
+    fn rows_moved_beside_other_panes_show_highlights_that_changed_with_the_scroll() {
+        use crate::tui::action::Action;
+        use crate::tui::app::{Pane, State, update};
+        use crate::tui::view;
+        let library = std::sync::Arc::new(crate::Library::embedded().expect("embedded issue"));
+        let mut state = State::new(library);
+        update(&mut state, Action::Resize(200, 60));
+        while state.focus != Pane::Body {
+            update(&mut state, Action::FocusNext);
+        }
+        let mut screen = Screen::new(Vec::new(), Rect::new(0, 0, 200, 60));
+        let typed = "the".chars().map(Action::Insert);
+        let bursts: Vec<Vec<Action>> = vec![
+            vec![Action::Down],
+            [Action::Down, Action::Search]
+                .into_iter()
+                .chain(typed)
+                .collect(),
+            vec![Action::Cancel, Action::Down],
+            vec![Action::Down],
+            vec![Action::MentionNext, Action::Down],
+            vec![Action::Up, Action::Cancel],
+        ];
+        for burst in bursts {
+            let before = state.top_row(&state.wrapped());
+            for action in &burst {
+                update(&mut state, action.clone());
+            }
+            screen.draw(|c| view::draw(c, &state)).expect("draw");
+            let mut whole = Buffer::empty(screen.area());
+            view::draw(&mut Canvas::new(&mut whole), &state);
+            let shown = screen.shown().expect("a frame was drawn");
+            assert!(shown == &whole, "after {burst:?}");
+            assert_ne!(state.top_row(&state.wrapped()), before, "{burst:?} scrolls");
+        }
+    }
+
     /// Every line of the issue scrolled a line at a time beside the other panes, at 200×60:
     /// the text column is sent again whole each time, some 4 kB, of which the moves and
     /// blanks are kept small: a line feed and the column to reach each next row, and blanks
@@ -2024,6 +2134,9 @@ mod tests {
                             height: 7 - top,
                             text,
                             first,
+                            left: 0,
+                            width: 12,
+                            looks: 0,
                         });
                     }
                 })
@@ -2106,6 +2219,9 @@ mod tests {
                         height: 6,
                         text: 1,
                         first,
+                        left: 0,
+                        width: 12,
+                        looks: 0,
                     });
                     answers.push(undrawn.clone());
                     let whole = answers.len() > 1;
@@ -2466,11 +2582,13 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(32))]
 
         /// Whatever the reader does, the screen that keeps panes ends every frame holding what
-        /// a frame drawn whole would hold, and the terminal shows it.
+        /// a frame drawn whole would hold, and the terminal shows it. Some actions are taken
+        /// together before a frame is drawn, as a burst of keys read at once is.
         #[test]
         fn kept_panes_look_as_if_drawn_whole(
             steps in proptest::collection::vec(session_step(), 1..32),
             tidy in proptest::collection::vec(any::<bool>(), 32),
+            drawn in proptest::collection::vec(prop::bool::weighted(0.75), 32),
         ) {
             use crate::tui::app::{State, update};
             use crate::tui::view;
@@ -2479,8 +2597,13 @@ mod tests {
             update(&mut state, crate::tui::action::Action::Resize(150, 40));
             let mut screen = Screen::new(Vec::new(), Rect::new(0, 0, 150, 40));
             let mut term = Term::new(200, 60);
-            for (frame, action) in steps.into_iter().flatten().enumerate() {
+            let actions: Vec<_> = steps.into_iter().flatten().collect();
+            let last = actions.len() - 1;
+            for (frame, action) in actions.into_iter().enumerate() {
                 update(&mut state, action.clone());
+                if !drawn[frame % drawn.len()] && frame < last {
+                    continue;
+                }
                 let (w, h) = state.size;
                 if screen.area().width != w || screen.area().height != h {
                     screen.resize(Rect::new(0, 0, w, h)).expect("resize");

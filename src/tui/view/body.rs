@@ -106,23 +106,33 @@ pub fn render(frame: &mut Canvas, area: Rect, state: &State, frame_held: bool) {
     let wrapped = state.wrapped();
     let text_area = text_column(inner, wrapped.width);
     let top = state.top_row(&wrapped);
-    // Across the whole screen, with nothing over it, the text's rows can be scrolled on the
-    // terminal itself: its margins and border look the same on every row. Rows the terminal
-    // already shows, moved there by a scroll, are left undrawn, border and all.
+    // Across the whole screen the text's rows can be scrolled on the terminal itself: its
+    // margins and border look the same on every row. Rows the terminal already shows, moved
+    // there by a scroll, are left undrawn, border and all. Beside other panes the screen
+    // copies the text column's moved rows from the frame it shows, and the border is drawn.
     let screen = frame.area();
-    let undrawn =
-        if (area.x, area.width) == (screen.x, screen.width) && !overlay::covers_panes(state) {
-            frame.show_scrolled(ScrolledRows {
-                top: inner.y,
-                height: inner.height,
-                text: laid_out(state, wrapped.width),
-                first: top,
-            })
-        } else {
-            0..0
-        };
+    let across = (area.x, area.width) == (screen.x, screen.width);
+    let (left, width) = if across {
+        (screen.x, screen.width)
+    } else {
+        (text_area.x, text_area.width)
+    };
+    let undrawn = if overlay::covers_panes(state) {
+        0..0
+    } else {
+        frame.show_scrolled(ScrolledRows {
+            top: inner.y,
+            height: inner.height,
+            text: laid_out(state, wrapped.width),
+            first: top,
+            left,
+            width,
+            looks: marks_drawn(state),
+        })
+    };
     if !frame_held {
-        draw_pane_leaving(frame, area, title(), focused, theme, undrawn.clone());
+        let border_undrawn = if across { undrawn.clone() } else { 0..0 };
+        draw_pane_leaving(frame, area, title(), focused, theme, border_undrawn);
     }
     let shown = (wrapped.rows.iter().skip(top)).take(usize::from(inner.height));
     let rows = shown.zip(inner.y..inner.bottom());
@@ -158,6 +168,15 @@ pub fn render(frame: &mut Canvas, area: Rect, state: &State, frame_held: bool) {
 fn laid_out(state: &State, width: u16) -> u64 {
     let mut hasher = std::hash::DefaultHasher::new();
     (state.article, width, state.look()).hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Names what the text's rows are drawn from besides the text (see [`laid_out`]): the search
+/// (its matches follow from the query and the issue), the match jumped to and the mention
+/// cursor.
+fn marks_drawn(state: &State) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    (&state.search.query, state.search.current, state.cursor).hash(&mut hasher);
     hasher.finish()
 }
 
