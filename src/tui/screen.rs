@@ -242,12 +242,12 @@ impl<'a> Canvas<'a> {
         let band = shift.brought_along();
         let width = usize::from(area.width);
         let columns = usize::from(rows.left - area.x)..usize::from(rows.left - area.x + rows.width);
+        let row = |y: u16| usize::from(y - area.y) * width;
         let buffer = self.buffer_mut();
         for y in band.clone() {
             let Some(from) = shift.source(y) else {
                 continue;
             };
-            let row = |y: u16| usize::from(y - area.y) * width;
             let (to, from) = (row(y), row(from));
             let source = shown.content.get(from + columns.start..from + columns.end);
             let target = buffer.content.get_mut(to + columns.start..to + columns.end);
