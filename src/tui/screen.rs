@@ -102,8 +102,8 @@ pub struct Canvas<'a> {
     /// The panes this frame draws, as planned, and whether each was already there.
     planned: Vec<(PaneDrawing, bool)>,
     scrolled: Option<ScrolledRows>,
-    /// The scrolling rows the terminal shows, when this frame may leave the rows a scroll
-    /// brings along undrawn ([`Canvas::show_scrolled`]).
+    /// The scrolling rows the terminal shows: this frame may leave the rows a scroll brings
+    /// along undrawn, or copy them from `shown` ([`Canvas::show_scrolled`]).
     on_terminal: Option<ScrolledRows>,
     /// The frame the terminal shows, to copy moved rows from.
     shown: Option<&'a Buffer>,
@@ -217,8 +217,8 @@ impl<'a> Canvas<'a> {
     ///
     /// Beside other panes, where the terminal cannot scroll, the rows a scroll moves are
     /// copied into the buffer from the frame on the screen, when they show the same text in
-    /// the same looks, and the view need not draw them either: a cell copied costs a fraction
-    /// of one drawn, and the frame is then compared and sent as any other.
+    /// the same looks, and the view need not draw them either (no layout rows walked, no
+    /// mentions looked up, no spans built); the frame is then compared and sent as any other.
     pub fn show_scrolled(&mut self, rows: ScrolledRows) -> Range<u16> {
         self.scrolled = Some(rows);
         let area = self.buffer.area;
@@ -980,14 +980,19 @@ impl<'w, 'b, W: Write> Encoder<'w, 'b, W> {
         Ok(())
     }
 
-    /// Whether the cells of `next` from column `from` to `to` on row `y` are all blank.
-    fn all_blank(&self, y: u16, from: u16, to: u16) -> bool {
+    /// The cells of `next` from column `from` to `to` on row `y`.
+    fn cells_between(&self, y: u16, from: u16, to: u16) -> Option<&'b [Cell]> {
         let area = self.next.area;
         let row = usize::from(y - area.y) * usize::from(area.width);
         let columns = usize::from(from - area.x)..usize::from(to - area.x);
         self.next
             .content
             .get(row + columns.start..row + columns.end)
+    }
+
+    /// Whether the cells of `next` from column `from` to `to` on row `y` are all blank.
+    fn all_blank(&self, y: u16, from: u16, to: u16) -> bool {
+        self.cells_between(y, from, to)
             .is_some_and(|cells| cells.iter().all(is_blank))
     }
 
@@ -1051,11 +1056,7 @@ impl<'w, 'b, W: Write> Encoder<'w, 'b, W> {
         // At most four cells (a move forward is shorter past that).
         let mut bytes = [0u8; 4];
         if gap <= move_len && gap <= bytes.len() {
-            let area = self.next.area;
-            let row = usize::from(y - area.y) * usize::from(area.width);
-            let first = row + usize::from(from - area.x);
-            let cells = self.next.content.get(first..first + gap);
-            let plain = cells.is_some_and(|cells| {
+            let plain = self.cells_between(y, from, to).is_some_and(|cells| {
                 cells
                     .iter()
                     .zip(&mut bytes)
