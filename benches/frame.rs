@@ -194,12 +194,21 @@ fn bench_library(c: &mut Criterion, name: &str, library: Arc<Library>) {
             screen
                 .draw(|canvas| view::draw(canvas, &state))
                 .expect("first frame");
-            c.bench_function(
-                &format!("{name}/screen/key_to_first_write_200x60_zoomed"),
-                |b| {
+            // Warm, and with the caches emptied before each press, as after a pause.
+            let mut thrash = vec![0u64; 64 << 17];
+            for cold in [false, true] {
+                let suffix = if cold { "_cold" } else { "" };
+                let id = format!("{name}/screen/key_to_first_write_200x60_zoomed{suffix}");
+                c.bench_function(&id, |b| {
                     b.iter_custom(|iters| {
                         let mut total = Duration::ZERO;
-                        for _ in 0..iters {
+                        for i in 0..iters {
+                            if cold {
+                                for (j, word) in thrash.iter_mut().enumerate().step_by(8) {
+                                    *word = word.wrapping_add(i ^ j as u64);
+                                }
+                                black_box(&thrash);
+                            }
                             let start = Instant::now();
                             press_down_or_up(&mut state, &mut screen, &mut down);
                             let sink = screen.writer_mut();
@@ -208,8 +217,8 @@ fn bench_library(c: &mut Criterion, name: &str, library: Arc<Library>) {
                         }
                         total
                     })
-                },
-            );
+                });
+            }
             update(&mut state, Action::Zoom);
         }
     }

@@ -373,12 +373,14 @@ fn reset_outside(buffer: &mut Buffer, keep: &[Rect]) {
     if width == 0 {
         return;
     }
+    let mut columns = Vec::new();
     for (row, cells) in buffer.content.chunks_exact_mut(width).enumerate() {
         let y = area
             .y
             .saturating_add(u16::try_from(row).unwrap_or(u16::MAX));
         let mut from = 0;
-        for (start, end) in kept_columns(area, keep, y) {
+        kept_columns(&mut columns, area, keep, y);
+        for &(start, end) in &columns {
             cells[from..start].iter_mut().for_each(Cell::reset);
             from = end;
         }
@@ -386,17 +388,18 @@ fn reset_outside(buffer: &mut Buffer, keep: &[Rect]) {
     }
 }
 
-/// The column ranges (indices into the row, in order) that `rects` cover on row `y` of
-/// `area`.
-fn kept_columns(area: Rect, rects: &[Rect], y: u16) -> Vec<(usize, usize)> {
-    let mut columns: Vec<(usize, usize)> = rects
-        .iter()
-        .map(|r| r.intersection(area))
-        .filter(|r| r.y <= y && y < r.bottom() && !r.is_empty())
-        .map(|r| (usize::from(r.x - area.x), usize::from(r.right() - area.x)))
-        .collect();
+/// Puts in `columns` (emptied first: callers ask on every row and reuse one) the column
+/// ranges (indices into the row, in order) that `rects` cover on row `y` of `area`.
+fn kept_columns(columns: &mut Vec<(usize, usize)>, area: Rect, rects: &[Rect], y: u16) {
+    columns.clear();
+    columns.extend(
+        rects
+            .iter()
+            .map(|r| r.intersection(area))
+            .filter(|r| r.y <= y && y < r.bottom() && !r.is_empty())
+            .map(|r| (usize::from(r.x - area.x), usize::from(r.right() - area.x))),
+    );
     columns.sort_unstable();
-    columns
 }
 
 /// A full-screen terminal behind `out`, of a known size.
@@ -769,35 +772,53 @@ fn for_each_change<E>(
         (Some(shown), Some(start)) => shown.get(start + i % width).unwrap_or(&Cell::EMPTY),
         _ => &Cell::EMPTY,
     };
-    let mut emit_at = |i: usize, cell: &Cell| {
-        // Both fit in u16: the index lies inside a buffer whose area is given in u16.
-        let x = left.saturating_add(u16::try_from(i % width).unwrap_or(u16::MAX));
-        let y = top.saturating_add(u16::try_from(i / width).unwrap_or(u16::MAX));
+    // The row `pos` is on: its number, where it starts and ends, where its cells were before
+    // the scroll, and its passed-over column ranges, as cell indices, in order (a division per
+    // cell to find the row cost a third of the diff).
+    let mut skips: Vec<(usize, usize)> = Vec::new();
+    let mut next_skip = 0;
+    let (mut row, mut row_start, mut row_end) = (0, 0, 0);
+    let mut source = None;
+    // Cell `i` on the row starting at `row_start`, or, for the columns a wide character at a
+    // row's end covers, past it. Both coordinates fit in u16: the index lies inside a buffer
+    // whose area is given in u16.
+    let mut emit_at = |i: usize, row_start: usize, row: usize, cell: &Cell| {
+        let (column, row) = match i - row_start {
+            column if column < width => (column, row),
+            _ => (i % width, i / width),
+        };
+        let x = left.saturating_add(u16::try_from(column).unwrap_or(u16::MAX));
+        let y = top.saturating_add(u16::try_from(row).unwrap_or(u16::MAX));
         emit(x, y, cell)
     };
-    // The row `pos` is on: where it starts and ends, where its cells were before the scroll,
-    // and its passed-over column ranges, as cell indices (a division per cell to find the row
-    // cost a third of the diff).
-    let mut skips: Vec<(usize, usize)> = Vec::new();
-    let (mut row_start, mut row_end) = (0, 0);
-    let mut source = None;
     let mut pos = 0;
     while pos < len {
         if pos >= row_end {
-            let row = pos / width;
+            row = pos / width;
             row_start = row * width;
             row_end = row_start + width;
             source = row_source(row);
+            skips.clear();
+            next_skip = 0;
             if !same.is_empty() {
                 let y = top.saturating_add(u16::try_from(row).unwrap_or(u16::MAX));
-                skips = kept_columns(next.area, same, y)
-                    .into_iter()
-                    .map(|(from, to)| (row_start + from, row_start + to))
-                    .collect();
+                kept_columns(&mut skips, next.area, same, y);
+                for skip in &mut skips {
+                    *skip = (row_start + skip.0, row_start + skip.1);
+                }
             }
         }
-        if let Some(&(_, to)) = skips.iter().find(|(from, _)| *from == pos) {
-            pos = to;
+        // Ranges passed over: never overlapping, in order; a wide character may step past
+        // the start of one.
+        while let Some(&(from, to)) = skips.get(next_skip)
+            && from <= pos
+        {
+            next_skip += 1;
+            if from == pos {
+                pos = to;
+            }
+        }
+        if pos >= row_end || pos >= len {
             continue;
         }
         let i = pos;
@@ -815,7 +836,7 @@ fn for_each_change<E>(
             CellDiffOption::ForcedWidth(forced) => {
                 pos = pos.saturating_add(usize::from(forced.get()).saturating_sub(1));
                 if !same_cell(current, before) {
-                    emit_at(i, current)?;
+                    emit_at(i, row_start, row, current)?;
                 }
             }
             CellDiffOption::None | CellDiffOption::AlwaysUpdate => {
@@ -835,7 +856,7 @@ fn for_each_change<E>(
                 {
                     trailing = Some((i + 1, i + before_width, true));
                 }
-                emit_at(i, current)?;
+                emit_at(i, row_start, row, current)?;
                 // The columns a wide character covers, sent again where the terminal may not
                 // have cleared them.
                 if let Some((mut j, mut end, force)) = trailing {
@@ -846,7 +867,7 @@ fn for_each_change<E>(
                         if !is_skip(&cells[at])
                             && (force || previous(at).symbol() != cells[at].symbol())
                         {
-                            emit_at(at, &cells[at])?;
+                            emit_at(at, row_start, row, &cells[at])?;
                         }
                     }
                     pos = end;

@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use super::{Planned, draw_lines, draw_pane, draw_pane_leaving, overlay};
+use super::{Planned, draw_pane, draw_pane_leaving, draw_rows, overlay};
 use crate::model::Position;
 use crate::tui::app::{Pane, State};
 use crate::tui::screen::PaneDrawing;
@@ -148,20 +148,17 @@ pub fn render(frame: &mut Canvas, area: Rect, state: &State, frame_held: bool) {
             .collect(),
         _ => Vec::new(),
     };
-    let lines: Vec<Line> = rows
-        .map(|(row, y)| {
-            if undrawn.contains(&y) {
-                return Line::default();
-            }
-            let of_block = row.block.map_or(&[][..], |block| {
-                let from = mentions.partition_point(|p| p.block() < block);
-                let to = mentions.partition_point(|p| p.block() <= block);
-                &mentions[from..to]
-            });
-            render_row(row, state, of_block)
-        })
-        .collect();
-    draw_lines(frame, text_area, lines);
+    // Rows the terminal shows already are not drawn (nor are rows past the text: the buffer
+    // is blank there).
+    let lines = rows.filter(|(_, y)| !undrawn.contains(y)).map(|(row, y)| {
+        let of_block = row.block.map_or(&[][..], |block| {
+            let from = mentions.partition_point(|p| p.block() < block);
+            let to = mentions.partition_point(|p| p.block() <= block);
+            &mentions[from..to]
+        });
+        (y, render_row(row, state, of_block))
+    });
+    draw_rows(frame, text_area, lines);
 }
 
 /// Names the current article as laid out now: equal while its rows stay the same.

@@ -257,11 +257,33 @@ fn draw_lines_marking<'a>(
     lines: impl IntoIterator<Item = Line<'a>>,
     mark_cuts: bool,
 ) {
+    let area = area.intersection(frame.area());
+    draw_rows_marking(frame, area, (area.y..area.bottom()).zip(lines), mark_cuts);
+}
+
+/// [`draw_lines`] for some rows of `area` only, each line with its row.
+pub fn draw_rows<'a>(
+    frame: &mut Canvas,
+    area: Rect,
+    lines: impl IntoIterator<Item = (u16, Line<'a>)>,
+) {
+    draw_rows_marking(frame, area, lines, false);
+}
+
+fn draw_rows_marking<'a>(
+    frame: &mut Canvas,
+    area: Rect,
+    lines: impl IntoIterator<Item = (u16, Line<'a>)>,
+    mark_cuts: bool,
+) {
     let buf = frame.buffer_mut();
     let area = area.intersection(buf.area);
-    for (y, line) in (area.y..area.bottom()).zip(lines) {
+    for (y, line) in lines {
+        if !(area.y..area.bottom()).contains(&y) {
+            continue;
+        }
         if line.style != Style::default() {
-            buf.set_style(Rect::new(area.x, y, area.width, 1), line.style);
+            set_style(buf, Rect::new(area.x, y, area.width, 1), line.style);
         }
         set_line(buf, area.x, y, &line, area.width);
         if mark_cuts && overflows(&line, area.width) {
@@ -388,6 +410,22 @@ fn simple_runs(text: &str) -> impl Iterator<Item = (usize, &str, bool)> {
             Some((from, &text[from..to], false))
         }
     })
+}
+
+/// What `Buffer::set_style` does, row by row on the buffer's cells rather than looking each
+/// one up by its position: a frame styles its status bar and its rows this way.
+pub fn set_style(buf: &mut Buffer, area: Rect, style: Style) {
+    let area = area.intersection(buf.area);
+    let width = usize::from(buf.area.width);
+    let left = usize::from(area.x - buf.area.x);
+    for y in area.top()..area.bottom() {
+        let start = usize::from(y - buf.area.y) * width + left;
+        if let Some(cells) = buf.content.get_mut(start..start + usize::from(area.width)) {
+            cells.iter_mut().for_each(|cell| {
+                cell.set_style(style);
+            });
+        }
+    }
 }
 
 /// Writes simple characters from `x` up to `right`, control characters dropped; returns where
@@ -553,6 +591,34 @@ mod tests {
             let mut theirs = Buffer::empty(area);
             set_line(&mut ours, x, y, &line, max_width);
             theirs.set_line(x, y, &line, max_width);
+            prop_assert_eq!(ours, theirs);
+        }
+
+        #[test]
+        fn set_style_styles_what_ratatui_styles(
+            x in 0u16..40,
+            y in 0u16..12,
+            width in 0u16..40,
+            height in 0u16..12,
+            underline in any::<bool>(),
+        ) {
+            let screen = Rect::new(3, 2, 24, 8);
+            let mut style = Style::new().fg(Color::Red).bg(Color::Blue);
+            if underline {
+                style = style.add_modifier(Modifier::UNDERLINED);
+            }
+            let filled = || {
+                let mut buf = Buffer::empty(screen);
+                let text = Line::from("y".repeat(24)).style(Style::new().fg(Color::Green));
+                for row in screen.top()..screen.bottom() {
+                    (&text).render(Rect::new(screen.x, row, 24, 1), &mut buf);
+                }
+                buf
+            };
+            let area = Rect::new(x, y, width, height);
+            let (mut ours, mut theirs) = (filled(), filled());
+            set_style(&mut ours, area, style);
+            theirs.set_style(area, style);
             prop_assert_eq!(ours, theirs);
         }
 

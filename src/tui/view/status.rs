@@ -7,15 +7,16 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use super::{draw_list_lines, set_line};
+use super::{draw_list_lines, set_line, set_style};
 use crate::tui::action::Action;
 use crate::tui::app::{Overlay, State};
 use crate::tui::keymap::Context;
 
 pub fn render(frame: &mut Canvas, area: Rect, state: &State) {
     let theme = &state.theme;
-    // The bar's style straight onto its row: a `Paragraph` restyles its area twice.
-    frame.buffer_mut().set_style(area, theme.status);
+    // The bar's style straight onto its row, once: a `Paragraph` restyles its area twice, and
+    // what is drawn over it keeps it.
+    set_style(frame.buffer_mut(), area, theme.status);
     let search = &state.search;
     let counter = match (search.current, search.hits.len()) {
         (_, 0) if !search.query.is_empty() => "no match".to_string(),
@@ -59,7 +60,7 @@ pub fn render(frame: &mut Canvas, area: Rect, state: &State) {
                 Line::from(format!(" {}/{} {title}", state.article + 1, articles.len()))
             }
         };
-        draw_list_lines(frame, left_area, [left.style(theme.status)]);
+        draw_list_lines(frame, left_area, [left]);
     }
     if area.width > right_width {
         let right_area = Rect::new(area.x + area.width - right_width, area.y, right_width, 1);
