@@ -467,6 +467,7 @@ pub enum Planned {
     BodyRight,
     BodyTop,
     BodyBottom,
+    StatusLeft,
 }
 
 /// Draws the whole screen on a ratatui `Frame`, as [`draw`] does on the reader's own screen.
@@ -491,26 +492,33 @@ pub fn draw(frame: &mut Canvas, state: &State) {
         }
         return;
     };
+    let bar = status::Bar::new(panes.status, state);
     // A box over the panes would leave them different from what they were drawn from.
-    let (keep_articles, keep_sidebar, body_frame_held) = if overlay::covers_panes(state) {
-        (false, false, false)
-    } else {
-        let mut planned = Vec::with_capacity(6);
-        planned.extend(panes.articles.map(|r| articles::drawing(r, state)));
-        planned.extend(panes.sidebar.map(|r| sidebar::drawing(r, state)));
-        // Kept or not, the text pane is drawn: what it draws over its kept margins is what
-        // they hold. Its border and title are left alone when all four parts are kept.
-        let body_frame = panes.body.and_then(|r| body::frame_parts(r, state));
-        let body_parts = body_frame.as_ref().map_or(0, |parts| parts.len());
-        planned.extend(body_frame.into_iter().flatten());
-        // `plan` answers in the order planned: the list, then the sidebar, when on screen,
-        // then the parts of the text pane's frame.
-        let mut kept = frame.plan(planned).into_iter();
-        let keep_articles = panes.articles.is_some() && kept.next() == Some(true);
-        let keep_sidebar = panes.sidebar.is_some() && kept.next() == Some(true);
-        let body_frame_held = body_parts > 0 && kept.all(|kept| kept);
-        (keep_articles, keep_sidebar, body_frame_held)
-    };
+    let (keep_articles, keep_sidebar, keep_bar_left, body_frame_held) =
+        if overlay::covers_panes(state) {
+            (false, false, false, false)
+        } else {
+            let mut planned = Vec::with_capacity(7);
+            planned.extend(panes.articles.map(|r| articles::drawing(r, state)));
+            planned.extend(panes.sidebar.map(|r| sidebar::drawing(r, state)));
+            let bar_left = bar.left_drawing(state);
+            let has_bar_left = bar_left.is_some();
+            planned.extend(bar_left);
+            // Kept or not, the text pane is drawn: what it draws over its kept margins is
+            // what they hold. Its border and title are left alone when all four parts are
+            // kept.
+            let body_frame = panes.body.and_then(|r| body::frame_parts(r, state));
+            let body_parts = body_frame.as_ref().map_or(0, |parts| parts.len());
+            planned.extend(body_frame.into_iter().flatten());
+            // `plan` answers in the order planned: the list, the sidebar and the status bar's
+            // left side, those there are, then the parts of the text pane's frame.
+            let mut kept = frame.plan(planned).into_iter();
+            let keep_articles = panes.articles.is_some() && kept.next() == Some(true);
+            let keep_sidebar = panes.sidebar.is_some() && kept.next() == Some(true);
+            let keep_bar_left = has_bar_left && kept.next() == Some(true);
+            let body_frame_held = body_parts > 0 && kept.all(|kept| kept);
+            (keep_articles, keep_sidebar, keep_bar_left, body_frame_held)
+        };
     if let Some(r) = panes.articles
         && !keep_articles
     {
@@ -524,7 +532,7 @@ pub fn draw(frame: &mut Canvas, state: &State) {
     {
         sidebar::render(frame, r, state);
     }
-    status::render(frame, panes.status, state);
+    bar.render(frame, state, keep_bar_left);
     overlay::render(frame, area, state);
 }
 

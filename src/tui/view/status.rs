@@ -1,76 +1,139 @@
 //! The status bar: the open article or a message on the left; the search prompt while typing;
 //! match counter, position and the help key on the right.
 
-use crate::tui::screen::Canvas;
+use std::hash::{Hash as _, Hasher as _};
+
+use crate::tui::screen::{Canvas, PaneDrawing};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use super::{draw_list_lines, set_line, set_style};
+use super::{Planned, draw_list_lines, set_line, set_style};
 use crate::tui::action::Action;
 use crate::tui::app::{Overlay, State};
 use crate::tui::keymap::Context;
 
-pub fn render(frame: &mut Canvas, area: Rect, state: &State) {
-    let theme = &state.theme;
-    // The bar's style straight onto its row, once: a `Paragraph` restyles its area twice, and
-    // what is drawn over it keeps it.
-    set_style(frame.buffer_mut(), area, theme.status);
-    let search = &state.search;
-    let counter = match (search.current, search.hits.len()) {
-        (_, 0) if !search.query.is_empty() => "no match".to_string(),
-        (_, 0) => String::new(),
-        (Some(i), n) => format!("{}/{n}", i + 1),
-        (None, n) => format!("{n} matches"),
-    };
-    let help = state
-        .keymap
-        .key_for(Context::Global, &Action::Help)
-        .map(|k| format!("{k} help"))
-        .unwrap_or_default();
-    let right = [counter, format!("{}%", state.percent()), help]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("  ");
-    let right = format!("{right} ");
-    let right_width = u16::try_from(right.width()).unwrap_or(u16::MAX);
-    let left_width = area.width.saturating_sub(right_width + 1);
-    let left_area = Rect::new(area.x, area.y, left_width, 1);
-    if matches!(state.overlay, Some(Overlay::Search)) {
-        let prompt = format!("/{}", search.query);
-        frame.render_widget(
-            Paragraph::new(prompt.clone()).style(theme.status),
-            left_area,
-        );
-        let x = area.x + u16::try_from(prompt.width()).unwrap_or(u16::MAX);
-        if x < area.x + left_width {
-            frame.set_cursor_position((x, area.y));
+/// The bar laid out for a frame: its right side's text, and where its two sides go.
+pub struct Bar {
+    area: Rect,
+    right: String,
+    left: Rect,
+}
+
+impl Bar {
+    pub fn new(area: Rect, state: &State) -> Self {
+        let search = &state.search;
+        let counter = match (search.current, search.hits.len()) {
+            (_, 0) if !search.query.is_empty() => "no match".to_string(),
+            (_, 0) => String::new(),
+            (Some(i), n) => format!("{}/{n}", i + 1),
+            (None, n) => format!("{n} matches"),
+        };
+        let help = state
+            .keymap
+            .key_for(Context::Global, &Action::Help)
+            .map(|k| format!("{k} help"))
+            .unwrap_or_default();
+        let right = [counter, format!("{}%", state.percent()), help]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("  ");
+        let right = format!("{right} ");
+        let left_width = area.width.saturating_sub(width_of(&right) + 1);
+        Self {
+            area,
+            right,
+            left: Rect::new(area.x, area.y, left_width, 1),
         }
-    } else {
-        let left = match &state.message {
-            Some(m) => Line::from(vec![
-                Span::raw(" "),
-                Span::styled(m.as_str(), theme.current),
-            ]),
+    }
+
+    /// The left side as a planned part, with what it shows: the open article, or a message.
+    /// A scroll changes only the position on the right, so the title is left as it is. None
+    /// while the search prompt is there (it places the cursor).
+    pub fn left_drawing(&self, state: &State) -> Option<PaneDrawing> {
+        if matches!(state.overlay, Some(Overlay::Search)) || self.left.is_empty() {
+            return None;
+        }
+        let mut shown = std::hash::DefaultHasher::new();
+        match &state.message {
+            Some(message) => (0u8, message).hash(&mut shown),
             None => {
                 let articles = &state.library.issue.articles;
-                let title = articles.get(state.article).map_or("", |a| a.title.as_str());
-                Line::from(format!(" {}/{} {title}", state.article + 1, articles.len()))
+                let title = articles.get(state.article).map(|a| &a.title);
+                (1u8, state.article, articles.len(), title).hash(&mut shown);
             }
+        }
+        Some(PaneDrawing {
+            area: self.left,
+            inputs: vec![Planned::StatusLeft as u64, state.look(), shown.finish()],
+            alike_rows: false,
+        })
+    }
+
+    /// Draws the bar; `left_held` says the canvas holds its left side already.
+    pub fn render(&self, frame: &mut Canvas, state: &State, left_held: bool) {
+        let area = self.area;
+        // The bar's style straight onto its row, once: a `Paragraph` restyles its area twice,
+        // and what is drawn over it keeps it.
+        let styled = if left_held {
+            Rect::new(
+                self.left.right(),
+                area.y,
+                area.right() - self.left.right(),
+                1,
+            )
+        } else {
+            area
         };
-        draw_list_lines(frame, left_area, [left]);
+        set_style(frame.buffer_mut(), styled, state.theme.status);
+        if !left_held {
+            self.render_left(frame, state);
+        }
+        let right_width = width_of(&self.right);
+        if area.width > right_width {
+            // Exactly as wide as its text, so written from its left end.
+            set_line(
+                frame.buffer_mut(),
+                area.right() - right_width,
+                area.y,
+                &Line::from(self.right.as_str()),
+                right_width,
+            );
+        }
     }
-    if area.width > right_width {
-        let right_area = Rect::new(area.x + area.width - right_width, area.y, right_width, 1);
-        // Exactly as wide as its text, so written from its left end.
-        set_line(
-            frame.buffer_mut(),
-            right_area.x,
-            right_area.y,
-            &Line::from(right),
-            right_width,
-        );
+
+    fn render_left(&self, frame: &mut Canvas, state: &State) {
+        let theme = &state.theme;
+        let area = self.area;
+        if matches!(state.overlay, Some(Overlay::Search)) {
+            let prompt = format!("/{}", state.search.query);
+            frame.render_widget(
+                Paragraph::new(prompt.clone()).style(theme.status),
+                self.left,
+            );
+            let x = area.x + width_of(&prompt);
+            if x < self.left.right() {
+                frame.set_cursor_position((x, area.y));
+            }
+        } else {
+            let left = match &state.message {
+                Some(m) => Line::from(vec![
+                    Span::raw(" "),
+                    Span::styled(m.as_str(), theme.current),
+                ]),
+                None => {
+                    let articles = &state.library.issue.articles;
+                    let title = articles.get(state.article).map_or("", |a| a.title.as_str());
+                    Line::from(format!(" {}/{} {title}", state.article + 1, articles.len()))
+                }
+            };
+            draw_list_lines(frame, self.left, [left]);
+        }
     }
+}
+
+fn width_of(text: &str) -> u16 {
+    u16::try_from(text.width()).unwrap_or(u16::MAX)
 }
