@@ -61,9 +61,9 @@ pub struct PaneDrawing {
 /// found by the comparison and sent, right after the rest (see [`Canvas::show_scrolled`]), so
 /// a wrong word costs bytes and a moment, never a wrong screen.
 ///
-/// Beside other panes the terminal cannot move a column, but the screen's buffer can: when
-/// `looks` is the same too, the rows moved are copied from the frame on the screen rather than
-/// drawn. Then they are sent as they are, so `looks` must name everything else the rows are
+/// Beside other panes the terminal cannot move a column, but the screen can: when `looks` is
+/// the same too, the rows moved are taken from the frame on the screen rather than drawn.
+/// Then they are sent as they are, so `looks` must name everything else the rows are
 /// drawn from (highlights, a cursor); the tests compare every frame drawn this way with one
 /// drawn whole.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,12 +103,14 @@ pub struct Canvas<'a> {
     planned: Vec<(PaneDrawing, bool)>,
     scrolled: Option<ScrolledRows>,
     /// The scrolling rows the terminal shows: this frame may leave the rows a scroll brings
-    /// along undrawn, or copy them from `shown` ([`Canvas::show_scrolled`]).
+    /// along undrawn, or take them from `shown` ([`Canvas::show_scrolled`]).
     on_terminal: Option<ScrolledRows>,
-    /// The frame the terminal shows, to copy moved rows from.
+    /// The frame the terminal shows, to take moved rows from.
     shown: Option<&'a Buffer>,
     /// The screen rows the view was told it may leave undrawn.
     undrawn: Option<Range<u16>>,
+    /// Rows moved beside other panes, to be taken from `shown`.
+    moved: Option<Moved>,
 }
 
 impl<'a> Canvas<'a> {
@@ -125,6 +127,7 @@ impl<'a> Canvas<'a> {
             on_terminal: None,
             shown: None,
             undrawn: None,
+            moved: None,
         }
     }
 
@@ -142,6 +145,7 @@ impl<'a> Canvas<'a> {
             on_terminal: None,
             shown: None,
             undrawn: None,
+            moved: None,
         }
     }
 
@@ -216,9 +220,11 @@ impl<'a> Canvas<'a> {
     /// drawing and comparing rows that are already on the terminal.
     ///
     /// Beside other panes, where the terminal cannot scroll, the rows a scroll moves are
-    /// copied into the buffer from the frame on the screen, when they show the same text in
-    /// the same looks, and the view need not draw them either (no layout rows walked, no
-    /// mentions looked up, no spans built); the frame is then compared and sent as any other.
+    /// taken from the frame on the screen, when they show the same text in the same looks,
+    /// and the view need not draw them either (no layout rows walked, no mentions looked up,
+    /// no spans built). They are compared and sent straight from there, and copied into the
+    /// buffer only once the frame is out: the copy, a few hundred kilobytes of cells, is not
+    /// on the way to the key's answer.
     pub fn show_scrolled(&mut self, rows: ScrolledRows) -> Range<u16> {
         self.scrolled = Some(rows);
         let area = self.buffer.area;
@@ -240,21 +246,12 @@ impl<'a> Canvas<'a> {
             return 0..0;
         }
         let band = shift.brought_along();
-        let width = usize::from(area.width);
-        let columns = usize::from(rows.left - area.x)..usize::from(rows.left - area.x + rows.width);
-        let row = |y: u16| usize::from(y - area.y) * width;
-        let buffer = self.buffer_mut();
-        for y in band.clone() {
-            let Some(from) = shift.source(y) else {
-                continue;
-            };
-            let (to, from) = (row(y), row(from));
-            let source = shown.content.get(from + columns.start..from + columns.end);
-            let target = buffer.content.get_mut(to + columns.start..to + columns.end);
-            if let (Some(source), Some(target)) = (source, target) {
-                target.clone_from_slice(source);
-            }
-        }
+        self.moved = Some(Moved {
+            shift,
+            rows: (band.start, band.end),
+            left: rows.left,
+            right: rows.left + rows.width,
+        });
         band
     }
 }
@@ -287,6 +284,7 @@ struct Drawn {
     cursor: Option<Position>,
     scrolled: Option<ScrolledRows>,
     undrawn: Option<Range<u16>>,
+    moved: Option<Moved>,
     panes: Vec<PaneDrawing>,
     /// Of those, the ones the buffer held already, left as they were.
     kept: Vec<bool>,
@@ -302,6 +300,7 @@ impl Canvas<'_> {
             cursor: self.cursor,
             scrolled: self.scrolled,
             undrawn: self.undrawn,
+            moved: self.moved,
             kept: self.planned.iter().map(|(_, kept)| *kept).collect(),
             panes: self.planned.into_iter().map(|(pane, _)| pane).collect(),
         }
@@ -487,6 +486,7 @@ impl<W: Write> Screen<W> {
             cursor,
             scrolled,
             undrawn,
+            moved,
             panes: drawn,
             kept,
         } = canvas.finish();
@@ -527,15 +527,30 @@ impl<W: Write> Screen<W> {
             Some(band) => split_at_band(self.area, &unchanged, band),
             None => (unchanged, Vec::new()),
         };
-        write_changes(&mut self.out, shown, &next, &first_same, shift)?;
+        let moved = moved.zip(self.shown.as_ref());
+        let first = NextCells {
+            buffer: &next,
+            moved,
+        };
+        write_changes(&mut self.out, shown, first, &first_same, shift)?;
         place_cursor(&mut self.out, &mut self.cursor_hidden, cursor)?;
         self.out.flush()?;
+        // The frame is out: the rows it sent from the frame on the screen are copied.
+        if let Some((moved, shown)) = moved {
+            moved.copy(&mut next, shown);
+        }
         if let Some(band) = &undrawn {
             // The frame is out but for rows the scroll brought along; drawn whole now, only
             // those are compared (the others are drawn the same as before, by the same view).
             // A pane drawn across those rows was drawn without them, so it is not held.
             redraw(&mut next, &held_whole(&drawn, &kept, band), &mut render);
-            if write_changes(&mut self.out, shown, &next, &then_same, shift)? {
+            if write_changes(
+                &mut self.out,
+                shown,
+                NextCells::of(&next),
+                &then_same,
+                shift,
+            )? {
                 place_cursor(&mut self.out, &mut self.cursor_hidden, cursor)?;
                 self.out.flush()?;
             }
@@ -711,6 +726,124 @@ impl Shift {
     }
 }
 
+/// Rows a scroll moved beside other panes, whose text columns the next frame shows as the
+/// frame on the screen shows them a few rows off: screen rows `rows`, columns `left..right`,
+/// each row from the one `shift` says it came from. They are compared and sent from there,
+/// and copied into the next frame's buffer once the frame is out ([`Canvas::show_scrolled`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Moved {
+    shift: Shift,
+    rows: (u16, u16),
+    left: u16,
+    right: u16,
+}
+
+impl Moved {
+    /// Copies the moved columns into `next` from `shown`, which it was found in.
+    fn copy(self, next: &mut Buffer, shown: &Buffer) {
+        let area = next.area;
+        if shown.area != area || self.left < area.x || self.right > area.right() {
+            return;
+        }
+        let width = usize::from(area.width);
+        let columns = usize::from(self.left - area.x)..usize::from(self.right - area.x);
+        for y in self.rows.0..self.rows.1 {
+            let Some(from) = self.shift.source(y).filter(|from| area.y <= *from) else {
+                continue;
+            };
+            let (to, from) = (
+                usize::from(y - area.y) * width,
+                usize::from(from - area.y) * width,
+            );
+            let source = shown.content.get(from + columns.start..from + columns.end);
+            let target = next.content.get_mut(to + columns.start..to + columns.end);
+            if let (Some(source), Some(target)) = (source, target) {
+                target.clone_from_slice(source);
+            }
+        }
+    }
+}
+
+/// The next frame's cells: its buffer's, but where rows were moved and are not copied yet
+/// ([`Moved`]), those of the frame they were moved from.
+#[derive(Clone, Copy)]
+struct NextCells<'b> {
+    buffer: &'b Buffer,
+    moved: Option<(Moved, &'b Buffer)>,
+}
+
+impl<'b> NextCells<'b> {
+    fn of(buffer: &'b Buffer) -> Self {
+        Self {
+            buffer,
+            moved: None,
+        }
+    }
+
+    fn area(&self) -> Rect {
+        self.buffer.area
+    }
+
+    /// Row `row` of the buffer (counted from its top).
+    fn row(&self, row: usize) -> NextRow<'b> {
+        let area = self.buffer.area;
+        let width = usize::from(area.width);
+        let start = row * width;
+        let cells = self.buffer.content.get(start..start + width).unwrap_or(&[]);
+        let mut view = NextRow {
+            cells,
+            moved: &[],
+            from: 0,
+        };
+        let y = u16::try_from(row)
+            .ok()
+            .and_then(|row| area.y.checked_add(row));
+        if let (Some((moved, shown)), Some(y)) = (self.moved, y)
+            && (moved.rows.0..moved.rows.1).contains(&y)
+            && let Some(source) = moved.shift.source(y).filter(|from| area.y <= *from)
+            && area.x <= moved.left
+        {
+            let start = usize::from(source - area.y) * width;
+            let columns = usize::from(moved.left - area.x)..usize::from(moved.right - area.x);
+            if let Some(cells) = shown
+                .content
+                .get(start + columns.start..start + columns.end)
+            {
+                view.moved = cells;
+                view.from = columns.start;
+            }
+        }
+        view
+    }
+
+    /// Cell `i` of the buffer, counted as in its content.
+    fn cell(&self, i: usize) -> Option<&'b Cell> {
+        let width = usize::from(self.buffer.area.width.max(1));
+        self.row(i / width).get(i % width)
+    }
+}
+
+/// A row of [`NextCells`]: the buffer's, with the columns from `from` taken from `moved`.
+#[derive(Clone, Copy)]
+struct NextRow<'b> {
+    cells: &'b [Cell],
+    moved: &'b [Cell],
+    from: usize,
+}
+
+impl<'b> NextRow<'b> {
+    #[inline(always)]
+    fn get(&self, column: usize) -> Option<&'b Cell> {
+        // Left of `from` the difference wraps around to past any length.
+        let k = column.wrapping_sub(self.from);
+        if k < self.moved.len() {
+            self.moved.get(k)
+        } else {
+            self.cells.get(column)
+        }
+    }
+}
+
 /// Writes what turns a screen showing `shown` (blank when `None`), moved by `shift`, into one
 /// showing `next`: the cells `diff` picks between the two, in few bytes. The rectangles `same`
 /// are known to be equal in both and are not compared (see [`for_each_change`]). Says whether
@@ -718,7 +851,7 @@ impl Shift {
 fn write_changes(
     out: &mut impl Write,
     shown: Option<&[Cell]>,
-    next: &Buffer,
+    next: NextCells,
     same: &[Rect],
     shift: Option<Shift>,
 ) -> io::Result<bool> {
@@ -746,17 +879,19 @@ const VISIBLE_ON_BLANK: Modifier = Modifier::REVERSED
 /// The rectangles `same` hold the same cells in both buffers, none of them to be sent always
 /// (`CellDiffOption::AlwaysUpdate`), and no wide character crosses their edges; the diff
 /// would find nothing there, so their cells are passed over.
-fn for_each_change<E>(
+fn for_each_change<'b, E>(
     shown: Option<&[Cell]>,
-    next: &Buffer,
+    next: NextCells<'b>,
     same: &[Rect],
     shift: Option<Shift>,
-    mut emit: impl FnMut(u16, u16, &Cell) -> Result<(), E>,
+    mut emit: impl FnMut(u16, u16, &'b Cell) -> Result<(), E>,
 ) -> Result<(), E> {
-    let cells = next.content.as_slice();
-    let width = usize::from(next.area.width.max(1));
-    let (left, top) = (next.area.x, next.area.y);
-    let len = shown.map_or(cells.len(), |shown| shown.len().min(cells.len()));
+    let area = next.area();
+    let all = next.buffer.content.len();
+    let width = usize::from(area.width.max(1));
+    let (left, top) = (area.x, area.y);
+    let len = shown.map_or(all, |shown| shown.len().min(all));
+    let cell_at = |i: usize| next.cell(i).unwrap_or(&Cell::EMPTY);
     // Where the cells of row `row` (counted in the buffer) were before the scroll: the index
     // of their row's first cell in `shown`, or `None` for a blank row or screen.
     let row_source = |row: usize| -> Option<usize> {
@@ -779,10 +914,11 @@ fn for_each_change<E>(
     let mut next_skip = 0;
     let (mut row, mut row_start, mut row_end) = (0, 0, 0);
     let mut source = None;
+    let mut cells = next.row(0);
     // Cell `i` on the row starting at `row_start`, or, for the columns a wide character at a
     // row's end covers, past it. Both coordinates fit in u16: the index lies inside a buffer
     // whose area is given in u16.
-    let mut emit_at = |i: usize, row_start: usize, row: usize, cell: &Cell| {
+    let mut emit_at = |i: usize, row_start: usize, row: usize, cell: &'b Cell| {
         let (column, row) = match i - row_start {
             column if column < width => (column, row),
             _ => (i % width, i / width),
@@ -798,11 +934,12 @@ fn for_each_change<E>(
             row_start = row * width;
             row_end = row_start + width;
             source = row_source(row);
+            cells = next.row(row);
             skips.clear();
             next_skip = 0;
             if !same.is_empty() {
                 let y = top.saturating_add(u16::try_from(row).unwrap_or(u16::MAX));
-                kept_columns(&mut skips, next.area, same, y);
+                kept_columns(&mut skips, area, same, y);
                 for skip in &mut skips {
                     *skip = (row_start + skip.0, row_start + skip.1);
                 }
@@ -823,7 +960,7 @@ fn for_each_change<E>(
         }
         let i = pos;
         pos += 1;
-        let current = &cells[i];
+        let current = cells.get(i - row_start).unwrap_or(&Cell::EMPTY);
         let before = match (shown, source) {
             (Some(shown), Some(start)) => {
                 shown.get(start + (i - row_start)).unwrap_or(&Cell::EMPTY)
@@ -862,12 +999,11 @@ fn for_each_change<E>(
                 if let Some((mut j, mut end, force)) = trailing {
                     while j < end.min(len) {
                         let at = j;
-                        j += cell_width(&cells[at]).max(1);
+                        let cell = cell_at(at);
+                        j += cell_width(cell).max(1);
                         end = end.max(j).min(len);
-                        if !is_skip(&cells[at])
-                            && (force || previous(at).symbol() != cells[at].symbol())
-                        {
-                            emit_at(at, row_start, row, &cells[at])?;
+                        if !is_skip(cell) && (force || previous(at).symbol() != cell.symbol()) {
+                            emit_at(at, row_start, row, cell)?;
                         }
                     }
                     pos = end;
@@ -945,7 +1081,7 @@ impl Pen {
 /// shows is the same (tested by playing both into a model terminal).
 struct Encoder<'w, 'b, W: Write> {
     out: &'w mut W,
-    next: &'b Buffer,
+    next: NextCells<'b>,
     pen: Pen,
     /// Where the terminal's cursor is, when that is certain: after a cell one column wide
     /// that is not the last of its row.
@@ -956,7 +1092,7 @@ struct Encoder<'w, 'b, W: Write> {
 }
 
 impl<'w, 'b, W: Write> Encoder<'w, 'b, W> {
-    fn new(out: &'w mut W, next: &'b Buffer) -> Self {
+    fn new(out: &'w mut W, next: NextCells<'b>) -> Self {
         Self {
             out,
             next,
@@ -995,26 +1131,32 @@ impl<'w, 'b, W: Write> Encoder<'w, 'b, W> {
             &[byte] => self.out.write_all(&[byte])?,
             bytes => self.out.write_all(bytes)?,
         }
-        let area = self.next.area;
+        let area = self.next.area();
         self.cursor =
             (cell_width(cell) == 1 && x.saturating_add(1) < area.right()).then(|| (x + 1, y));
         Ok(())
     }
 
     /// The cells of `next` from column `from` to `to` on row `y`.
-    fn cells_between(&self, y: u16, from: u16, to: u16) -> Option<&'b [Cell]> {
-        let area = self.next.area;
-        let row = usize::from(y - area.y) * usize::from(area.width);
+    fn cells_between(
+        &self,
+        y: u16,
+        from: u16,
+        to: u16,
+    ) -> Option<impl Iterator<Item = &'b Cell> + use<'b, W>> {
+        let area = self.next.area();
+        if !(area.y..area.bottom()).contains(&y) || from < area.x || to > area.right() {
+            return None;
+        }
+        let row = self.next.row(usize::from(y - area.y));
         let columns = usize::from(from - area.x)..usize::from(to - area.x);
-        self.next
-            .content
-            .get(row + columns.start..row + columns.end)
+        Some(columns.map(move |column| row.get(column).unwrap_or(&Cell::EMPTY)))
     }
 
     /// Whether the cells of `next` from column `from` to `to` on row `y` are all blank.
     fn all_blank(&self, y: u16, from: u16, to: u16) -> bool {
         self.cells_between(y, from, to)
-            .is_some_and(|cells| cells.iter().all(is_blank))
+            .is_some_and(|mut cells| cells.all(is_blank))
     }
 
     /// Writes the blank run held back, as spaces or as an erase, whichever leaves fewer
@@ -1051,7 +1193,7 @@ impl<'w, 'b, W: Write> Encoder<'w, 'b, W> {
                 self.out.write_all(&SPACES[..n])?;
                 left -= n;
             }
-            self.cursor = (to < self.next.area.right()).then_some((to, y));
+            self.cursor = (to < self.next.area().right()).then_some((to, y));
         }
         Ok(())
     }
@@ -1079,7 +1221,6 @@ impl<'w, 'b, W: Write> Encoder<'w, 'b, W> {
         if gap <= move_len && gap <= bytes.len() {
             let plain = self.cells_between(y, from, to).is_some_and(|cells| {
                 cells
-                    .iter()
                     .zip(&mut bytes)
                     .all(|(cell, byte)| match cell.symbol().as_bytes() {
                         [b] if b.is_ascii_graphic() || *b == b' ' => {
@@ -1432,7 +1573,7 @@ mod tests {
     fn ours(shown: Option<&Buffer>, next: &Buffer) -> Vec<(u16, u16, Cell)> {
         let mut cells = Vec::new();
         let shown = shown.map(|b| b.content.as_slice());
-        for_each_change(shown, next, &[], None, |x, y, cell| {
+        for_each_change(shown, NextCells::of(next), &[], None, |x, y, cell| {
             cells.push((x, y, cell.clone()));
             Ok::<_, ()>(())
         })
@@ -1811,12 +1952,12 @@ mod tests {
             prop_assume!(well_formed(&shown) && well_formed(&next));
             let mut term = Term::new(area.right() + 2, area.bottom() + 1);
             let mut bytes = Vec::new();
-            write_changes(&mut bytes, None, &shown, &[], None).expect("write into memory");
+            write_changes(&mut bytes, None, NextCells::of(&shown), &[], None).expect("write into memory");
             term.play(&bytes);
             prop_assert_eq!(term.shows(&shown), Ok(()), "{:?}", String::from_utf8_lossy(&bytes));
             prop_assert_eq!(&term.pen, &Looks::default(), "the style is left as it was found");
             bytes.clear();
-            write_changes(&mut bytes, Some(&shown.content), &next, &[], None).expect("write into memory");
+            write_changes(&mut bytes, Some(&shown.content), NextCells::of(&next), &[], None).expect("write into memory");
             term.play(&bytes);
             prop_assert_eq!(term.shows(&next), Ok(()), "{:?}", String::from_utf8_lossy(&bytes));
             prop_assert_eq!(&term.pen, &Looks::default());
@@ -1827,7 +1968,7 @@ mod tests {
             let shown = buffer(area, &before);
             let next = buffer(area, &after);
             let mut mine = Vec::new();
-            write_changes(&mut mine, Some(&shown.content), &next, &[], None).expect("write into memory");
+            write_changes(&mut mine, Some(&shown.content), NextCells::of(&next), &[], None).expect("write into memory");
             let mut theirs = Vec::new();
             CrosstermBackend::new(&mut theirs)
                 .draw(shown.diff(&next).into_iter())
@@ -1839,7 +1980,7 @@ mod tests {
         fn a_scroll_moves_rows_and_the_rest_is_sent((area, shown, shift, next) in scrolled_frames()) {
             // The cells sent are those ratatui's diff picks against the screen once scrolled.
             let mut sent = Vec::new();
-            for_each_change(Some(&shown.content), &next, &[], Some(shift), |x, y, cell| {
+            for_each_change(Some(&shown.content), NextCells::of(&next), &[], Some(shift), |x, y, cell| {
                 sent.push((x, y, cell.clone()));
                 Ok::<_, ()>(())
             })
@@ -1853,11 +1994,11 @@ mod tests {
             // And a terminal that plays the scroll and those cells shows the frame.
             let mut term = Term::new(area.right() + 2, area.bottom() + 1);
             let mut bytes = Vec::new();
-            write_changes(&mut bytes, None, &shown, &[], None).expect("write into memory");
+            write_changes(&mut bytes, None, NextCells::of(&shown), &[], None).expect("write into memory");
             term.play(&bytes);
             bytes.clear();
             shift.write(&mut bytes).expect("write into memory");
-            write_changes(&mut bytes, Some(&shown.content), &next, &[], Some(shift))
+            write_changes(&mut bytes, Some(&shown.content), NextCells::of(&next), &[], Some(shift))
                 .expect("write into memory");
             term.play(&bytes);
             prop_assert_eq!(term.shows(&next), Ok(()), "{:?}", String::from_utf8_lossy(&bytes));
@@ -2020,7 +2161,8 @@ mod tests {
             Style::new().fg(Color::Gray).bg(Color::Rgb(1, 2, 3)),
         );
         let mut bytes = Vec::new();
-        write_changes(&mut bytes, None, &next, &[], None).expect("write into memory");
+        write_changes(&mut bytes, None, NextCells::of(&next), &[], None)
+            .expect("write into memory");
         assert_eq!(
             String::from_utf8(bytes).expect("UTF-8"),
             "\x1b[1H\x1b[94;43ma\x1b[38;5;200;40mb\x1b[37;48;2;1;2;3mc\x1b[0m"
@@ -2444,6 +2586,32 @@ mod tests {
         }
     }
 
+    proptest! {
+        /// Rows moved beside other panes read, before they are copied, as the buffer reads
+        /// after: the comparison sends what the copy then leaves.
+        #[test]
+        fn moved_rows_read_as_they_are_copied(
+            (area, shown, shift, next) in scrolled_frames(),
+            (from, to) in (any::<u16>(), any::<u16>()),
+        ) {
+            let (from, to) = (from % (area.width + 1), to % (area.width + 1));
+            let band = shift.brought_along();
+            let moved = Moved {
+                shift,
+                rows: (band.start, band.end),
+                left: area.x + from.min(to),
+                right: area.x + from.max(to),
+            };
+            let pending = NextCells { buffer: &next, moved: Some((moved, &shown)) };
+            let mut copied = next.clone();
+            moved.copy(&mut copied, &shown);
+            for (i, cell) in copied.content.iter().enumerate() {
+                prop_assert_eq!(pending.cell(i), Some(cell), "cell {}", i);
+            }
+            prop_assert_eq!(pending.cell(copied.content.len()), None);
+        }
+    }
+
     /// Random buffers with a rectangle left the same: passing over it changes nothing.
     fn same_rect_frames() -> impl Strategy<Value = (Rect, Vec<Paint>, Vec<Paint>, Rect)> {
         frames().prop_flat_map(|(area, before, after)| {
@@ -2491,7 +2659,7 @@ mod tests {
                 .any(|y| (rect.left()..rect.right()).any(|x| always(x, y))));
             let collect = |same: &[Rect]| {
                 let mut cells = Vec::new();
-                for_each_change(Some(&shown.content), &next, same, None, |x, y, cell| {
+                for_each_change(Some(&shown.content), NextCells::of(&next), same, None, |x, y, cell| {
                     cells.push((x, y, cell.clone()));
                     Ok::<_, ()>(())
                 })
