@@ -977,14 +977,21 @@ fn for_each_change<'b, E>(
                 }
             }
             CellDiffOption::None | CellDiffOption::AlwaysUpdate => {
-                let width = cell_width(current);
-                if current.diff_option == CellDiffOption::None && same_cell(current, before) {
+                // The symbol read once: reading it tells an inline string from one on the heap.
+                let symbol = current.symbol();
+                let width = match symbol.len() {
+                    1 => 1,
+                    _ => usize::from(current.cell_width()),
+                };
+                if current.diff_option == CellDiffOption::None
+                    && same_cell_as(current, symbol, before)
+                {
                     pos += width.saturating_sub(1);
                     continue;
                 }
                 let before_width = cell_width(before);
                 let mut trailing = None;
-                if width > 1 && current.symbol().contains('\u{FE0F}') {
+                if width > 1 && symbol.contains('\u{FE0F}') {
                     trailing = Some((i + 1, (i + width).min(len), false));
                 } else if width > 1 {
                     pos += width - 1;
@@ -1017,7 +1024,13 @@ fn for_each_change<'b, E>(
 /// `Cell`'s own equality, with the one-byte symbols nearly every cell holds compared inline.
 #[allow(deprecated)] // `skip` is still part of what makes two cells equal
 fn same_cell(a: &Cell, b: &Cell) -> bool {
-    let (x, y) = (a.symbol().as_bytes(), b.symbol().as_bytes());
+    same_cell_as(a, a.symbol(), b)
+}
+
+/// [`same_cell`] with `a`'s symbol read already.
+#[allow(deprecated)] // `skip` is still part of what makes two cells equal
+fn same_cell_as(a: &Cell, a_symbol: &str, b: &Cell) -> bool {
+    let (x, y) = (a_symbol.as_bytes(), b.symbol().as_bytes());
     let symbols = match (x, y) {
         ([x], [y]) => x == y,
         _ => x == y,
@@ -1103,7 +1116,8 @@ impl<'w, 'b, W: Write> Encoder<'w, 'b, W> {
     }
 
     fn cell(&mut self, x: u16, y: u16, cell: &Cell) -> io::Result<()> {
-        if is_blank(cell) {
+        let symbol = cell.symbol();
+        if is_blank_as(cell, symbol) {
             match self.blanks {
                 // Unchanged blank cells between join the run: the terminal shows them blank
                 // already, so erasing them changes nothing and saves a move.
@@ -1126,14 +1140,22 @@ impl<'w, 'b, W: Write> Encoder<'w, 'b, W> {
         if pen != self.pen {
             self.set_pen(pen)?;
         }
-        match cell.symbol().as_bytes() {
+        let one_column = match symbol.as_bytes() {
             // Nearly every cell: a copy of known length, not a call to `memcpy`.
-            &[byte] => self.out.write_all(&[byte])?,
-            bytes => self.out.write_all(bytes)?,
-        }
+            &[byte] => {
+                self.out.write_all(&[byte])?;
+                match cell.diff_option {
+                    CellDiffOption::ForcedWidth(_) => cell_width(cell) == 1,
+                    _ => true,
+                }
+            }
+            bytes => {
+                self.out.write_all(bytes)?;
+                cell_width(cell) == 1
+            }
+        };
         let area = self.next.area();
-        self.cursor =
-            (cell_width(cell) == 1 && x.saturating_add(1) < area.right()).then(|| (x + 1, y));
+        self.cursor = (one_column && x.saturating_add(1) < area.right()).then(|| (x + 1, y));
         Ok(())
     }
 
@@ -1330,7 +1352,12 @@ fn forward_len(gap: u16) -> usize {
 
 /// A cell the encoder may erase rather than write: a plain space in the default style.
 fn is_blank(cell: &Cell) -> bool {
-    cell.symbol().as_bytes() == b" "
+    is_blank_as(cell, cell.symbol())
+}
+
+/// [`is_blank`] with the cell's symbol read already.
+fn is_blank_as(cell: &Cell, symbol: &str) -> bool {
+    symbol.as_bytes() == b" "
         && cell.diff_option == CellDiffOption::None
         && !is_skip(cell)
         && Pen::of(cell) == Pen::DEFAULT
