@@ -1102,6 +1102,8 @@ struct Encoder<'w, 'b, W: Write> {
     /// Blank cells in the default style not yet written: the row, and the columns from and
     /// to. Written once the next cell shows whether spaces or an erase is shorter.
     blanks: Option<(u16, u16, u16)>,
+    /// The row of `next` last looked at, and its number: cells come row by row.
+    row: Option<(u16, NextRow<'b>)>,
 }
 
 impl<'w, 'b, W: Write> Encoder<'w, 'b, W> {
@@ -1112,13 +1114,15 @@ impl<'w, 'b, W: Write> Encoder<'w, 'b, W> {
             pen: Pen::DEFAULT,
             cursor: None,
             blanks: None,
+            row: None,
         }
     }
 
     fn cell(&mut self, x: u16, y: u16, cell: &Cell) -> io::Result<()> {
         let symbol = cell.symbol();
         if is_blank_as(cell, symbol) {
-            match self.blanks {
+            let blanks = self.blanks;
+            match blanks {
                 // Unchanged blank cells between join the run: the terminal shows them blank
                 // already, so erasing them changes nothing and saves a move.
                 Some((row, from, to)) if row == y && self.all_blank(y, to, x) => {
@@ -1161,7 +1165,7 @@ impl<'w, 'b, W: Write> Encoder<'w, 'b, W> {
 
     /// The cells of `next` from column `from` to `to` on row `y`.
     fn cells_between(
-        &self,
+        &mut self,
         y: u16,
         from: u16,
         to: u16,
@@ -1170,13 +1174,20 @@ impl<'w, 'b, W: Write> Encoder<'w, 'b, W> {
         if !(area.y..area.bottom()).contains(&y) || from < area.x || to > area.right() {
             return None;
         }
-        let row = self.next.row(usize::from(y - area.y));
+        let row = match self.row {
+            Some((at, row)) if at == y => row,
+            _ => {
+                let row = self.next.row(usize::from(y - area.y));
+                self.row = Some((y, row));
+                row
+            }
+        };
         let columns = usize::from(from - area.x)..usize::from(to - area.x);
         Some(columns.map(move |column| row.get(column).unwrap_or(&Cell::EMPTY)))
     }
 
     /// Whether the cells of `next` from column `from` to `to` on row `y` are all blank.
-    fn all_blank(&self, y: u16, from: u16, to: u16) -> bool {
+    fn all_blank(&mut self, y: u16, from: u16, to: u16) -> bool {
         self.cells_between(y, from, to)
             .is_some_and(|mut cells| cells.all(is_blank))
     }
