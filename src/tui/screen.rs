@@ -912,9 +912,12 @@ fn for_each_change<'b, E>(
     // cell to find the row cost a third of the diff).
     let mut skips: Vec<(usize, usize)> = Vec::new();
     let mut next_skip = 0;
+    // Where the next passed-over range starts (past the row when none is left).
+    let mut skip_at = usize::MAX;
     let (mut row, mut row_start, mut row_end) = (0, 0, 0);
-    let mut source = None;
+    // The row's cells in `next`, and where they were on the screen.
     let mut cells = next.row(0);
+    let mut before_row: &[Cell] = &[];
     // Cell `i` on the row starting at `row_start`, or, for the columns a wide character at a
     // row's end covers, past it. Both coordinates fit in u16: the index lies inside a buffer
     // whose area is given in u16.
@@ -933,8 +936,13 @@ fn for_each_change<'b, E>(
             row = pos / width;
             row_start = row * width;
             row_end = row_start + width;
-            source = row_source(row);
             cells = next.row(row);
+            before_row = match (shown, row_source(row)) {
+                (Some(shown), Some(start)) => shown
+                    .get(start..)
+                    .map_or(&[], |rest| rest.get(..width).unwrap_or(rest)),
+                _ => &[],
+            };
             skips.clear();
             next_skip = 0;
             if !same.is_empty() {
@@ -944,29 +952,29 @@ fn for_each_change<'b, E>(
                     *skip = (row_start + skip.0, row_start + skip.1);
                 }
             }
+            skip_at = skips.first().map_or(usize::MAX, |&(from, _)| from);
         }
         // Ranges passed over: never overlapping, in order; a wide character may step past
         // the start of one.
-        while let Some(&(from, to)) = skips.get(next_skip)
-            && from <= pos
-        {
-            next_skip += 1;
-            if from == pos {
-                pos = to;
+        if pos >= skip_at {
+            while let Some(&(from, to)) = skips.get(next_skip)
+                && from <= pos
+            {
+                next_skip += 1;
+                if from == pos {
+                    pos = to;
+                }
             }
-        }
-        if pos >= row_end || pos >= len {
-            continue;
+            skip_at = skips.get(next_skip).map_or(usize::MAX, |&(from, _)| from);
+            if pos >= row_end || pos >= len {
+                continue;
+            }
         }
         let i = pos;
         pos += 1;
-        let current = cells.get(i - row_start).unwrap_or(&Cell::EMPTY);
-        let before = match (shown, source) {
-            (Some(shown), Some(start)) => {
-                shown.get(start + (i - row_start)).unwrap_or(&Cell::EMPTY)
-            }
-            _ => &Cell::EMPTY,
-        };
+        let column = i - row_start;
+        let current = cells.get(column).unwrap_or(&Cell::EMPTY);
+        let before = before_row.get(column).unwrap_or(&Cell::EMPTY);
         match current.diff_option {
             CellDiffOption::Skip => {}
             _ if is_skip(current) => {}
