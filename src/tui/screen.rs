@@ -1030,7 +1030,6 @@ fn for_each_change<'b, E>(
 }
 
 /// `Cell`'s own equality, with the one-byte symbols nearly every cell holds compared inline.
-#[allow(deprecated)] // `skip` is still part of what makes two cells equal
 fn same_cell(a: &Cell, b: &Cell) -> bool {
     same_cell_as(a, a.symbol(), b)
 }
