@@ -739,26 +739,38 @@ struct Moved {
 }
 
 impl Moved {
-    /// Copies the moved columns into `next` from `shown`, which it was found in.
+    /// Where the moved columns of screen row `y` come from in `shown`: the first column
+    /// (counted from the screen's left) and the cells; `None` for a row not moved.
+    fn source(self, y: u16, shown: &Buffer) -> Option<(usize, &[Cell])> {
+        let area = shown.area;
+        if !(self.rows.0..self.rows.1).contains(&y)
+            || self.left < area.x
+            || self.right > area.right()
+        {
+            return None;
+        }
+        let from = self.shift.source(y).filter(|from| area.y <= *from)?;
+        let start = usize::from(from - area.y) * usize::from(area.width);
+        let columns = usize::from(self.left - area.x)..usize::from(self.right - area.x);
+        let cells = shown
+            .content
+            .get(start + columns.start..start + columns.end)?;
+        Some((columns.start, cells))
+    }
+
+    /// Copies the moved columns into `next` from `shown`, which they were found in.
     fn copy(self, next: &mut Buffer, shown: &Buffer) {
         let area = next.area;
-        if shown.area != area || self.left < area.x || self.right > area.right() {
+        if shown.area != area {
             return;
         }
-        let width = usize::from(area.width);
-        let columns = usize::from(self.left - area.x)..usize::from(self.right - area.x);
         for y in self.rows.0..self.rows.1 {
-            let Some(from) = self.shift.source(y).filter(|from| area.y <= *from) else {
+            let Some((left, cells)) = self.source(y, shown) else {
                 continue;
             };
-            let (to, from) = (
-                usize::from(y - area.y) * width,
-                usize::from(from - area.y) * width,
-            );
-            let source = shown.content.get(from + columns.start..from + columns.end);
-            let target = next.content.get_mut(to + columns.start..to + columns.end);
-            if let (Some(source), Some(target)) = (source, target) {
-                target.clone_from_slice(source);
+            let to = usize::from(y - area.y) * usize::from(area.width) + left;
+            if let Some(target) = next.content.get_mut(to..to + cells.len()) {
+                target.clone_from_slice(cells);
             }
         }
     }
@@ -799,19 +811,11 @@ impl<'b> NextCells<'b> {
             .ok()
             .and_then(|row| area.y.checked_add(row));
         if let (Some((moved, shown)), Some(y)) = (self.moved, y)
-            && (moved.rows.0..moved.rows.1).contains(&y)
-            && let Some(source) = moved.shift.source(y).filter(|from| area.y <= *from)
-            && area.x <= moved.left
+            && shown.area == area
+            && let Some((from, cells)) = moved.source(y, shown)
         {
-            let start = usize::from(source - area.y) * width;
-            let columns = usize::from(moved.left - area.x)..usize::from(moved.right - area.x);
-            if let Some(cells) = shown
-                .content
-                .get(start + columns.start..start + columns.end)
-            {
-                view.moved = cells;
-                view.from = columns.start;
-            }
+            view.moved = cells;
+            view.from = from;
         }
         view
     }
