@@ -916,6 +916,9 @@ fn for_each_change<'b, E>(
     // cell to find the row cost a third of the diff).
     let mut skips: Vec<(usize, usize)> = Vec::new();
     let mut next_skip = 0;
+    // The passed-over column ranges of the row, counted in it, and the row they hold until.
+    let mut columns: Vec<(usize, usize)> = Vec::new();
+    let mut columns_until = 0;
     // Where the next passed-over range starts (past the row when none is left).
     let mut skip_at = usize::MAX;
     let (mut row, mut row_start, mut row_end) = (0, 0, 0);
@@ -947,15 +950,24 @@ fn for_each_change<'b, E>(
                     .map_or(&[], |rest| rest.get(..width).unwrap_or(rest)),
                 _ => &[],
             };
-            skips.clear();
-            next_skip = 0;
-            if !same.is_empty() {
-                let y = top.saturating_add(u16::try_from(row).unwrap_or(u16::MAX));
-                kept_columns(&mut skips, area, same, y);
-                for skip in &mut skips {
-                    *skip = (row_start + skip.0, row_start + skip.1);
-                }
+            let y = top.saturating_add(u16::try_from(row).unwrap_or(u16::MAX));
+            // The columns passed over change only where a rectangle starts or ends.
+            if y >= columns_until {
+                kept_columns(&mut columns, area, same, y);
+                columns_until = same
+                    .iter()
+                    .flat_map(|r| [r.top(), r.bottom()])
+                    .filter(|&edge| edge > y)
+                    .min()
+                    .unwrap_or(u16::MAX);
             }
+            skips.clear();
+            skips.extend(
+                columns
+                    .iter()
+                    .map(|&(from, to)| (row_start + from, row_start + to)),
+            );
+            next_skip = 0;
             skip_at = skips.first().map_or(usize::MAX, |&(from, _)| from);
         }
         // Ranges passed over: never overlapping, in order; a wide character may step past
