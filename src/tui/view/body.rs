@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use super::{Planned, draw_pane, draw_pane_leaving, draw_rows, overlay};
+use super::{Planned, draw_pane, draw_pane_leaving, draw_rows, hash_open_article, overlay};
 use crate::model::Position;
 use crate::tui::app::{Pane, State};
 use crate::tui::screen::PaneDrawing;
@@ -27,13 +27,8 @@ pub fn frame_parts(area: Rect, state: &State) -> Option<[PaneDrawing; 4]> {
         return None;
     }
     let text = text_column(inner, state.wrapped().width);
-    let articles = &state.library.issue.articles;
     let mut title = std::hash::DefaultHasher::new();
-    (state.article, articles.len()).hash(&mut title);
-    articles
-        .get(state.article)
-        .map(|a| &a.title)
-        .hash(&mut title);
+    hash_open_article(state, &mut title);
     let part = |part: Planned, area: Rect, alike_rows: bool| {
         let mut inputs = vec![
             part as u64,

@@ -149,6 +149,15 @@ pub fn draw_pane<'a>(
     draw_pane_leaving(frame, area, title, focused, theme, 0..0)
 }
 
+/// Feeds `hasher` what a title naming the open article shows: its number, how many articles
+/// there are, and its title (the text pane's top row and the status bar both show them).
+pub fn hash_open_article(state: &State, hasher: &mut impl std::hash::Hasher) {
+    use std::hash::Hash as _;
+    let articles = &state.library.issue.articles;
+    (state.article, articles.len()).hash(hasher);
+    articles.get(state.article).map(|a| &a.title).hash(hasher);
+}
+
 /// [`draw_pane`], leaving the sides of the rows `undrawn` as they are.
 pub fn draw_pane_leaving<'a>(
     frame: &mut Canvas,

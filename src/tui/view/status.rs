@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use super::{Planned, draw_list_lines, set_line, set_style};
+use super::{Planned, draw_list_lines, hash_open_article, set_line, set_style};
 use crate::tui::action::Action;
 use crate::tui::app::{Overlay, State};
 use crate::tui::keymap::Context;
@@ -60,9 +60,8 @@ impl Bar {
         match &state.message {
             Some(message) => (0u8, message).hash(&mut shown),
             None => {
-                let articles = &state.library.issue.articles;
-                let title = articles.get(state.article).map(|a| &a.title);
-                (1u8, state.article, articles.len(), title).hash(&mut shown);
+                1u8.hash(&mut shown);
+                hash_open_article(state, &mut shown);
             }
         }
         Some(PaneDrawing {
