@@ -23,7 +23,15 @@
 //! is the frame drawn whole and those rows checked against what the scroll left there. A key
 //! press is answered before the work of rows the terminal already shows, which on cold caches
 //! was most of it.
+//!
+//! Beside other panes, where the terminal cannot scroll a column, a scroll rewrites the text
+//! column. Each of its rows then changes from one row of the text to another, and the bytes
+//! of that change are the same on any screen row: they are kept ([`RowChanges`]), so reading
+//! on a line at a time compares only the row that came in, and writes the others' bytes
+//! again.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::io::{self, Write};
 use std::ops::Range;
 
@@ -222,9 +230,10 @@ impl<'a> Canvas<'a> {
     /// Beside other panes, where the terminal cannot scroll, the rows a scroll moves are
     /// taken from the frame on the screen, when they show the same text in the same looks,
     /// and the view need not draw them either (no layout rows walked, no mentions looked up,
-    /// no spans built). They are compared and sent straight from there, and copied into the
-    /// buffer only once the frame is out: the copy, a few hundred kilobytes of cells, is not
-    /// on the way to the key's answer.
+    /// no spans built). They are compared and sent straight from there (or their bytes are
+    /// written again, kept from an earlier frame that made the same change), and copied into
+    /// the buffer only once the frame is out: the copy, a few hundred kilobytes of cells, is
+    /// not on the way to the key's answer.
     pub fn show_scrolled(&mut self, rows: ScrolledRows) -> Range<u16> {
         self.scrolled = Some(rows);
         let area = self.buffer.area;
@@ -419,6 +428,10 @@ pub struct Screen<W: Write> {
     /// The scrolling rows of the frame the terminal shows.
     shown_scrolled: Option<ScrolledRows>,
     cursor_hidden: bool,
+    /// Changes of the rows of a text column moved beside other panes, and whether they are
+    /// kept (the tests compare a screen that does not keep them).
+    row_changes: RowChanges,
+    keep_row_changes: bool,
 }
 
 impl<W: Write> Screen<W> {
@@ -435,6 +448,8 @@ impl<W: Write> Screen<W> {
             spare_panes: Vec::new(),
             shown_scrolled: None,
             cursor_hidden: false,
+            row_changes: RowChanges::default(),
+            keep_row_changes: true,
         }
     }
 
@@ -454,6 +469,7 @@ impl<W: Write> Screen<W> {
         self.shown_panes.clear();
         self.spare_panes.clear();
         self.shown_scrolled = None;
+        self.row_changes = RowChanges::default();
         queue!(self.out, Clear(ClearType::All))?;
         self.out.flush()
     }
@@ -532,12 +548,21 @@ impl<W: Write> Screen<W> {
             buffer: &next,
             moved,
         };
-        write_changes(&mut self.out, shown, first, &first_same, shift)?;
+        let column = match (moved, self.shown_scrolled, scrolled) {
+            (Some((moved, _)), Some(before), Some(now)) if self.keep_row_changes => {
+                Some(self.row_changes.for_column(moved, before, now))
+            }
+            _ => None,
+        };
+        write_changes_moving(&mut self.out, shown, first, &first_same, shift, column)?;
         place_cursor(&mut self.out, &mut self.cursor_hidden, cursor)?;
         self.out.flush()?;
         // The frame is out: the rows it sent from the frame on the screen are copied.
         if let Some((moved, shown)) = moved {
             moved.copy(&mut next, shown);
+        }
+        if let Some(now) = scrolled {
+            self.row_changes.trim(now);
         }
         if let Some(band) = &undrawn {
             // The frame is out but for rows the scroll brought along; drawn whole now, only
@@ -869,6 +894,165 @@ fn write_changes(
     Ok(any)
 }
 
+/// The bytes that turn a moved row's text column from showing one row of a text into showing
+/// another, as the encoder wrote them, from the first cell sent on, in its style. Two rows of
+/// the same text, in the same looks and columns, take the same bytes on any screen row, so
+/// they are kept from frame to frame ([`RowChanges`]).
+struct RowChange {
+    bytes: Vec<u8>,
+    ends: RowEnds,
+}
+
+/// Where a [`RowChange`]'s bytes start and leave the terminal.
+#[derive(Clone, Copy)]
+struct RowEnds {
+    /// The column of the first cell sent and its style; `None` when the rows look the same.
+    entry: Option<(u16, Pen)>,
+    /// The cursor's column after them, when that is certain.
+    exit: Option<u16>,
+    /// The style the terminal writes in after them.
+    pen_after: Pen,
+}
+
+impl RowChange {
+    /// Compares the cells `span` (one row's moved columns, indices into the buffer) of `next`
+    /// with `shown`, on screen row `y`.
+    fn between(shown: &[Cell], next: NextCells, span: Range<usize>, y: u16) -> io::Result<Self> {
+        let mut bytes = Vec::new();
+        let mut encoder = Encoder::opening(&mut bytes, next);
+        for_each_change_in(Some(shown), next, &[], None, span, |x, y, cell| {
+            encoder.cell(x, y, cell)
+        })?;
+        let ends = encoder.finish_opened(y)?;
+        Ok(Self { bytes, ends })
+    }
+}
+
+/// The row changes of a text column moved beside other panes, kept from frame to frame.
+/// Scrolling a line at a time, each moved row makes the change the row beside it made in the
+/// frame before (row `a` of the text replaced by row `a + 1`): only the row that is new to
+/// the column is compared cell by cell, and the rest of the column, some 4 kB, is written
+/// from here rather than found again among 6,000 cells.
+#[derive(Default)]
+struct RowChanges {
+    /// The text, its looks and the columns every change kept is for.
+    of: Option<(u64, u64, u16, u16)>,
+    /// By the text's rows shown before and after.
+    changes: HashMap<(usize, usize), RowChange>,
+}
+
+impl RowChanges {
+    /// The changes for rows moved from `before` to `now`, forgetting any kept for another
+    /// text, looks or place.
+    fn for_column(
+        &mut self,
+        moved: Moved,
+        before: ScrolledRows,
+        now: ScrolledRows,
+    ) -> MovedColumn<'_> {
+        let of = (now.text, now.looks, moved.left, moved.right);
+        if self.of != Some(of) {
+            self.changes.clear();
+            self.of = Some(of);
+        }
+        MovedColumn {
+            moved,
+            top: now.top,
+            before_first: before.first,
+            now_first: now.first,
+            changes: &mut self.changes,
+        }
+    }
+
+    /// Forgets the changes of rows far from `rows`, once there are more than a few screens'
+    /// worth: a long read down an article leaves one behind a line.
+    fn trim(&mut self, rows: ScrolledRows) {
+        let height = usize::from(rows.height);
+        if self.changes.len() <= 4 * height {
+            return;
+        }
+        let near = rows.first.saturating_sub(height)..rows.first + 2 * height;
+        self.changes.retain(|&(from, _), _| near.contains(&from));
+    }
+}
+
+/// A moved text column as [`write_changes_moving`] sends it: its rows, where in the text
+/// they were and are, and the changes kept for it.
+struct MovedColumn<'c> {
+    moved: Moved,
+    top: u16,
+    before_first: usize,
+    now_first: usize,
+    changes: &'c mut HashMap<(usize, usize), RowChange>,
+}
+
+/// [`write_changes`], with the moved rows of a text column written from the changes kept for
+/// them, each made once ([`RowChanges`]).
+fn write_changes_moving(
+    out: &mut impl Write,
+    shown: Option<&[Cell]>,
+    next: NextCells,
+    same: &[Rect],
+    shift: Option<Shift>,
+    column: Option<MovedColumn>,
+) -> io::Result<bool> {
+    let (Some(shown), Some(column)) = (shown, column) else {
+        return write_changes(out, shown, next, same, shift);
+    };
+    let area = next.area();
+    let width = usize::from(area.width);
+    let (left, right) = (
+        usize::from(column.moved.left - area.x),
+        usize::from(column.moved.right - area.x),
+    );
+    let mut encoder = Encoder::new(out, next);
+    let mut any = false;
+    let mut from = 0;
+    for y in column.moved.rows.0..column.moved.rows.1 {
+        let row_start = usize::from(y - area.y) * width;
+        for_each_change_in(
+            Some(shown),
+            next,
+            same,
+            shift,
+            from..row_start + left,
+            |x, y, cell| {
+                any = true;
+                encoder.cell(x, y, cell)
+            },
+        )?;
+        let row = usize::from(y - column.top);
+        let change = match column
+            .changes
+            .entry((column.before_first + row, column.now_first + row))
+        {
+            Entry::Occupied(kept) => kept.into_mut(),
+            Entry::Vacant(new) => new.insert(RowChange::between(
+                shown,
+                next,
+                row_start + left..row_start + right,
+                y,
+            )?),
+        };
+        any |= change.ends.entry.is_some();
+        encoder.splice(y, change)?;
+        from = row_start + right;
+    }
+    for_each_change_in(
+        Some(shown),
+        next,
+        same,
+        shift,
+        from..usize::MAX,
+        |x, y, cell| {
+            any = true;
+            encoder.cell(x, y, cell)
+        },
+    )?;
+    encoder.finish()?;
+    Ok(any)
+}
+
 /// Modifiers that show on a blank cell, as ratatui's diff counts them.
 const VISIBLE_ON_BLANK: Modifier = Modifier::REVERSED
     .union(Modifier::UNDERLINED)
@@ -888,6 +1072,19 @@ fn for_each_change<'b, E>(
     next: NextCells<'b>,
     same: &[Rect],
     shift: Option<Shift>,
+    emit: impl FnMut(u16, u16, &'b Cell) -> Result<(), E>,
+) -> Result<(), E> {
+    for_each_change_in(shown, next, same, shift, 0..usize::MAX, emit)
+}
+
+/// [`for_each_change`] over the cells `span` only (indices into the buffer's content), which
+/// starts and ends where no wide character crosses.
+fn for_each_change_in<'b, E>(
+    shown: Option<&[Cell]>,
+    next: NextCells<'b>,
+    same: &[Rect],
+    shift: Option<Shift>,
+    span: Range<usize>,
     mut emit: impl FnMut(u16, u16, &'b Cell) -> Result<(), E>,
 ) -> Result<(), E> {
     let area = next.area();
@@ -895,6 +1092,7 @@ fn for_each_change<'b, E>(
     let width = usize::from(area.width.max(1));
     let (left, top) = (area.x, area.y);
     let len = shown.map_or(all, |shown| shown.len().min(all));
+    let stop = len.min(span.end);
     let cell_at = |i: usize| next.cell(i).unwrap_or(&Cell::EMPTY);
     // Where the cells of row `row` (counted in the buffer) were before the scroll: the index
     // of their row's first cell in `shown`, or `None` for a blank row or screen.
@@ -937,8 +1135,8 @@ fn for_each_change<'b, E>(
         let y = top.saturating_add(u16::try_from(row).unwrap_or(u16::MAX));
         emit(x, y, cell)
     };
-    let mut pos = 0;
-    while pos < len {
+    let mut pos = span.start;
+    while pos < stop {
         if pos >= row_end {
             row = pos / width;
             row_start = row * width;
@@ -982,7 +1180,7 @@ fn for_each_change<'b, E>(
                 }
             }
             skip_at = skips.get(next_skip).map_or(usize::MAX, |&(from, _)| from);
-            if pos >= row_end || pos >= len {
+            if pos >= row_end || pos >= stop {
                 continue;
             }
         }
@@ -1127,6 +1325,13 @@ struct Encoder<'w, 'b, W: Write> {
     blanks: Option<(u16, u16, u16)>,
     /// The row of `next` last looked at, and its number: cells come row by row.
     row: Option<(u16, NextRow<'b>)>,
+    /// For bytes that start wherever the cursor is put first, in the style of the first cell
+    /// ([`Encoder::opening`]): whether that first move is still to come, the column it went
+    /// to, whether the style is still the first cell's to choose, and the style chosen.
+    opening: bool,
+    entry: Option<u16>,
+    choosing_pen: bool,
+    entry_pen: Pen,
 }
 
 impl<'w, 'b, W: Write> Encoder<'w, 'b, W> {
@@ -1138,6 +1343,19 @@ impl<'w, 'b, W: Write> Encoder<'w, 'b, W> {
             cursor: None,
             blanks: None,
             row: None,
+            opening: false,
+            entry: None,
+            choosing_pen: false,
+            entry_pen: Pen::DEFAULT,
+        }
+    }
+
+    /// An encoder whose first move and first style are left to whoever writes its bytes out
+    /// ([`RowChange`]): they start on the first cell sent, in its style.
+    fn opening(out: &'w mut W, next: NextCells<'b>) -> Self {
+        Self {
+            opening: true,
+            ..Self::new(out, next)
         }
     }
 
@@ -1257,6 +1475,14 @@ impl<'w, 'b, W: Write> Encoder<'w, 'b, W> {
     /// Puts the cursor on `(x, y)`, from wherever it is.
     #[inline(always)]
     fn go_to(&mut self, x: u16, y: u16) -> io::Result<()> {
+        if self.opening {
+            self.opening = false;
+            self.choosing_pen = true;
+            self.entry = Some(x);
+            self.cursor = Some((x, y));
+            return Ok(());
+        }
+        self.choosing_pen = false;
         match self.cursor {
             Some((cx, cy)) if cy == y && cx == x => Ok(()),
             Some((cx, cy)) if cy == y && cx < x => self.forward(cx, x, y),
@@ -1334,6 +1560,13 @@ impl<'w, 'b, W: Write> Encoder<'w, 'b, W> {
 
     /// One SGR sequence from the current style to `pen`.
     fn set_pen(&mut self, pen: Pen) -> io::Result<()> {
+        if self.choosing_pen {
+            // The first cell's style: set by whoever writes these bytes out.
+            self.choosing_pen = false;
+            self.entry_pen = pen;
+            self.pen = pen;
+            return Ok(());
+        }
         let mut params = String::with_capacity(24);
         if pen == Pen::DEFAULT {
             params.push('0');
@@ -1369,6 +1602,39 @@ impl<'w, 'b, W: Write> Encoder<'w, 'b, W> {
         if self.pen != Pen::DEFAULT {
             self.set_pen(Pen::DEFAULT)?;
         }
+        Ok(())
+    }
+
+    /// Ends the bytes of an [`Encoder::opening`] encoder of row `y`, as [`RowChange`] keeps
+    /// them.
+    fn finish_opened(mut self, y: u16) -> io::Result<RowEnds> {
+        self.write_blanks(None)?;
+        let exit = match self.cursor {
+            Some((x, row)) if row == y => Some(x),
+            _ => None,
+        };
+        Ok(RowEnds {
+            entry: self.entry.map(|x| (x, self.entry_pen)),
+            exit,
+            pen_after: self.pen,
+        })
+    }
+
+    /// Writes a row's change kept from an earlier frame, on row `y`: the same bytes as its
+    /// cells would take, the move to its first cell and its first style written as they
+    /// are needed here.
+    fn splice(&mut self, y: u16, change: &RowChange) -> io::Result<()> {
+        let Some((entry, entry_pen)) = change.ends.entry else {
+            return Ok(());
+        };
+        self.write_blanks(Some((entry, y)))?;
+        self.go_to(entry, y)?;
+        if self.pen != entry_pen {
+            self.set_pen(entry_pen)?;
+        }
+        self.out.write_all(&change.bytes)?;
+        self.cursor = change.ends.exit.map(|x| (x, y));
+        self.pen = change.ends.pen_after;
         Ok(())
     }
 }
@@ -2326,6 +2592,145 @@ mod tests {
             );
         }
         assert!(scrolls > 20, "{scrolls} scrolls");
+    }
+
+    /// A screen and the model terminal it draws on, with the text pane focused beside the
+    /// other panes, for tests of rows moved there.
+    fn reading_beside_panes(
+        width: u16,
+        height: u16,
+    ) -> (crate::tui::app::State, Screen<Vec<u8>>, Term) {
+        use crate::tui::action::Action;
+        use crate::tui::app::{Pane, State, update};
+        let library = std::sync::Arc::new(crate::Library::embedded().expect("embedded issue"));
+        let mut state = State::new(library);
+        update(&mut state, Action::Resize(width, height));
+        while state.focus != Pane::Body {
+            update(&mut state, Action::FocusNext);
+        }
+        let screen = Screen::new(Vec::new(), Rect::new(0, 0, width, height));
+        (state, screen, Term::new(width, height))
+    }
+
+    /// Draws a frame and checks that the model terminal shows it; returns its bytes.
+    fn draw_and_check(
+        state: &crate::tui::app::State,
+        screen: &mut Screen<Vec<u8>>,
+        term: &mut Term,
+    ) -> String {
+        screen
+            .draw(|c| crate::tui::view::draw(c, state))
+            .expect("draw");
+        let bytes = std::mem::take(screen.writer_mut());
+        term.play(&bytes);
+        let shown = screen.shown().expect("a frame was drawn");
+        assert_eq!(term.shows(shown), Ok(()));
+        String::from_utf8(bytes).expect("UTF-8")
+    }
+
+    /// Row changes kept from earlier frames are written again only for the text, looks and
+    /// place they were made in: after a search highlights the text, a scroll over rows whose
+    /// changes were kept without highlights sends the highlights; a search cleared, the
+    /// changes kept before it serve again.
+    #[test]
+    fn kept_row_changes_follow_the_looks_they_were_made_in() {
+        use crate::tui::action::Action;
+        use crate::tui::app::{State, update};
+        let (mut state, mut screen, mut term) = reading_beside_panes(200, 60);
+        draw_and_check(&state, &mut screen, &mut term);
+        let mut scroll = |state: &mut State, screen: &mut Screen<Vec<u8>>, action: Action| {
+            update(state, action);
+            draw_and_check(state, screen, &mut term)
+        };
+        for action in [Action::Down, Action::Down, Action::Up, Action::Up] {
+            scroll(&mut state, &mut screen, action);
+        }
+        let kept = screen.row_changes.changes.len();
+        assert!(kept >= 100, "both ways kept: {kept}");
+        update(&mut state, Action::Search);
+        for ch in "the".chars() {
+            update(&mut state, Action::Insert(ch));
+        }
+        scroll(&mut state, &mut screen, Action::Open);
+        let highlighted = scroll(&mut state, &mut screen, Action::Down);
+        assert!(
+            screen.row_changes.changes.len() < kept,
+            "changes kept for other looks are forgotten"
+        );
+        update(&mut state, Action::Cancel);
+        scroll(&mut state, &mut screen, Action::Up);
+        // Back in the first looks, the scroll made first is sent again, without highlights.
+        let plain = scroll(&mut state, &mut screen, Action::Down);
+        assert_ne!(highlighted, plain);
+        assert!(
+            plain.len() > 1000,
+            "the column is sent: {} bytes",
+            plain.len()
+        );
+    }
+
+    /// A frame whose moved rows are written from kept row changes is sent in the very bytes
+    /// of one whose cells are all compared anew: reading on through the issue a line at a
+    /// time, back and forth, and with search matches highlighted.
+    #[test]
+    fn kept_row_changes_send_the_bytes_of_cells_compared_anew() {
+        use crate::tui::action::Action;
+        use crate::tui::app::update;
+        let (mut state, mut screen, mut term) = reading_beside_panes(200, 60);
+        let mut anew = Screen::new(Vec::new(), screen.area());
+        anew.keep_row_changes = false;
+        let articles = state.library.issue.articles.len();
+        let mut steps = Vec::new();
+        for article in 0..articles {
+            steps.extend(std::iter::repeat_n(Action::Down, 40));
+            steps.extend([Action::Up, Action::Down, Action::Down, Action::Up]);
+            if article == 1 {
+                steps.push(Action::Search);
+                steps.extend("the".chars().map(Action::Insert));
+                steps.push(Action::Open);
+                steps.extend(std::iter::repeat_n(Action::Down, 5));
+                steps.push(Action::MentionNext);
+                steps.extend([Action::Down, Action::Up, Action::Down]);
+            }
+            steps.push(Action::PageDown);
+        }
+        let mut spliced = 0;
+        for action in steps {
+            update(&mut state, action.clone());
+            let kept_before = screen.row_changes.changes.len();
+            let bytes = draw_and_check(&state, &mut screen, &mut term);
+            anew.draw(|c| crate::tui::view::draw(c, &state))
+                .expect("draw");
+            let expected = String::from_utf8(std::mem::take(anew.writer_mut())).expect("UTF-8");
+            assert_eq!(bytes, expected, "after {action:?}");
+            if kept_before > 0 && screen.row_changes.changes.len() <= kept_before + 1 {
+                spliced += 1;
+            }
+        }
+        assert!(spliced > 100, "{spliced} frames mostly from kept changes");
+    }
+
+    /// Reading on a line at a time through an article on a short screen keeps no more than a
+    /// few screens' worth of row changes, and the terminal shows every frame.
+    #[test]
+    fn kept_row_changes_stay_few_on_a_long_read() {
+        use crate::tui::action::Action;
+        use crate::tui::app::update;
+        let (mut state, mut screen, mut term) = reading_beside_panes(200, 14);
+        draw_and_check(&state, &mut screen, &mut term);
+        let height = 12;
+        let mut most = 0;
+        for _ in 0..150 {
+            update(&mut state, Action::Down);
+            draw_and_check(&state, &mut screen, &mut term);
+            most = most.max(screen.row_changes.changes.len());
+        }
+        assert!(
+            state.top_row(&state.wrapped()) > 4 * height,
+            "read far enough"
+        );
+        assert!(most > 2 * height, "changes were kept: {most}");
+        assert!(most <= 4 * height + 1, "{most} changes kept");
     }
 
     /// Row `i` of a text whose rows are each one letter, so rows moved one place differ in
