@@ -1332,6 +1332,9 @@ struct Encoder<'w, 'b, W: Write> {
     entry: Option<u16>,
     choosing_pen: bool,
     entry_pen: Pen,
+    /// The parameters of the SGR sequence being written, kept for the next one: a frame
+    /// changes style a few times a row.
+    params: String,
 }
 
 impl<'w, 'b, W: Write> Encoder<'w, 'b, W> {
@@ -1347,6 +1350,7 @@ impl<'w, 'b, W: Write> Encoder<'w, 'b, W> {
             entry: None,
             choosing_pen: false,
             entry_pen: Pen::DEFAULT,
+            params: String::new(),
         }
     }
 
@@ -1567,7 +1571,8 @@ impl<'w, 'b, W: Write> Encoder<'w, 'b, W> {
             self.pen = pen;
             return Ok(());
         }
-        let mut params = String::with_capacity(24);
+        let mut params = std::mem::take(&mut self.params);
+        params.clear();
         if pen == Pen::DEFAULT {
             params.push('0');
         } else {
@@ -1586,14 +1591,18 @@ impl<'w, 'b, W: Write> Encoder<'w, 'b, W> {
             }
         }
         self.pen = pen;
-        if params.is_empty() {
-            // Colours off (`NO_COLOR`): crossterm writes nothing for them, and neither does
-            // this; an empty SGR would reset everything.
-            return Ok(());
-        }
-        self.out.write_all(b"\x1b[")?;
-        self.out.write_all(params.as_bytes())?;
-        self.out.write_all(b"m")
+        // Colours off (`NO_COLOR`): crossterm writes nothing for them, and neither does this;
+        // an empty SGR would reset everything.
+        let written = if params.is_empty() {
+            Ok(())
+        } else {
+            self.out.write_all(b"\x1b[").and_then(|()| {
+                self.out.write_all(params.as_bytes())?;
+                self.out.write_all(b"m")
+            })
+        };
+        self.params = params;
+        written
     }
 
     /// Leaves the terminal writing in its default style, as the next frame expects.

@@ -23,24 +23,22 @@ pub struct Bar {
 
 impl Bar {
     pub fn new(area: Rect, state: &State) -> Self {
+        use std::fmt::Write as _;
         let search = &state.search;
-        let counter = match (search.current, search.hits.len()) {
-            (_, 0) if !search.query.is_empty() => "no match".to_string(),
-            (_, 0) => String::new(),
-            (Some(i), n) => format!("{}/{n}", i + 1),
-            (None, n) => format!("{n} matches"),
+        // Drawn on every frame: written into one string, each part followed by its gap.
+        // Writing into a `String` cannot fail.
+        let mut right = String::with_capacity(32);
+        let _ = match (search.current, search.hits.len()) {
+            (_, 0) if !search.query.is_empty() => write!(right, "no match  "),
+            (_, 0) => Ok(()),
+            (Some(i), n) => write!(right, "{}/{n}  ", i + 1),
+            (None, n) => write!(right, "{n} matches  "),
         };
-        let help = state
-            .keymap
-            .key_for(Context::Global, &Action::Help)
-            .map(|k| format!("{k} help"))
-            .unwrap_or_default();
-        let right = [counter, format!("{}%", state.percent()), help]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join("  ");
-        let right = format!("{right} ");
+        let _ = write!(right, "{}%", state.percent());
+        if let Some(key) = state.keymap.key_for(Context::Global, &Action::Help) {
+            let _ = write!(right, "  {key} help");
+        }
+        right.push(' ');
         let left_width = area.width.saturating_sub(width_of(&right) + 1);
         Self {
             area,
