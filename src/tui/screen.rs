@@ -1596,10 +1596,7 @@ impl<'w, 'b, W: Write> Encoder<'w, 'b, W> {
         let written = if params.is_empty() {
             Ok(())
         } else {
-            self.out.write_all(b"\x1b[").and_then(|()| {
-                self.out.write_all(params.as_bytes())?;
-                self.out.write_all(b"m")
-            })
+            write_sgr(&mut self.out, &params)
         };
         self.params = params;
         written
@@ -1646,6 +1643,13 @@ impl<'w, 'b, W: Write> Encoder<'w, 'b, W> {
         self.pen = change.ends.pen_after;
         Ok(())
     }
+}
+
+/// An SGR sequence with the parameters `params`.
+fn write_sgr(out: &mut impl Write, params: &str) -> io::Result<()> {
+    out.write_all(b"\x1b[")?;
+    out.write_all(params.as_bytes())?;
+    out.write_all(b"m")
 }
 
 /// The length of a move `gap` columns forward (the count left out for one).

@@ -25,7 +25,7 @@ impl Bar {
     pub fn new(area: Rect, state: &State) -> Self {
         use std::fmt::Write as _;
         let search = &state.search;
-        // Drawn on every frame: written into one string, each part followed by its gap.
+        // Made on every frame: written into one string, two spaces between the parts.
         // Writing into a `String` cannot fail.
         let mut right = String::with_capacity(32);
         let _ = match (search.current, search.hits.len()) {
