@@ -2723,6 +2723,60 @@ mod tests {
         assert!(spliced > 100, "{spliced} frames mostly from kept changes");
     }
 
+    /// Actions of a reading session in the text pane: mostly a line or a few at a time, back
+    /// and forth, with what changes the text's looks, its width, the article or the library
+    /// now and then.
+    fn reading_action() -> impl Strategy<Value = crate::tui::action::Action> {
+        use crate::tui::action::Action;
+        let libraries = session_libraries();
+        let swap = prop::sample::select(vec![0usize, 1, 2]).prop_map(move |i| {
+            Action::LibraryUpdated(crate::tui::action::LibraryHandle(libraries[i].clone()))
+        });
+        prop_oneof![
+            12 => prop::sample::select(vec![Action::Down, Action::Up]),
+            2 => prop::sample::select(vec![Action::HalfPageDown, Action::HalfPageUp]),
+            1 => swap,
+            2 => prop::sample::select(vec![
+                Action::MentionNext,
+                Action::MentionPrev,
+                Action::SearchNext,
+                Action::WiderText,
+                Action::NarrowerText,
+                Action::PageDown,
+                Action::Top,
+                Action::Search,
+                Action::Insert('e'),
+                Action::Open,
+                Action::Cancel,
+            ]),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// However the reading goes, a screen that writes moved rows from kept changes sends
+        /// the very bytes of one that compares every cell anew, and the terminal shows every
+        /// frame.
+        #[test]
+        fn kept_row_changes_send_what_comparing_anew_sends(
+            size in (120u16..220, 8u16..60),
+            actions in proptest::collection::vec(reading_action(), 1..80),
+        ) {
+            use crate::tui::app::update;
+            let (mut state, mut screen, mut term) = reading_beside_panes(size.0, size.1);
+            let mut anew = Screen::new(Vec::new(), screen.area());
+            anew.keep_row_changes = false;
+            for action in actions {
+                update(&mut state, action.clone());
+                let bytes = draw_and_check(&state, &mut screen, &mut term);
+                anew.draw(|c| crate::tui::view::draw(c, &state)).expect("draw");
+                let expected = String::from_utf8(std::mem::take(anew.writer_mut())).expect("UTF-8");
+                prop_assert_eq!(bytes, expected, "after {:?}", action);
+            }
+        }
+    }
+
     /// Reading on a line at a time through an article on a short screen keeps no more than a
     /// few screens' worth of row changes, and the terminal shows every frame.
     #[test]
