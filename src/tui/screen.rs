@@ -920,9 +920,16 @@ impl RowChange {
     fn between(shown: &[Cell], next: NextCells, span: Range<usize>, y: u16) -> io::Result<Self> {
         let mut bytes = Vec::new();
         let mut encoder = Encoder::opening(&mut bytes, next);
-        for_each_change_in(Some(shown), next, &[], None, span, |x, y, cell| {
-            encoder.cell(x, y, cell)
-        })?;
+        let passed_over = &mut PassedOver::default();
+        for_each_change_in(
+            Some(shown),
+            next,
+            &[],
+            None,
+            span,
+            passed_over,
+            |x, y, cell| encoder.cell(x, y, cell),
+        )?;
         let ends = encoder.finish_opened(y)?;
         Ok(Self { bytes, ends })
     }
@@ -1008,6 +1015,7 @@ fn write_changes_moving(
     let mut encoder = Encoder::new(out, next);
     let mut any = false;
     let mut from = 0;
+    let mut passed_over = PassedOver::default();
     for y in column.moved.rows.0..column.moved.rows.1 {
         let row_start = usize::from(y - area.y) * width;
         for_each_change_in(
@@ -1016,6 +1024,7 @@ fn write_changes_moving(
             same,
             shift,
             from..row_start + left,
+            &mut passed_over,
             |x, y, cell| {
                 any = true;
                 encoder.cell(x, y, cell)
@@ -1044,6 +1053,7 @@ fn write_changes_moving(
         same,
         shift,
         from..usize::MAX,
+        &mut passed_over,
         |x, y, cell| {
             any = true;
             encoder.cell(x, y, cell)
@@ -1074,17 +1084,40 @@ fn for_each_change<'b, E>(
     shift: Option<Shift>,
     emit: impl FnMut(u16, u16, &'b Cell) -> Result<(), E>,
 ) -> Result<(), E> {
-    for_each_change_in(shown, next, same, shift, 0..usize::MAX, emit)
+    let mut passed_over = PassedOver::default();
+    for_each_change_in(
+        shown,
+        next,
+        same,
+        shift,
+        0..usize::MAX,
+        &mut passed_over,
+        emit,
+    )
+}
+
+/// The column ranges [`for_each_change`] passes over on a row, kept from one call of
+/// [`for_each_change_in`] to the next over the same frame and rectangles, in order: a frame
+/// whose moved rows are written from kept changes is compared in a pair of spans a row.
+#[derive(Default)]
+struct PassedOver {
+    /// The ranges, counted in the row, and the rows they hold for.
+    columns: Vec<(usize, usize)>,
+    rows: Range<u16>,
+    /// The ranges on the row being compared, as cell indices.
+    skips: Vec<(usize, usize)>,
 }
 
 /// [`for_each_change`] over the cells `span` only (indices into the buffer's content), which
-/// starts and ends where no wide character crosses.
+/// starts and ends where no wide character crosses; `passed_over` is kept from the call
+/// before, over an earlier span of the same frame with the same `same`.
 fn for_each_change_in<'b, E>(
     shown: Option<&[Cell]>,
     next: NextCells<'b>,
     same: &[Rect],
     shift: Option<Shift>,
     span: Range<usize>,
+    passed_over: &mut PassedOver,
     mut emit: impl FnMut(u16, u16, &'b Cell) -> Result<(), E>,
 ) -> Result<(), E> {
     let area = next.area();
@@ -1112,11 +1145,12 @@ fn for_each_change_in<'b, E>(
     // The row `pos` is on: its number, where it starts and ends, where its cells were before
     // the scroll, and its passed-over column ranges, as cell indices, in order (a division per
     // cell to find the row cost a third of the diff).
-    let mut skips: Vec<(usize, usize)> = Vec::new();
+    let PassedOver {
+        columns,
+        rows: columns_hold,
+        skips,
+    } = passed_over;
     let mut next_skip = 0;
-    // The passed-over column ranges of the row, counted in it, and the row they hold until.
-    let mut columns: Vec<(usize, usize)> = Vec::new();
-    let mut columns_until = 0;
     // Where the next passed-over range starts (past the row when none is left).
     let mut skip_at = usize::MAX;
     let (mut row, mut row_start, mut row_end) = (0, 0, 0);
@@ -1150,14 +1184,15 @@ fn for_each_change_in<'b, E>(
             };
             let y = top.saturating_add(u16::try_from(row).unwrap_or(u16::MAX));
             // The columns passed over change only where a rectangle starts or ends.
-            if y >= columns_until {
-                kept_columns(&mut columns, area, same, y);
-                columns_until = same
+            if !columns_hold.contains(&y) {
+                kept_columns(columns, area, same, y);
+                let until = same
                     .iter()
                     .flat_map(|r| [r.top(), r.bottom()])
                     .filter(|&edge| edge > y)
                     .min()
                     .unwrap_or(u16::MAX);
+                *columns_hold = y..until;
             }
             skips.clear();
             skips.extend(
