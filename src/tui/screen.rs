@@ -875,7 +875,7 @@ impl<'b> NextRow<'b> {
 
 /// Writes what turns a screen showing `shown` (blank when `None`), moved by `shift`, into one
 /// showing `next`: the cells `diff` picks between the two, in few bytes. The rectangles `same`
-/// are known to be equal in both and are not compared (see [`for_each_change`]). Says whether
+/// are known to be equal in both and are not compared (see [`for_each_change_in`]). Says whether
 /// any cell was sent.
 fn write_changes(
     out: &mut impl Write,
@@ -884,14 +884,7 @@ fn write_changes(
     same: &[Rect],
     shift: Option<Shift>,
 ) -> io::Result<bool> {
-    let mut encoder = Encoder::new(out, next);
-    let mut any = false;
-    for_each_change(shown, next, same, shift, |x, y, cell| {
-        any = true;
-        encoder.cell(x, y, cell)
-    })?;
-    encoder.finish()?;
-    Ok(any)
+    write_changes_moving(out, shown, next, same, shift, None)
 }
 
 /// The bytes that turn a moved row's text column from showing one row of a text into showing
@@ -993,8 +986,8 @@ struct MovedColumn<'c> {
     changes: &'c mut HashMap<(usize, usize), RowChange>,
 }
 
-/// [`write_changes`], with the moved rows of a text column written from the changes kept for
-/// them, each made once ([`RowChanges`]).
+/// [`write_changes`], with the moved rows of a text column (when given) written from the
+/// changes kept for them, each made once ([`RowChanges`]).
 fn write_changes_moving(
     out: &mut impl Write,
     shown: Option<&[Cell]>,
@@ -1003,62 +996,56 @@ fn write_changes_moving(
     shift: Option<Shift>,
     column: Option<MovedColumn>,
 ) -> io::Result<bool> {
-    let (Some(shown), Some(column)) = (shown, column) else {
-        return write_changes(out, shown, next, same, shift);
-    };
-    let area = next.area();
-    let width = usize::from(area.width);
-    let (left, right) = (
-        usize::from(column.moved.left - area.x),
-        usize::from(column.moved.right - area.x),
-    );
     let mut encoder = Encoder::new(out, next);
-    let mut any = false;
-    let mut from = 0;
     let mut passed_over = PassedOver::default();
-    for y in column.moved.rows.0..column.moved.rows.1 {
-        let row_start = usize::from(y - area.y) * width;
+    // Sends what changed in a span of cells; says whether anything did.
+    let mut send = |encoder: &mut Encoder<_>, span: Range<usize>| -> io::Result<bool> {
+        let mut any = false;
         for_each_change_in(
-            Some(shown),
+            shown,
             next,
             same,
             shift,
-            from..row_start + left,
+            span,
             &mut passed_over,
             |x, y, cell| {
                 any = true;
                 encoder.cell(x, y, cell)
             },
         )?;
-        let row = usize::from(y - column.top);
-        let change = match column
-            .changes
-            .entry((column.before_first + row, column.now_first + row))
-        {
-            Entry::Occupied(kept) => kept.into_mut(),
-            Entry::Vacant(new) => new.insert(RowChange::between(
-                shown,
-                next,
-                row_start + left..row_start + right,
-                y,
-            )?),
-        };
-        any |= change.ends.entry.is_some();
-        encoder.splice(y, change)?;
-        from = row_start + right;
+        Ok(any)
+    };
+    let mut any = false;
+    let mut from = 0;
+    if let (Some(shown), Some(column)) = (shown, column) {
+        let area = next.area();
+        let width = usize::from(area.width);
+        let (left, right) = (
+            usize::from(column.moved.left - area.x),
+            usize::from(column.moved.right - area.x),
+        );
+        for y in column.moved.rows.0..column.moved.rows.1 {
+            let row_start = usize::from(y - area.y) * width;
+            any |= send(&mut encoder, from..row_start + left)?;
+            let row = usize::from(y - column.top);
+            let change = match column
+                .changes
+                .entry((column.before_first + row, column.now_first + row))
+            {
+                Entry::Occupied(kept) => kept.into_mut(),
+                Entry::Vacant(new) => new.insert(RowChange::between(
+                    shown,
+                    next,
+                    row_start + left..row_start + right,
+                    y,
+                )?),
+            };
+            any |= change.ends.entry.is_some();
+            encoder.splice(y, change)?;
+            from = row_start + right;
+        }
     }
-    for_each_change_in(
-        Some(shown),
-        next,
-        same,
-        shift,
-        from..usize::MAX,
-        &mut passed_over,
-        |x, y, cell| {
-            any = true;
-            encoder.cell(x, y, cell)
-        },
-    )?;
+    any |= send(&mut encoder, from..usize::MAX)?;
     encoder.finish()?;
     Ok(any)
 }
@@ -1070,13 +1057,8 @@ const VISIBLE_ON_BLANK: Modifier = Modifier::REVERSED
     .union(Modifier::RAPID_BLINK)
     .union(Modifier::CROSSED_OUT);
 
-/// Calls `emit` for every cell of `next` that [`Buffer::diff`] would return against `shown`
-/// (a blank screen when `None`) moved by `shift`, in the same order, following the same rules
-/// for wide characters, emoji with a variation selector and skipped cells.
-///
-/// The rectangles `same` hold the same cells in both buffers, none of them to be sent always
-/// (`CellDiffOption::AlwaysUpdate`), and no wide character crosses their edges; the diff
-/// would find nothing there, so their cells are passed over.
+/// [`for_each_change_in`] over the whole buffer.
+#[cfg(test)]
 fn for_each_change<'b, E>(
     shown: Option<&[Cell]>,
     next: NextCells<'b>,
@@ -1096,9 +1078,9 @@ fn for_each_change<'b, E>(
     )
 }
 
-/// The column ranges [`for_each_change`] passes over on a row, kept from one call of
-/// [`for_each_change_in`] to the next over the same frame and rectangles, in order: a frame
-/// whose moved rows are written from kept changes is compared in a pair of spans a row.
+/// The column ranges [`for_each_change_in`] passes over on a row, kept from one call to the
+/// next over the same frame and rectangles, in order: a frame whose moved rows are written
+/// from kept changes is compared in a pair of spans a row.
 #[derive(Default)]
 struct PassedOver {
     /// The ranges, counted in the row, and the rows they hold for.
@@ -1108,9 +1090,15 @@ struct PassedOver {
     skips: Vec<(usize, usize)>,
 }
 
-/// [`for_each_change`] over the cells `span` only (indices into the buffer's content), which
-/// starts and ends where no wide character crosses; `passed_over` is kept from the call
-/// before, over an earlier span of the same frame with the same `same`.
+/// Calls `emit` for every cell of `next` in `span` (indices into the buffer's content, starting
+/// and ending where no wide character crosses) that [`Buffer::diff`] would return against
+/// `shown` (a blank screen when `None`) moved by `shift`, in the same order, following the
+/// same rules for wide characters, emoji with a variation selector and skipped cells.
+///
+/// The rectangles `same` hold the same cells in both buffers, none of them to be sent always
+/// (`CellDiffOption::AlwaysUpdate`), and no wide character crosses their edges; the diff
+/// would find nothing there, so their cells are passed over. `passed_over` is kept from the
+/// call before, over an earlier span of the same frame with the same `same`.
 fn for_each_change_in<'b, E>(
     shown: Option<&[Cell]>,
     next: NextCells<'b>,

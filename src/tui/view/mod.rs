@@ -592,6 +592,17 @@ mod tests {
         }
     }
 
+    /// A buffer over `area` with every cell holding `symbol` in `colour`.
+    fn filled_with(area: Rect, symbol: char, colour: Color) -> Buffer {
+        let mut buf = Buffer::empty(area);
+        let text = Line::from(symbol.to_string().repeat(usize::from(area.width)))
+            .style(Style::new().fg(colour));
+        for row in area.top()..area.bottom() {
+            (&text).render(Rect::new(area.x, row, area.width, 1), &mut buf);
+        }
+        buf
+    }
+
     proptest! {
         #[test]
         /// Anywhere inside a buffer that does not start at the origin (ratatui's own
@@ -624,14 +635,7 @@ mod tests {
             if underline {
                 style = style.add_modifier(Modifier::UNDERLINED);
             }
-            let filled = || {
-                let mut buf = Buffer::empty(screen);
-                let text = Line::from("y".repeat(24)).style(Style::new().fg(Color::Green));
-                for row in screen.top()..screen.bottom() {
-                    (&text).render(Rect::new(screen.x, row, 24, 1), &mut buf);
-                }
-                buf
-            };
+            let filled = || filled_with(screen, 'y', Color::Green);
             let area = Rect::new(x, y, width, height);
             let (mut ours, mut theirs) = (filled(), filled());
             set_style(&mut ours, area, style);
@@ -651,17 +655,9 @@ mod tests {
             let theme = Theme::default();
             let screen = Rect::new(0, 0, 24, 8);
             let area = Rect::new(x, y, width, height);
-            let filled = |buf: &mut Buffer| {
-                let text = Line::from("x".repeat(24)).style(Style::new().fg(Color::Red));
-                for row in 0..8 {
-                    (&text).render(Rect::new(0, row, 24, 1), buf);
-                }
-            };
-            let mut ours = Buffer::empty(screen);
-            filled(&mut ours);
+            let mut ours = filled_with(screen, 'x', Color::Red);
             let inner = draw_pane(&mut Canvas::new(&mut ours), area, title.as_str(), focused, &theme);
-            let mut theirs = Buffer::empty(screen);
-            filled(&mut theirs);
+            let mut theirs = filled_with(screen, 'x', Color::Red);
             let block = pane_block(title.as_str(), focused, &theme);
             let expected = block.inner(area.intersection(screen));
             block.render(area, &mut theirs);
