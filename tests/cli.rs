@@ -400,7 +400,12 @@ fn cache_files(cache_home: &Path, extension: &str) -> Vec<PathBuf> {
 fn commands_print_the_same_with_and_without_the_cache() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let cache = dir.path().join("cache");
-    for name in ["other-pages.txt", "more-pages.txt", "entity-pages.txt"] {
+    for name in [
+        "other-pages.txt",
+        "more-pages.txt",
+        "entity-pages.txt",
+        "acronym-pages.txt",
+    ] {
         let source = settled_copy(dir.path(), name);
         let commands: &[&[&str]] = &[
             &["search", "the"],
@@ -435,7 +440,7 @@ fn commands_print_the_same_with_and_without_the_cache() {
             }
         }
     }
-    assert_eq!(cache_entries(&cache).len(), 3);
+    assert_eq!(cache_entries(&cache).len(), 4, "one entry a file");
 }
 
 /// The file's inode where there are inodes: a file written anew and renamed over the old one
@@ -570,7 +575,12 @@ fn a_search_read_page_by_page_prints_what_the_parsed_issue_gives() {
 
     let dir = tempfile::tempdir().expect("temporary directory");
     let mut sources = Vec::new();
-    for name in ["other-pages.txt", "more-pages.txt", "entity-pages.txt"] {
+    for name in [
+        "other-pages.txt",
+        "more-pages.txt",
+        "entity-pages.txt",
+        "acronym-pages.txt",
+    ] {
         sources.push(dir.path().join(name));
         fs::copy(
             Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -29,6 +29,10 @@ const CORPORA: &[(&str, &str)] = &[
         "tests/fixtures/more-pages.txt",
         "tests/fixtures/more-pages.gold.tsv",
     ),
+    (
+        "tests/fixtures/acronym-pages.txt",
+        "tests/fixtures/acronym-pages.gold.tsv",
+    ),
 ];
 
 struct Gold {

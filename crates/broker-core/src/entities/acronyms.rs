@@ -29,12 +29,18 @@ pub fn definitions(text: &str) -> Vec<Definition> {
         let cut = inside.find([',', ';']).unwrap_or(inside.len());
         let raw = &inside[..cut];
         let short_form = raw.trim();
-        if !valid_short_form(short_form) {
+        let word_like = word_like_short_form(short_form);
+        if !word_like && !valid_short_form(short_form) {
             continue;
         }
         let lead = raw.len() - raw.trim_start().len();
         let short = open + 1 + lead..open + 1 + lead + short_form.len();
-        if let Some(long) = long_form(&text[..open], short_form) {
+        let Some(long) = long_form(&text[..open], short_form) else {
+            continue;
+        };
+        // A capitalised word in brackets is far more often a name or a gloss (`aid (Dutch)`)
+        // than an acronym, so it is taken for one only after a name its letters spell.
+        if !word_like || is_proper_name(&text[long.clone()]) {
             found.push(Definition { long, short });
         }
     }
@@ -52,6 +58,27 @@ fn valid_short_form(sf: &str) -> bool {
         && sf.chars().next().is_some_and(char::is_alphanumeric)
         && upper >= 2
         && upper * 2 >= letters
+}
+
+/// An acronym written as a word, as British and European usage has it: `Nato`, `Unicef`,
+/// `Norad`. One capital, then two to nine lower-case letters.
+fn word_like_short_form(sf: &str) -> bool {
+    let mut chars = sf.chars();
+    chars.next().is_some_and(char::is_uppercase)
+        && (2..=9).contains(&chars.clone().count())
+        && chars.all(char::is_lowercase)
+}
+
+/// Two or more capitalised words, with nothing but short linking words (`of`, `for`, `the`,
+/// `de`, `für`) between them: `United Nations Children's Fund`, not `the capital of France`.
+fn is_proper_name(long: &str) -> bool {
+    let words: Vec<&str> = long.split_whitespace().collect();
+    let capitalised = |w: &&str| w.starts_with(char::is_uppercase);
+    words.first().is_some_and(capitalised)
+        && words.iter().filter(|w| capitalised(w)).count() >= 2
+        && words
+            .iter()
+            .all(|w| capitalised(w) || w.chars().count() <= 3)
 }
 
 /// The long form ending just before the bracket, as a byte range of `before`.
@@ -146,6 +173,39 @@ mod tests {
             pairs("funded by the Food and Agriculture Organization (FAO) and others"),
             [("Food and Agriculture Organization", "FAO")]
         );
+    }
+
+    #[test]
+    fn acronyms_written_as_words_follow_the_name_they_spell() {
+        assert_eq!(
+            pairs("Since 1958 the North American Aerospace Defense Command (Norad) has watched"),
+            [("North American Aerospace Defense Command", "Norad")]
+        );
+        assert_eq!(
+            pairs("money from the United Nations Children's Fund (Unicef). Later"),
+            [("United Nations Children's Fund", "Unicef")]
+        );
+        assert_eq!(
+            pairs("founded as the Oxford Committee for Famine Relief (Oxfam) in 1942"),
+            [("Oxford Committee for Famine Relief", "Oxfam")]
+        );
+        assert_eq!(
+            pairs("data of the Stockholm International Peace Research Institute (Sipri) show"),
+            [("Stockholm International Peace Research Institute", "Sipri")]
+        );
+    }
+
+    #[test]
+    fn capitalised_words_in_brackets_are_not_taken_for_acronyms() {
+        // The letters are there, in order, but no name spells them.
+        assert!(pairs("they moved to the capital of northern Italy (Milan) in May").is_empty());
+        assert!(pairs("the main opposition daily in the country (Nasa) wrote").is_empty());
+        assert!(pairs("aid from the Netherlands (Dutch) rose").is_empty());
+        assert!(pairs("the mediator (Annan) spoke").is_empty());
+        assert!(pairs("the aid went mostly to local initiatives (Mali) at first").is_empty());
+        // Too short or too long to be an acronym written as a word.
+        assert!(pairs("Union of Nations (Un) met").is_empty());
+        assert!(pairs("Hereafter (Thenceforwardly) went").is_empty());
     }
 
     #[test]

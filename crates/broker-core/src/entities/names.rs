@@ -111,6 +111,7 @@ const ORG_HEADS: &[&str] = &[
     "Centre",
     "Coalition",
     "College",
+    "Command",
     "Commission",
     "Community",
     "Committee",
@@ -122,6 +123,8 @@ const ORG_HEADS: &[&str] = &[
     "Court",
     "Department",
     "Federation",
+    "Force",
+    "Forces",
     "Forum",
     "Foundation",
     "Fund",
@@ -157,6 +160,7 @@ const ORG_HEADS: &[&str] = &[
     "Banque",
     "Comité",
     "Fundación",
+    "Gesellschaft",
     "Institut",
     "Instituto",
     "Universidad",
@@ -349,6 +353,22 @@ fn before_place(after: &str) -> Option<EntityKind> {
 }
 
 /// `the Global Findex database`: a name before a noun for a publication names one.
+/// An apposition naming a body: `X, a specialised agency of ...`, `X, an aid charity`.
+fn before_body_apposition(after: &str) -> Option<EntityKind> {
+    let rest = after.strip_prefix(", ")?;
+    let mut words = rest
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty());
+    if !matches!(words.next()?, "a" | "an") {
+        return None;
+    }
+    words
+        .take(3)
+        .take_while(|w| w.starts_with(char::is_lowercase))
+        .any(|w| BODY_NOUNS.contains(&singular(w).as_ref()))
+        .then_some(EntityKind::Organization)
+}
+
 fn before_publication_noun(after: &str) -> Option<EntityKind> {
     let next = after
         .strip_prefix(' ')?
@@ -406,7 +426,7 @@ fn context_hint(before: &str) -> Option<EntityKind> {
             .then_some(EntityKind::Organization)
     };
     match prev {
-        "in" | "near" => Some(EntityKind::Place),
+        "in" | "near" | "around" => Some(EntityKind::Place),
         "called" | "named" | "including" => body_before(words.take(3)),
         "as" if words.next() == Some("such") => body_before(words.take(3)),
         _ => None,
@@ -559,7 +579,10 @@ pub fn candidates(
         d.long.start = extend_long_form(text, &tokens, d.long.start);
         let long = collapse(&text[d.long.clone()]);
         let short = text[d.short.clone()].to_string();
-        let long_kind = phrase_kind(&long);
+        let after_short = text[d.short.end..]
+            .split_once(')')
+            .map_or("", |(_, after)| after);
+        let long_kind = phrase_kind(&long).or_else(|| before_body_apposition(after_short));
         found.push(Candidate {
             name: long.clone(),
             range: d.long.clone(),
@@ -629,6 +652,7 @@ pub fn candidates(
                         // `in Dutch media`: a known word before a noun is an adjective.
                         .filter(|k| *k != EntityKind::Place || !adjective)
                         .or_else(|| before_place(after))
+                        .or_else(|| before_body_apposition(after))
                         .or_else(|| before_publication_noun(after))
                         .or(c.hint);
                 }
@@ -1366,6 +1390,38 @@ mod tests {
             .map(|(name, _)| name.as_str())
             .collect();
         assert_eq!(places, ["Japan", "Germany", "Italy", "Turkey", "Greece"]);
+    }
+
+    #[test]
+    fn an_apposition_naming_a_body_makes_an_organisation() {
+        assert_eq!(
+            before_body_apposition(", a specialised agency of the union, paid"),
+            Some(EntityKind::Organization)
+        );
+        assert_eq!(
+            before_body_apposition(", an aid charity"),
+            Some(EntityKind::Organization)
+        );
+        // Not an apposition, or not of a body.
+        assert_eq!(before_body_apposition(" agency"), None);
+        assert_eq!(before_body_apposition(", a small town"), None);
+        assert_eq!(before_body_apposition(", the agency"), None);
+        assert_eq!(
+            before_body_apposition(", a Dutch Group"),
+            None,
+            "a capitalised word ends the apposition"
+        );
+        // A long form without a head of its own takes the kind its apposition gives it.
+        let defined = found("paid by the Sahel Weather Cover (Swec), a regional agency, in May");
+        assert!(
+            defined.contains(&("Sahel Weather Cover".into(), Some(EntityKind::Organization))),
+            "{defined:?}"
+        );
+        let topic = found("measured by the Sahel Weather Cover (Swec), a satellite index");
+        assert!(
+            topic.contains(&("Sahel Weather Cover".into(), Some(EntityKind::Topic))),
+            "{topic:?}"
+        );
     }
 
     #[test]
