@@ -497,6 +497,26 @@ fn pad(s: &str, width: usize) -> String {
     padded
 }
 
+/// [`pad`] for a column with a cap: a longer text is cut to end in `…`, so that the columns
+/// after it stay aligned (the JSON output keeps it whole).
+fn fit(s: &str, width: usize) -> String {
+    if display_width(s) <= width {
+        return pad(s, width);
+    }
+    let mut cut = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        cut.push(c);
+        used += w;
+    }
+    cut.push('…');
+    pad(&cut, width)
+}
+
 /// Lays an article out as plain text wrapped to `width` columns.
 pub fn render_article(article: &Article, width: usize) -> String {
     render_article_with(article, width, false)
@@ -912,7 +932,7 @@ fn entities(
         writeln!(
             out,
             "{}  {:<12}  {:>8}  {}",
-            pad(&e.name, name_width),
+            fit(&e.name, name_width),
             e.kind.as_str(),
             e.mentions.len(),
             articles.join(",")
@@ -1157,5 +1177,20 @@ mod tests {
             "Plain text – with a dash"
         );
         assert_eq!(markdown_text(""), "");
+    }
+
+    #[test]
+    fn a_capped_column_cuts_by_display_width_and_stays_aligned() {
+        use super::{display_width, fit};
+        assert_eq!(fit("Oslo", 8), "Oslo    ");
+        assert_eq!(fit("Exactly8", 8), "Exactly8");
+        assert_eq!(fit("Nine wide", 8), "Nine wi…");
+        // Two columns a character: the cut may leave one column of padding, never overflow.
+        assert_eq!(fit("東京都庁舎", 6), "東京… ");
+        for s in ["", "a", "Nine wide", "東京都庁舎", "e\u{301}tude longue"] {
+            for width in 1..12 {
+                assert_eq!(display_width(&fit(s, width)), width, "{s:?} in {width}");
+            }
+        }
     }
 }

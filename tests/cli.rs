@@ -719,3 +719,47 @@ fn the_binary_carries_its_own_unwinder() {
         "the binary still names libgcc_s among its libraries"
     );
 }
+
+#[test]
+fn the_entity_table_stays_aligned_past_a_long_name() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let page = dir.path().join("page.txt");
+    fs::write(
+        &page,
+        "\n44The Broker  issue 7  March 2009\n\nRivers without borders\n\
+         Upstream dams change lives downstream\n\nBy Lena Okafor \n\nwater\n\n\
+         The International Commission for the Protection and Sustainable Management of the \
+         Danube River (ICPSMDR) met in Vienna with the Mekong River Commission (MRC) in \
+         March 2008. Lena Okafor said the ICPSMDR and the MRC would meet again.\n",
+    )
+    .expect("write page");
+    let out = stdout_ok(&run_file(&page, &["entities"]));
+    let mut lines = out.lines();
+    let header = lines.next().expect("header");
+    // Every row's kind starts in the display column where the header's KIND does.
+    let kind_at = header.find("KIND").expect("KIND heading");
+    fn from_column(row: &str, column: usize) -> &str {
+        let mut width = 0;
+        for (i, c) in row.char_indices() {
+            if width == column {
+                return &row[i..];
+            }
+            width += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        }
+        ""
+    }
+    let rows: Vec<&str> = lines.collect();
+    assert!(rows.len() >= 4, "{out}");
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with("International Commission") && r.contains('…')),
+        "the long name is cut: {out}"
+    );
+    for row in rows {
+        let kind = from_column(row, kind_at);
+        assert!(
+            kind.starts_with(char::is_alphabetic) && row.contains(&format!("  {kind}")),
+            "{row:?} in {out}"
+        );
+    }
+}
