@@ -12,7 +12,8 @@
 # with the cache off (as on a first open) and, for its first frame, with it warm; `search` on
 # a first search (no entry: it reads the archive page by page), a second (it parses the archive
 # and writes the entry) and warm (it reads the entry). For scale, examples/ratatui-floor (one
-# pane of text, a status line) is timed in turn with the reader. Every time is a median of
+# pane of text, a status line) is timed in turn with the reader, and examples/crossterm-floor
+# (a key read, a line scrolled in) in turn with less. Every time is a median of
 # RUNS (hyperfine's spread after it), so that a run disturbed by the machine moves it little;
 # the ratio column divides the reader's median by the other program's.
 set -euo pipefail
@@ -28,7 +29,7 @@ done
 if [ -z "${NO_BUILD:-}" ]; then
     cargo build --release --quiet
     cargo run --release --quiet --example make-archive -- "$work/archive.txt"
-    cargo build --release --quiet --example ratatui-floor
+    cargo build --release --quiet --example ratatui-floor --example crossterm-floor
 else
     target/release/examples/make-archive "$work/archive.txt"
 fi
@@ -81,6 +82,12 @@ floor=$($pty --ready help --settle loaded --presses "$runs" \
     --pair "$PWD/target/release/examples/ratatui-floor" --pair-ready help \
     -- $nocache "$bin" --file "$work/archive.txt")
 
+# And the least crossterm program that answers a key as the text alone does, in turn with
+# less: what reading keys through crossterm on a thread and writing a scroll cost by themselves.
+keys_floor=$($pty --ready help --runs 0 --presses "$runs" \
+    --pair "less $work/archive.txt" --pair-ready archive.txt --pair-anywhere \
+    -- "$PWD/target/release/examples/crossterm-floor")
+
 echo "timing search against grep..." >&2
 # Output goes to a pipe, not /dev/null: GNU grep notices /dev/null and stops at the first
 # match, which makes `grep -c` look four times faster than it is.
@@ -115,6 +122,7 @@ cat <<EOF
 | ${size_mb} MB archive: key to end of redraw (\`j\`/\`k\`) | $(field "$reader_archive" key_ms) ms | less $(field "$reader_archive" pair_key_ms) ms | $(ratio "$(field "$reader_archive" key_ms)" "$(field "$reader_archive" pair_key_ms)") |
 | ${size_mb} MB archive: the same, the text alone (\`z\`: scrolled on the terminal, the new line written) | $(field "$reader_alone" key_ms) ms | less $(field "$reader_alone" pair_key_ms) ms | $(ratio "$(field "$reader_alone" key_ms)" "$(field "$reader_alone" pair_key_ms)") |
 | for scale: the least ratatui program (\`examples/ratatui-floor\`), timed in turn with the reader on the archive: first frame / key to end of redraw | $(field "$floor" pair_first_frame_ms) ms / $(field "$floor" pair_key_ms) ms | reader in the same run: $(field "$floor" first_frame_ms) ms / $(field "$floor" key_ms) ms | |
+| for scale: the least crossterm program answering a key as the text alone does (\`examples/crossterm-floor\`: keys read on a thread, a line scrolled in, the position), key to end of redraw, in turn with less | $(field "$keys_floor" key_ms) ms | less $(field "$keys_floor" pair_key_ms) ms | $(ratio "$(field "$keys_floor" key_ms)" "$(field "$keys_floor" pair_key_ms)") |
 | ${size_mb} MB archive: \`search $query\`, whole process, first search (read page by page, no cache entry) | $(median_ms "$work/cold.json" 0) ms | \`grep -c -i\` $(median_ms "$work/cold.json" 2) ms | $(ratio "$(median_of "$work/cold.json" 0)" "$cold_grep") |
 | ${size_mb} MB archive: \`search --count $query\`, whole process, first search | $(median_ms "$work/cold.json" 1) ms | \`grep -c -i\` $(median_ms "$work/cold.json" 2) ms | $(ratio "$(median_of "$work/cold.json" 1)" "$cold_grep") |
 | ${size_mb} MB archive: \`search $query\`, whole process, second search (parse, write the cache entry) | $(median_ms "$work/second.json" 0) ms | \`grep -c -i\` $(median_ms "$work/search.json" 1) ms | $(ratio "$(median_of "$work/second.json" 0)" "$warm_grep") |
