@@ -33,15 +33,17 @@ pub fn to_action(state: &State, event: &Event) -> Option<Action> {
 }
 
 /// Drops every resize but the last of a burst: dragging a window edge sends dozens, and only
-/// the final size needs a layout.
-pub fn merge_resizes(events: Vec<Event>) -> Vec<Event> {
-    let last = events.iter().rposition(|e| matches!(e, Event::Resize(..)));
-    events
-        .into_iter()
-        .enumerate()
-        .filter(|(i, e)| !matches!(e, Event::Resize(..)) || Some(*i) == last)
-        .map(|(_, e)| e)
-        .collect()
+/// the final size needs a layout. In place, so the loop's list is reused from key to key.
+pub fn merge_resizes(events: &mut Vec<Event>) {
+    let Some(last) = events.iter().rposition(|e| matches!(e, Event::Resize(..))) else {
+        return;
+    };
+    let mut index = 0;
+    events.retain(|e| {
+        let keep = !matches!(e, Event::Resize(..)) || index == last;
+        index += 1;
+        keep
+    });
 }
 
 #[cfg(test)]
@@ -58,6 +60,11 @@ mod tests {
             Event::Resize(20, 20),
             Event::Resize(30, 30),
         ];
-        assert_eq!(merge_resizes(events), vec![key, Event::Resize(30, 30)]);
+        let mut merged = events;
+        merge_resizes(&mut merged);
+        assert_eq!(merged, vec![key.clone(), Event::Resize(30, 30)]);
+        let mut keys = vec![key.clone(), key.clone()];
+        merge_resizes(&mut keys);
+        assert_eq!(keys, vec![key.clone(), key], "no resize, nothing dropped");
     }
 }

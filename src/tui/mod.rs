@@ -548,8 +548,10 @@ fn spawn_input_loop(shared: Arc<Shared>) -> Option<JoinHandle<()>> {
 /// Reads keys until the user quits, reading fails or the reader is leaving; each burst of
 /// events goes through `update` and, when it changed anything, is drawn at once.
 fn input_loop(shared: &Shared) -> anyhow::Result<()> {
+    let mut events = Vec::with_capacity(BURST);
     loop {
-        let mut events = vec![ct::read()?];
+        events.clear();
+        events.push(ct::read()?);
         while events.len() < BURST && ct::poll(Duration::ZERO)? {
             events.push(ct::read()?);
         }
@@ -560,8 +562,9 @@ fn input_loop(shared: &Shared) -> anyhow::Result<()> {
         let mut changed = false;
         // Each key is looked up after the previous one took effect: `/` opens the prompt and
         // the letters typed right after it belong to the prompt.
-        for event in event::merge_resizes(events) {
-            if let Some(action) = event::to_action(state, &event) {
+        event::merge_resizes(&mut events);
+        for event in &events {
+            if let Some(action) = event::to_action(state, event) {
                 changed |= update(state, action);
             }
             if state.quit {
