@@ -120,7 +120,7 @@ impl KeyTable {
             KeyTable::Search => "Keys in the search prompt (other printable keys are typed).",
             KeyTable::Picker => "Keys in the entity picker (other printable keys are typed).",
             KeyTable::Help => "Keys in the help overlay.",
-            KeyTable::Bookmarks => "Keys in the bookmark list (delete_back removes one).",
+            KeyTable::Bookmarks => "Keys in the bookmark list.",
         }
     }
 }

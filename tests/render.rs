@@ -160,3 +160,50 @@ fn no_size_panics() {
         }
     }
 }
+
+#[test]
+fn help_goes_to_its_ends_and_says_where_it_is() {
+    let mut s = state(80, 24);
+    keys(&mut s, "?");
+    let total = broker_reader::tui::view::overlay::help_lines(&s).len();
+    // The help box's bottom border, where it says which of its lines show.
+    let bottom = |s: &State| {
+        screen(s)
+            .lines()
+            .find(|row| row.contains("╚") && row.contains(" of "))
+            .unwrap_or_default()
+            .to_string()
+    };
+    // The box takes every row but the status bar's; its borders take two.
+    let shown = usize::from(s.size.1) - 3;
+    assert!(
+        bottom(&s).contains(&format!(" 1–{shown} of {total} ↓ ")),
+        "{}",
+        bottom(&s)
+    );
+    keys(&mut s, "G");
+    let Some(broker_reader::tui::app::Overlay::Help { scroll }) = s.overlay else {
+        panic!("the help is open");
+    };
+    assert!(scroll > 0);
+    assert!(
+        bottom(&s).contains(&format!(" of {total} ↑ ")),
+        "the last line shows: {}",
+        bottom(&s)
+    );
+    keys(&mut s, "G j");
+    assert_eq!(
+        s.overlay,
+        Some(broker_reader::tui::app::Overlay::Help { scroll }),
+        "no further"
+    );
+    keys(&mut s, "g");
+    assert_eq!(
+        s.overlay,
+        Some(broker_reader::tui::app::Overlay::Help { scroll: 0 })
+    );
+    // A help that fits says nothing of where it is.
+    let mut tall = state(120, 90);
+    keys(&mut tall, "?");
+    assert!(bottom(&tall).is_empty(), "{}", bottom(&tall));
+}

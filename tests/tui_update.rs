@@ -269,6 +269,32 @@ fn the_picker_filters_fuzzily_and_jumps_to_the_first_mention() {
 }
 
 #[test]
+fn the_help_says_what_the_bookmark_keys_do() {
+    let s = state(80, 24);
+    let help: Vec<String> = broker_reader::tui::view::overlay::help_lines(&s)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let from = help
+        .iter()
+        .position(|l| l.starts_with("Bookmark list"))
+        .expect("a bookmark section");
+    let section = &help[from..];
+    assert!(
+        section
+            .iter()
+            .any(|l| l.contains("d, delete") && l.contains("remove the selected bookmark")),
+        "{section:#?}"
+    );
+    assert!(
+        !section
+            .iter()
+            .any(|l| l.contains("delete the last character")),
+        "{section:#?}"
+    );
+}
+
+#[test]
 fn help_opens_and_closes() {
     let mut s = state(80, 24);
     keys(&mut s, "?");

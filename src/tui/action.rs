@@ -54,6 +54,8 @@ pub enum Action {
     /// Bookmark the reading position (or remove the bookmark already there).
     SetBookmark,
     Bookmarks,
+    /// In the bookmark list: remove the selected bookmark.
+    RemoveBookmark,
 
     // Not bindable: produced by the event loop.
     #[serde(skip)]
@@ -98,7 +100,7 @@ impl Eq for LibraryHandle {}
 
 impl Action {
     /// Every action a key can be bound to, in the order the help overlay lists them.
-    pub const BINDABLE: [Action; 32] = [
+    pub const BINDABLE: [Action; 33] = [
         Action::Down,
         Action::Up,
         Action::PageDown,
@@ -125,6 +127,7 @@ impl Action {
         Action::Copy,
         Action::SetBookmark,
         Action::Bookmarks,
+        Action::RemoveBookmark,
         Action::Help,
         Action::Cancel,
         Action::DeleteBack,
@@ -168,6 +171,7 @@ impl Action {
             Action::Copy => "copy the address or mention (OSC 52)",
             Action::SetBookmark => "bookmark this place (again: remove)",
             Action::Bookmarks => "list bookmarks to jump to",
+            Action::RemoveBookmark => "remove the selected bookmark",
             Action::Insert(_) => "type into the prompt",
             Action::Resize(..) => "terminal resized",
             Action::Mouse(_) => "mouse",

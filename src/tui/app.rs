@@ -748,6 +748,8 @@ fn help_key(state: &mut State, scroll: usize, action: Action) -> bool {
         Action::Up => scroll.saturating_sub(1),
         Action::PageDown => scroll + page,
         Action::PageUp => scroll.saturating_sub(page),
+        Action::Top => 0,
+        Action::Bottom => usize::MAX,
         Action::Cancel | Action::Help => {
             state.overlay = None;
             return true;
@@ -1591,7 +1593,8 @@ fn bookmarks_key(state: &mut State, selected: usize, action: Action) -> bool {
             state.focus = Pane::Body;
             return true;
         }
-        Action::DeleteBack => {
+        // `delete_back` as well, which the list was bound to before it had an action of its own.
+        Action::RemoveBookmark | Action::DeleteBack => {
             if selected < n {
                 state.bookmarks.remove(selected);
             }

@@ -72,15 +72,29 @@ fn help(frame: &mut Canvas, area: Rect, state: &State, scroll: usize) {
         u16::try_from(widest).unwrap_or(u16::MAX),
         u16::try_from(lines.len() + 2).unwrap_or(u16::MAX),
     );
-    let block = framed(" Keys (esc closes) ", state);
+    let mut block = framed(" Keys (esc closes) ", state);
     let inner = block.inner(rect);
+    let total = lines.len();
+    let shown = usize::from(inner.height);
+    if shown > 0 && shown < total {
+        // A box cut short says so, and where in the list it is: the keys that scroll it are
+        // those that scroll everything.
+        let first = scroll.min(total) + 1;
+        let last = (scroll + shown).min(total);
+        let arrows = match (first > 1, last < total) {
+            (true, true) => "↑↓",
+            (true, false) => "↑",
+            _ => "↓",
+        };
+        block = block.title_bottom(
+            Line::from(format!(" {first}–{last} of {total} {arrows} "))
+                .style(state.theme.current)
+                .right_aligned(),
+        );
+    }
     frame.render_widget(Clear, rect);
     frame.render_widget(block, rect);
-    let visible: Vec<Line> = lines
-        .into_iter()
-        .skip(scroll)
-        .take(usize::from(inner.height))
-        .collect();
+    let visible: Vec<Line> = lines.into_iter().skip(scroll).take(shown).collect();
     draw_lines(frame, inner, visible);
 }
 
