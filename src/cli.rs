@@ -111,7 +111,7 @@ pub enum Command {
         #[arg(long, short = 'w')]
         width: Option<usize>,
     },
-    /// Find a word or phrase in every article (smart case: a capital makes it exact).
+    /// Find a word or phrase in the articles' text blocks (smart case: a capital makes it exact).
     Search {
         /// The word or phrase to find.
         query: String,
