@@ -352,7 +352,6 @@ fn before_place(after: &str) -> Option<EntityKind> {
         .map(|_| EntityKind::Place)
 }
 
-/// `the Global Findex database`: a name before a noun for a publication names one.
 /// An apposition naming a body: `X, a specialised agency of ...`, `X, an aid charity`.
 fn before_body_apposition(after: &str) -> Option<EntityKind> {
     let rest = after.strip_prefix(", ")?;
@@ -369,6 +368,7 @@ fn before_body_apposition(after: &str) -> Option<EntityKind> {
         .then_some(EntityKind::Organization)
 }
 
+/// `the Global Findex database`: a name before a noun for a publication names one.
 fn before_publication_noun(after: &str) -> Option<EntityKind> {
     let next = after
         .strip_prefix(' ')?
