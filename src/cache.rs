@@ -15,7 +15,8 @@
 //! 2. the header (postcard): the entry's [`Identity`], the sizes of the sections and their
 //!    CRC-32s;
 //! 3. the search section: a table of blocks (text length, article, kind, flags), the offsets of
-//!    the line breaks the search text replaced, the article titles, and one blob of every
+//!    the line breaks the search text replaced, the article titles and standfirsts (which a
+//!    search looks in too), and one blob of every
 //!    block's text, each followed by [`Matcher::SEPARATOR`] so no match can span two blocks.
 //!    `search` reads this section in one go and scans the blob in place with the same
 //!    [`Matcher`] the in-memory search uses, so the hits are the same;
@@ -66,7 +67,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Library;
 use crate::entities::Entities;
-use crate::model::{Article, Block, BlockKind, Issue, Position};
+use crate::model::{Article, Block, BlockKind, HeaderPart, Issue, Part, Position};
 use crate::search::{CaseMode, Matcher};
 use crate::source::{self, Stamp, nanos};
 
@@ -84,7 +85,7 @@ pub const MAX_ENTRIES: usize = 32;
 pub const RACY: Duration = Duration::from_secs(2);
 
 /// Bumped whenever the layout or the meaning of an entry changes.
-const FORMAT_VERSION: u32 = 2;
+const FORMAT_VERSION: u32 = 3;
 
 const MAGIC: &[u8; 8] = b"brkrcach";
 
@@ -163,7 +164,8 @@ impl Header {
     fn search_len(&self) -> Option<u64> {
         let fixed = u64::from(self.blocks).checked_mul(RECORD as u64)?;
         let newlines = u64::from(self.newlines).checked_mul(4)?;
-        let title_lens = u64::from(self.articles).checked_mul(4)?;
+        // A title's length and a standfirst's for every article.
+        let title_lens = u64::from(self.articles).checked_mul(8)?;
         fixed
             .checked_add(newlines)?
             .checked_add(title_lens)?
@@ -496,13 +498,28 @@ fn write_search(issue: &Issue, out: &mut impl Write) -> io::Result<SearchCounts>
         }
         at += block.text.len() as u64 + 1;
     }
+    // Each article's title, then its standfirst (no standfirst and an empty one are alike to
+    // a search): searched where they lie, as the blocks are in the blob.
+    let header = |article: &Article| {
+        [
+            article.title.clone(),
+            article.standfirst.clone().unwrap_or_default(),
+        ]
+    };
     for article in &issue.articles {
-        let len = u32::try_from(article.title.len()).map_err(|_| too_large())?;
-        out.write_all(&len.to_le_bytes())?;
+        for text in header(article) {
+            if text.as_bytes().contains(&Matcher::SEPARATOR) {
+                return Err(io::Error::other("a header holds the separator byte"));
+            }
+            let len = u32::try_from(text.len()).map_err(|_| too_large())?;
+            out.write_all(&len.to_le_bytes())?;
+        }
     }
     for article in &issue.articles {
-        out.write_all(article.title.as_bytes())?;
-        counts.titles_len += article.title.len() as u64;
+        for text in header(article) {
+            out.write_all(text.as_bytes())?;
+            counts.titles_len += text.len() as u64;
+        }
     }
     for (_, block) in blocks() {
         let text = block.text.as_bytes();
@@ -596,6 +613,8 @@ struct Directory {
     newlines: Vec<usize>,
     /// The titles, in the bytes read.
     titles: Vec<Range<usize>>,
+    /// The standfirsts, in the bytes read (empty where an article has none).
+    standfirsts: Vec<Range<usize>>,
     /// The blob's offset in the file, and its length.
     blob: Range<usize>,
 }
@@ -659,20 +678,25 @@ impl Directory {
     fn parse(buf: &[u8], header: &Header, start: usize, blob: Range<usize>) -> Option<Self> {
         let table = start..start.checked_add((header.blocks as usize).checked_mul(RECORD)?)?;
         let newlines_at = table.end..table.end.checked_add(header.newlines as usize * 4)?;
-        let lens_at = newlines_at.end..newlines_at.end.checked_add(header.articles as usize * 4)?;
+        let lens_at = newlines_at.end..newlines_at.end.checked_add(header.articles as usize * 8)?;
         let titles_start = lens_at.end;
         let titles_end = titles_start.checked_add(usize::try_from(header.titles_len).ok()?)?;
         if titles_end != blob.start || titles_end > buf.len() {
             return None;
         }
         let mut titles = Vec::with_capacity(header.articles as usize);
+        let mut standfirsts = Vec::with_capacity(header.articles as usize);
         let mut at = titles_start;
-        for len in buf.get(lens_at)?.chunks_exact(4) {
+        for (i, len) in buf.get(lens_at)?.chunks_exact(4).enumerate() {
             let len = u32::from_le_bytes(len.try_into().ok()?) as usize;
             let range = at..at.checked_add(len)?;
             std::str::from_utf8(buf.get(range.clone())?).ok()?;
             at = range.end;
-            titles.push(range);
+            if i % 2 == 0 {
+                titles.push(range);
+            } else {
+                standfirsts.push(range);
+            }
         }
         if at != titles_end {
             return None;
@@ -689,6 +713,7 @@ impl Directory {
             table,
             newlines,
             titles,
+            standfirsts,
             blob,
         })
     }
@@ -708,6 +733,15 @@ impl Directory {
 
     fn title<'a>(&self, buf: &'a [u8], article: usize) -> Option<&'a str> {
         std::str::from_utf8(buf.get(self.titles.get(article)?.clone())?).ok()
+    }
+
+    /// An article's title or standfirst, by the `block` value that addresses it.
+    fn header_text<'a>(&self, buf: &'a [u8], article: usize, block: u32) -> Option<&'a str> {
+        let ranges = match block {
+            Position::TITLE => &self.titles,
+            _ => &self.standfirsts,
+        };
+        std::str::from_utf8(buf.get(ranges.get(article)?.clone())?).ok()
     }
 
     /// The text of `record` as parsed, from `window`, the part of the blob starting at
@@ -883,6 +917,18 @@ impl CachedText {
         let start = dir.table.start;
         let mut crc = crc32fast::Hasher::new();
         crc.update(buf.get(start..dir.blob.start)?);
+        // Titles and standfirsts are short and already read: searched first, their matches go
+        // out before the first block match of their article or a later one, in reading order.
+        let mut headers: Vec<(usize, u32, usize, usize)> = Vec::new();
+        if let Some(matcher) = &matcher {
+            for article in 0..dir.titles.len() {
+                for block in [Position::TITLE, Position::STANDFIRST] {
+                    let text = dir.header_text(buf, article, block)?;
+                    matcher.find_in_block(text, &mut |s, e| headers.push((article, block, s, e)));
+                }
+            }
+        }
+        let mut headers_sent = 0;
         let mut walk = dir.walk(buf);
         let mut window = vec![0u8; WINDOW.min(dir.blob.len().max(1))];
         // `window[..filled]` holds the blob from `window_start` on.
@@ -975,10 +1021,18 @@ impl CachedText {
                     if !(source::is_clean(title) && source::is_clean(&text)) {
                         return None;
                     }
+                    send_headers(
+                        dir,
+                        buf,
+                        &headers,
+                        &mut headers_sent,
+                        record.article,
+                        &mut each,
+                    )?;
                     each(CachedHit {
                         position,
                         title,
-                        kind: record.kind,
+                        kind: Part::Block(record.kind),
                         text,
                         text_start,
                     });
@@ -999,6 +1053,7 @@ impl CachedText {
                 break;
             }
         }
+        send_headers(dir, buf, &headers, &mut headers_sent, usize::MAX, &mut each)?;
         let blocks_done = pending.is_none() && walk.next().is_none() && !walk.damaged;
         if !blocks_done || filled != 0 || window_start != dir.blob.len() {
             return None;
@@ -1007,13 +1062,53 @@ impl CachedText {
     }
 }
 
+/// Passes on the matches in titles and standfirsts (`headers`, in order, from `*sent` on) of
+/// the articles up to `upto`; `None` when the entry's text is not what the parser writes.
+fn send_headers(
+    dir: &Directory,
+    buf: &[u8],
+    headers: &[(usize, u32, usize, usize)],
+    sent: &mut usize,
+    upto: usize,
+    each: &mut impl FnMut(CachedHit<'_>),
+) -> Option<()> {
+    while let Some(&(article, block, start, end)) = headers.get(*sent) {
+        if article > upto {
+            break;
+        }
+        *sent += 1;
+        // Left out as `Index::search_with` leaves it out: past the input cap only.
+        let Some(position) = Position::try_new(article, 0, start, end) else {
+            continue;
+        };
+        let title = dir.title(buf, article)?;
+        let text = dir.header_text(buf, article, block)?;
+        if !(source::is_clean(title) && source::is_clean(text)) {
+            return None;
+        }
+        let part = match block {
+            Position::TITLE => HeaderPart::Title,
+            _ => HeaderPart::Standfirst,
+        };
+        each(CachedHit {
+            position: Position { block, ..position },
+            title,
+            kind: Part::Header(part),
+            text: Cow::Borrowed(text),
+            text_start: 0,
+        });
+    }
+    Some(())
+}
+
 /// A match found by [`CachedText::search`], with what `search` prints around it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CachedHit<'a> {
     pub position: Position,
     /// The article's title.
     pub title: &'a str,
-    pub kind: BlockKind,
+    /// What the match lies in: a block of some kind, the title or the standfirst.
+    pub kind: Part,
     /// The text of the block as the parsed issue has it: whole, or the part around the match
     /// that [`CachedText::search`] was asked for.
     pub text: Cow<'a, str>,
@@ -1398,7 +1493,7 @@ mod tests {
     }
 
     /// `(position, title, kind, text)` of every hit, the way `search` prints them.
-    type Hit = (Position, String, BlockKind, String);
+    type Hit = (Position, String, Part, String);
 
     fn cached_hits(f: &Fixture, query: &str) -> Option<Vec<Hit>> {
         let key = f.cache.key(&f.source)?;
@@ -1443,8 +1538,9 @@ mod tests {
             .into_iter()
             .map(|p| {
                 let article = &library.issue.articles[p.article()];
-                let block = &article.blocks[p.block()];
-                (p, article.title.clone(), block.kind, block.text.clone())
+                let part = article.part_of(p.block).expect("a hit's part");
+                let text = article.text_of(p.block).expect("a hit's text");
+                (p, article.title.clone(), part, text.to_string())
             })
             .collect()
     }
@@ -1496,7 +1592,10 @@ mod tests {
             let cached = cached_hits(&f, query).expect("valid entry");
             assert_eq!(cached, parsed_hits(&library, query), "query {query:?}");
         }
-        assert_eq!(cached_hits(&f, "caravans").map(|h| h.len()), Some(2000));
+        let caravans = cached_hits(&f, "caravans").expect("valid entry");
+        // Once in each page's text, and once in its standfirst.
+        let in_headers = caravans.iter().filter(|(p, ..)| p.header().is_some());
+        assert_eq!((caravans.len(), in_headers.count()), (4000, 2000));
     }
 
     #[test]

@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::cache::{self, Cache};
 use crate::config::{self, Config};
 use crate::entities::{Entity, EntityKind};
-use crate::model::{Article, BlockKind, Position};
+use crate::model::{Article, BlockKind, HeaderPart, Part, Position};
 use crate::tui::keymap::Keymap;
 use crate::{Library, search};
 
@@ -111,7 +111,8 @@ pub enum Command {
         #[arg(long, short = 'w')]
         width: Option<usize>,
     },
-    /// Find a word or phrase in the articles' text blocks (smart case: a capital makes it exact).
+    /// Find a word or phrase in every article: title, standfirst and text (smart case: a capital
+    /// makes it exact).
     Search {
         /// The word or phrase to find.
         query: String,
@@ -606,19 +607,24 @@ const SNIPPET_CONTEXT: usize = 4 * (SNIPPET_WIDTH / 2 + 1);
 
 #[derive(Serialize)]
 struct SearchHit {
-    #[serde(flatten)]
-    position: Position,
+    /// The article's number, as in `list`.
+    article: u64,
+    /// The block's index in the article; `null` for a match in the title or standfirst.
+    block: Option<u32>,
+    start: u32,
+    end: u32,
     title: String,
-    kind: BlockKind,
+    kind: Part,
     snippet: String,
 }
 
 fn search(library: &Library, query: &str, mut hits: Hits, out: &mut dyn Write) -> Result<Outcome> {
     for position in library.search(query) {
         if let Some(article) = library.issue.articles.get(position.article())
-            && let Some(block) = article.blocks.get(position.block())
+            && let Some(part) = article.part_of(position.block)
+            && let Some(text) = article.text_of(position.block)
         {
-            hits.add(position, &article.title, block.kind, &block.text, 0);
+            hits.add(position, &article.title, part, text, 0);
         }
     }
     hits.finish(out)
@@ -650,8 +656,11 @@ fn search_unparsed(
                 .binary_search_by_key(&hit.article, |(article, _)| *article)
                 .map_or("", |i| page.titles[i].1.as_str());
             // Left out as `Index::search_with` leaves it out: past the input cap only.
-            if let Some(position) =
-                Position::try_new(before + hit.article, hit.block, hit.start, hit.end)
+            if let Some(position) = Position::try_new(before + hit.article, 0, hit.start, hit.end)
+                .map(|p| Position {
+                    block: hit.block,
+                    ..p
+                })
             {
                 hits.add_with(position, title, hit.kind, |out| {
                     out.extend_from_slice(
@@ -681,10 +690,11 @@ struct PageHits {
 /// A match in a page's article, with its snippet as `search` prints it (see [`push_excerpt`]).
 struct PageHit {
     article: usize,
-    block: usize,
+    /// A position's `block` value: a block's index, or the title's or standfirst's.
+    block: u32,
     start: usize,
     end: usize,
-    kind: BlockKind,
+    kind: Part,
     /// Where its snippet lies in the page's [`PageHits::snippets`].
     snippet: std::ops::Range<usize>,
 }
@@ -702,8 +712,19 @@ impl PageHits {
         };
         for (a, article) in articles.into_iter().enumerate() {
             let before = page.hits.len();
-            for (b, block) in article.blocks.iter().enumerate() {
-                let text = block.text.as_str();
+            let headers = search::header_texts(&article).map(|(block, text)| {
+                let part = article
+                    .part_of(block)
+                    .unwrap_or(Part::Header(HeaderPart::Title));
+                (block, part, text)
+            });
+            // A block whose index does not fit a position (only past the input cap) is left
+            // out, as `Index::search_with` leaves out its matches.
+            let blocks = article.blocks.iter().enumerate().filter_map(|(b, block)| {
+                let index = u32::try_from(b).ok()?;
+                Some((index, Part::Block(block.kind), block.text.as_str()))
+            });
+            for (block, kind, text) in headers.chain(blocks) {
                 matcher.find_in_block(text, &mut |start, end| {
                     let from = page.snippets.len();
                     if snippets {
@@ -713,10 +734,10 @@ impl PageHits {
                     let snippet = from..page.snippets.len();
                     page.hits.push(PageHit {
                         article: a,
-                        block: b,
+                        block,
                         start,
                         end,
-                        kind: block.kind,
+                        kind,
                         snippet,
                     });
                 });
@@ -772,7 +793,7 @@ impl Hits {
 
     /// A hit at `position` in a block of kind `kind`, whose text from byte `from` on is
     /// `text` (at least [`SNIPPET_CONTEXT`] bytes each side of the hit, where it has them).
-    fn add(&mut self, position: Position, title: &str, kind: BlockKind, text: &str, from: usize) {
+    fn add(&mut self, position: Position, title: &str, kind: Part, text: &str, from: usize) {
         let (start, end) = (position.start() - from, position.end() - from);
         self.add_with(position, title, kind, |out| {
             push_excerpt(out, &search::Excerpt::new(text, start, end, SNIPPET_WIDTH));
@@ -784,7 +805,7 @@ impl Hits {
         &mut self,
         position: Position,
         title: &str,
-        kind: BlockKind,
+        kind: Part,
         snippet: impl FnOnce(&mut Vec<u8>),
     ) {
         self.count += 1;
@@ -804,7 +825,10 @@ impl Hits {
             let mut bytes = Vec::new();
             snippet(&mut bytes);
             self.rows.push(SearchHit {
-                position,
+                article: u64::from(position.article) + 1,
+                block: position.header().is_none().then_some(position.block),
+                start: position.start,
+                end: position.end,
                 title: title.to_string(),
                 kind,
                 // Only whole strings went in.
@@ -813,14 +837,15 @@ impl Hits {
             return;
         }
         let line = &mut self.text;
-        for (n, sep) in [
-            (position.article() + 1, b':'),
-            (position.block(), b':'),
-            (position.start(), b'-'),
-        ] {
-            push_number(line, n);
-            line.push(sep);
+        push_number(line, position.article() + 1);
+        line.push(b':');
+        match position.header() {
+            Some(part) => line.extend_from_slice(part.as_str().as_bytes()),
+            None => push_number(line, position.block()),
         }
+        line.push(b':');
+        push_number(line, position.start());
+        line.push(b'-');
         push_number(line, position.end());
         line.extend_from_slice(b"  ");
         line.extend_from_slice(title.as_bytes());

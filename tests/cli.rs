@@ -161,8 +161,48 @@ fn search_prints_every_match_with_its_position() {
         let position = line.split_whitespace().next().expect("a position");
         let parts: Vec<&str> = position.split([':', '-']).collect();
         assert_eq!(parts.len(), 4, "{line}");
-        assert!(parts.iter().all(|p| p.parse::<usize>().is_ok()), "{line}");
+        // The block's number, or the header part the match is in.
+        let numbers = [parts[0], parts[2], parts[3]];
+        assert!(numbers.iter().all(|p| p.parse::<usize>().is_ok()), "{line}");
+        assert!(
+            parts[1].parse::<usize>().is_ok() || ["title", "standfirst"].contains(&parts[1]),
+            "{line}"
+        );
         assert!(line.to_lowercase().contains("[landmine"), "{line}");
+    }
+    // `landmines` is in the first article's standfirst, read before its blocks.
+    assert!(lines[0].starts_with("1:standfirst:"), "{out}");
+}
+
+#[test]
+fn search_looks_in_titles_and_standfirsts() {
+    let export: serde_json::Value =
+        serde_json::from_str(&stdout_ok(&run(&["export"]))).expect("valid JSON");
+    // A word of the first article's standfirst only, and one of its title.
+    for (query, part) in [("undermining", "standfirst"), ("arms control", "title")] {
+        let out = stdout_ok(&run(&["search", query, "--json"]));
+        let hits: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+        let hit = hits
+            .as_array()
+            .expect("an array")
+            .iter()
+            .find(|h| h["kind"] == part)
+            .unwrap_or_else(|| panic!("no match in the {part}: {out}"));
+        assert_eq!(hit["article"], 1);
+        assert!(hit["block"].is_null(), "{hit}");
+        let (start, end) = (
+            hit["start"].as_u64().expect("start") as usize,
+            hit["end"].as_u64().expect("end") as usize,
+        );
+        let text = export["articles"][0][part]
+            .as_str()
+            .expect("the part's text");
+        assert_eq!(text[start..end].to_lowercase(), query);
+        let lines = stdout_ok(&run(&["search", query]));
+        assert!(
+            lines.starts_with(&format!("1:{part}:{start}-{end}  Bottom-up arms control  ")),
+            "{lines}"
+        );
     }
 }
 

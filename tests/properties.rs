@@ -39,28 +39,29 @@ fn check_text(what: &str, text: &str) -> Result<(), TestCaseError> {
 }
 
 fn check_position(issue: &Issue, pos: Position, what: &str) -> Result<(), TestCaseError> {
-    let block = issue
+    // A block's text, or the title's or standfirst's (search looks in those too).
+    let text = issue
         .articles
         .get(pos.article())
-        .and_then(|a| a.blocks.get(pos.block()));
-    let Some(block) = block else {
+        .and_then(|a| a.text_of(pos.block));
+    let Some(text) = text else {
         return Err(TestCaseError::fail(format!(
-            "{what} {pos:?} points at no block"
+            "{what} {pos:?} points at no text"
         )));
     };
     prop_assert!(pos.start <= pos.end, "{} {:?} runs backwards", what, pos);
     prop_assert!(
-        pos.end() <= block.text.len(),
+        pos.end() <= text.len(),
         "{} {:?} ends past its block",
         what,
         pos
     );
     prop_assert!(
-        block.text.is_char_boundary(pos.start()) && block.text.is_char_boundary(pos.end()),
+        text.is_char_boundary(pos.start()) && text.is_char_boundary(pos.end()),
         "{} {:?} splits a character in {:?}",
         what,
         pos,
-        block.text
+        text
     );
     Ok(())
 }
@@ -116,6 +117,7 @@ fn check_library(library: &Library, queries: &[String]) -> Result<(), TestCaseEr
         check_text("entity description", &entity.description)?;
         for &m in &entity.mentions {
             check_position(issue, m, "mention")?;
+            prop_assert!(m.header().is_none(), "mention {:?} outside the blocks", m);
         }
         for &r in &entity.related {
             prop_assert!(r < entities.list.len(), "related entity {} out of range", r);
@@ -123,6 +125,7 @@ fn check_library(library: &Library, queries: &[String]) -> Result<(), TestCaseEr
     }
     for (m, id) in entities.mentions() {
         check_position(issue, m, "mention")?;
+        prop_assert!(m.header().is_none(), "mention {:?} outside the blocks", m);
         prop_assert!(id < entities.list.len());
     }
     let all: Vec<_> = entities.mentions().collect();
@@ -144,7 +147,11 @@ fn check_library(library: &Library, queries: &[String]) -> Result<(), TestCaseEr
     for query in &queries {
         for mode in [CaseMode::Sensitive, CaseMode::Insensitive] {
             let hits = library.search_with(query, mode);
-            prop_assert!(hits.windows(2).all(|w| w[0] <= w[1]), "hits out of order");
+            prop_assert!(
+                hits.windows(2)
+                    .all(|w| w[0].reading_key() <= w[1].reading_key()),
+                "hits out of reading order"
+            );
             for &hit in &hits {
                 check_position(issue, hit, "hit")?;
                 let found = issue.text_at(hit).unwrap_or_default();
@@ -152,8 +159,10 @@ fn check_library(library: &Library, queries: &[String]) -> Result<(), TestCaseEr
                 if mode == CaseMode::Sensitive {
                     prop_assert_eq!(found, wanted.as_str());
                 }
-                let block = &issue.articles[hit.article()].blocks[hit.block()].text;
-                let (before, hit_text, after) = search::snippet(block, hit.start(), hit.end(), 40);
+                let text = issue.articles[hit.article()]
+                    .text_of(hit.block)
+                    .unwrap_or_default();
+                let (before, hit_text, after) = search::snippet(text, hit.start(), hit.end(), 40);
                 prop_assert_eq!(hit_text.as_str(), found);
                 check_text("snippet", &format!("{before}{hit_text}{after}"))?;
             }

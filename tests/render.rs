@@ -207,3 +207,36 @@ fn help_goes_to_its_ends_and_says_where_it_is() {
     keys(&mut tall, "?");
     assert!(bottom(&tall).is_empty(), "{}", bottom(&tall));
 }
+
+#[test]
+fn matches_in_the_title_and_standfirst_are_marked() {
+    let mut s = state(120, 40);
+    keys(&mut s, "/");
+    type_text(&mut s, "rivers");
+    keys(&mut s, "enter");
+    let terminal = draw(&s);
+    let buffer = terminal.backend().buffer();
+    // The title (`Rivers without borders`) and the standfirst (`Shared rivers ...`) in the
+    // text pane, which lies between the list and the sidebar, below its border (whose title
+    // names the article too).
+    let in_text: Vec<(u16, u16)> = find(buffer, "ivers")
+        .into_iter()
+        .filter(|&(x, y)| (25..89).contains(&x) && y > 0)
+        .collect();
+    assert!(in_text.len() >= 2, "{in_text:?}");
+    for &(x, y) in &in_text {
+        assert!(
+            buffer[(x, y)].modifier.contains(Modifier::REVERSED),
+            "unmarked at {x},{y}"
+        );
+    }
+    let current: Vec<bool> = in_text
+        .iter()
+        .map(|&(x, y)| buffer[(x, y)].modifier.contains(Modifier::BOLD))
+        .collect();
+    assert_eq!(
+        current.first(),
+        Some(&true),
+        "the title's is the current match"
+    );
+}

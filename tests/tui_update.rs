@@ -132,6 +132,34 @@ fn search_highlights_live_and_jumps_on_enter() {
 }
 
 #[test]
+fn search_finds_titles_and_standfirsts_in_reading_order() {
+    use broker_reader::model::Position;
+    let mut s = state(120, 40);
+    keys(&mut s, "/");
+    // In the first article's title and standfirst, then in its text.
+    type_text(&mut s, "rivers");
+    keys(&mut s, "enter");
+    let at = |s: &State| s.search.hits[s.search.current.expect("jumped")];
+    assert_eq!((at(&s).article, at(&s).block), (0, Position::TITLE));
+    assert!(
+        s.search
+            .hits
+            .windows(2)
+            .all(|w| w[0].reading_key() < w[1].reading_key()),
+        "{:?}",
+        s.search.hits
+    );
+    assert_eq!(s.hits_in_block(0, Position::TITLE as usize), [at(&s)]);
+    keys(&mut s, "n");
+    assert_eq!((at(&s).article, at(&s).block), (0, Position::STANDFIRST));
+    keys(&mut s, "n");
+    assert_eq!(at(&s).header(), None, "then the text: {:?}", at(&s));
+    // Read on past the header, a new search starts from the text on screen.
+    keys(&mut s, "esc G / r i v e r s enter");
+    assert_eq!(at(&s).header(), None, "{:?}", at(&s));
+}
+
+#[test]
 fn enter_jumps_to_the_first_match_at_or_after_the_reading_position() {
     let mut s = state(120, 40);
     keys(&mut s, "shift-tab j enter");

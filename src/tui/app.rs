@@ -20,7 +20,7 @@ use super::wrap::{WrapCache, Wrapped};
 use crate::Library;
 use crate::config::Layout;
 use crate::entities::{EntityId, EntityKind};
-use crate::model::Position;
+use crate::model::{Position, reading_rank};
 
 /// The panes that can have focus.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -469,7 +469,11 @@ impl State {
         };
         self.switch_article(article);
         let wrapped = self.wrapped();
-        let row = wrapped.row_of(pos.block(), pos.start());
+        let row = if pos.header().is_some() {
+            wrapped.row_of_position(pos)
+        } else {
+            wrapped.row_of(pos.block(), pos.start())
+        };
         let top = self.top_row(&wrapped);
         let height = self.body_height();
         if row < top || row >= top + height {
@@ -548,11 +552,27 @@ impl State {
     }
 
     /// Matches of the current search inside one block.
+    /// Matches of the current search inside one block, or inside the title or standfirst
+    /// (`block` being [`Position::TITLE`] or [`Position::STANDFIRST`]). Matches are in reading
+    /// order, an article's header parts before its blocks.
     pub fn hits_in_block(&self, article: usize, block: usize) -> &[Position] {
         let hits = &self.search.hits;
-        let from = hits.partition_point(|p| (p.article(), p.block()) < (article, block));
-        let to = hits.partition_point(|p| (p.article(), p.block()) <= (article, block));
+        let rank = reading_rank(u32::try_from(block).unwrap_or(u32::MAX));
+        let key = |p: &Position| (p.article(), reading_rank(p.block));
+        let from = hits.partition_point(|p| key(p) < (article, rank));
+        let to = hits.partition_point(|p| key(p) <= (article, rank));
         &hits[from..to]
+    }
+
+    /// Where the reading position is, in the order search matches are in: at an article's
+    /// start, before its title, so that a match in the title on screen comes first.
+    fn reading_key(&self) -> (u32, u32, u32, u32) {
+        let here = self.reading_position();
+        if here.block == 0 && here.start == 0 {
+            (here.article, 0, 0, 0)
+        } else {
+            here.reading_key()
+        }
     }
 
     /// The mention under the mention cursor.
@@ -805,10 +825,11 @@ fn search_key(state: &mut State, action: Action) -> bool {
                 state.message = Some(format!("No match for “{query}”"));
                 return true;
             }
-            let here = state.reading_position();
-            let at = state.search.hits.partition_point(|p| {
-                (p.article, p.block, p.start) < (here.article, here.block, here.start)
-            });
+            let here = state.reading_key();
+            let at = state
+                .search
+                .hits
+                .partition_point(|p| p.reading_key() < here);
             let index = if at < state.search.hits.len() {
                 at
             } else {
@@ -1071,9 +1092,11 @@ fn search_step(state: &mut State, forward: bool) -> bool {
         Some(i) if forward => (i + 1) % n,
         Some(i) => (i + n - 1) % n,
         None => {
-            let here = state.reading_position();
-            let key = |p: &Position| (p.article, p.block, p.start);
-            let at = state.search.hits.partition_point(|p| key(p) < key(&here));
+            let here = state.reading_key();
+            let at = state
+                .search
+                .hits
+                .partition_point(|p| p.reading_key() < here);
             if forward { at % n } else { (at + n - 1) % n }
         }
     };

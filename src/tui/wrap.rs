@@ -66,6 +66,9 @@ pub struct Row {
     /// Byte offset in the block's text of the first character on the row.
     pub start: usize,
     pub segments: Vec<Segment>,
+    /// For a row of the title or standfirst, the `block` value a [`Position`] in it has
+    /// ([`Position::TITLE`], [`Position::STANDFIRST`]): search matches are marked there too.
+    pub header: Option<u32>,
 }
 
 /// An article laid out at one width.
@@ -83,7 +86,8 @@ impl Wrapped {
     pub fn new(index: usize, article: &Article, width: u16) -> Self {
         let w = usize::from(width.max(1));
         let mut rows: Vec<Row> = Vec::new();
-        let header = |rows: &mut Vec<Row>, text: &str, role: Role| {
+        // `part`: the `block` value of positions in the text, for the parts search looks in.
+        let header = |rows: &mut Vec<Row>, text: &str, role: Role, part: Option<u32>| {
             if !rows.is_empty() {
                 rows.push(Row::default());
             }
@@ -94,23 +98,40 @@ impl Wrapped {
                     segments: vec![Segment {
                         text: text[start..end].to_string(),
                         role,
-                        offset: None,
+                        offset: part.map(|_| start),
                     }],
+                    header: part,
                 });
             }
         };
         if !article.section.is_empty() {
-            header(&mut rows, &article.section.to_uppercase(), Role::Section);
+            header(
+                &mut rows,
+                &article.section.to_uppercase(),
+                Role::Section,
+                None,
+            );
         }
-        header(&mut rows, &article.title, Role::Title);
+        header(
+            &mut rows,
+            &article.title,
+            Role::Title,
+            Some(Position::TITLE),
+        );
         if let Some(standfirst) = &article.standfirst {
-            header(&mut rows, standfirst, Role::Standfirst);
+            header(
+                &mut rows,
+                standfirst,
+                Role::Standfirst,
+                Some(Position::STANDFIRST),
+            );
         }
         if !article.authors.is_empty() {
             header(
                 &mut rows,
                 &format!("By {}", article.authors.join(" and ")),
                 Role::Byline,
+                None,
             );
         }
         let mut block_rows = Vec::with_capacity(article.blocks.len());
@@ -160,6 +181,7 @@ impl Wrapped {
                     block: Some(b),
                     start,
                     segments,
+                    header: None,
                 });
             }
         }
@@ -217,7 +239,17 @@ impl Wrapped {
 
     /// The row a stable position is shown on; the article's start is row 0.
     pub fn row_of_position(&self, pos: Position) -> usize {
-        if pos.block == 0 && pos.start == 0 {
+        if pos.header().is_some() {
+            // The last row of the title or standfirst starting at or before the offset.
+            let rows = self.rows.iter().enumerate();
+            let mut found = None;
+            for (i, row) in rows.filter(|(_, r)| r.header == Some(pos.block)) {
+                if found.is_none() || row.start <= pos.start() {
+                    found = Some(i);
+                }
+            }
+            found.unwrap_or(0)
+        } else if pos.block == 0 && pos.start == 0 {
             0
         } else {
             self.row_of(pos.block(), pos.start())

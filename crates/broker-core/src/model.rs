@@ -184,6 +184,102 @@ impl Position {
     pub fn range(&self) -> Range<usize> {
         self.start()..self.end()
     }
+
+    /// `block` of a place in the article's title: a value no block index reaches (inputs are
+    /// capped far below it), so a search match in the title needs no other field.
+    pub const TITLE: u32 = u32::MAX - 2;
+    /// `block` of a place in the article's standfirst.
+    pub const STANDFIRST: u32 = u32::MAX - 1;
+
+    /// The header part the position lies in, if it is not in a block.
+    pub fn header(&self) -> Option<HeaderPart> {
+        match self.block {
+            Self::TITLE => Some(HeaderPart::Title),
+            Self::STANDFIRST => Some(HeaderPart::Standfirst),
+            _ => None,
+        }
+    }
+
+    /// Orders positions as they are read: an article's title, then its standfirst, then its
+    /// blocks. (The derived order puts the header parts last, as their `block` values are.)
+    pub fn reading_key(&self) -> (u32, u32, u32, u32) {
+        (self.article, reading_rank(self.block), self.start, self.end)
+    }
+}
+
+/// Where a `block` value comes in reading order within its article.
+pub fn reading_rank(block: u32) -> u32 {
+    match block {
+        Position::TITLE => 0,
+        Position::STANDFIRST => 1,
+        // Past any block: `u32::MAX` stands for "after the article's last block".
+        b => b.saturating_add(2),
+    }
+}
+
+/// The parts of an article above its blocks that a search looks in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderPart {
+    Title,
+    Standfirst,
+}
+
+impl HeaderPart {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HeaderPart::Title => "title",
+            HeaderPart::Standfirst => "standfirst",
+        }
+    }
+}
+
+/// What a position's text is: a block of some kind, or one of the article's header parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Block(BlockKind),
+    Header(HeaderPart),
+}
+
+impl Part {
+    /// `paragraph`, `heading`, ... or `title`, `standfirst`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Part::Block(kind) => kind.as_str(),
+            Part::Header(part) => part.as_str(),
+        }
+    }
+}
+
+impl Serialize for Part {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl Article {
+    /// What a position's `block` value addresses in this article, if anything.
+    pub fn part_of(&self, block: u32) -> Option<Part> {
+        match block {
+            Position::TITLE => Some(Part::Header(HeaderPart::Title)),
+            Position::STANDFIRST => self
+                .standfirst
+                .as_ref()
+                .map(|_| Part::Header(HeaderPart::Standfirst)),
+            b => self
+                .blocks
+                .get(widen(b))
+                .map(|block| Part::Block(block.kind)),
+        }
+    }
+
+    /// The text a position's `block` value addresses: a block, the title or the standfirst.
+    pub fn text_of(&self, block: u32) -> Option<&str> {
+        match block {
+            Position::TITLE => Some(&self.title),
+            Position::STANDFIRST => self.standfirst.as_deref(),
+            b => self.blocks.get(widen(b)).map(|block| block.text.as_str()),
+        }
+    }
 }
 
 /// `u32` always fits in `usize` on the 32- and 64-bit targets we build for; saturating keeps a
@@ -197,9 +293,7 @@ impl Issue {
     pub fn text_at(&self, pos: Position) -> Option<&str> {
         self.articles
             .get(pos.article())?
-            .blocks
-            .get(pos.block())?
-            .text
+            .text_of(pos.block)?
             .get(pos.range())
     }
 

@@ -1,12 +1,12 @@
-//! Keyword search over every block of an issue.
+//! Keyword search over an issue: every article's title, standfirst and blocks, in reading order.
 //!
-//! A query is looked for in each block's text in place (see [`Index`] for why no copy is
+//! A query is looked for in each text in place (see [`Index`] for why no copy is
 //! made): exact or ASCII case-insensitive queries by a SIMD scan for their least common byte,
 //! other case-insensitive ones by a regex.
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Issue, Position};
+use crate::model::{Article, Issue, Position};
 
 /// What the reader and the command line search with: nothing but the issue itself.
 ///
@@ -69,6 +69,14 @@ impl Index {
         };
         let mut hits = Vec::with_capacity(self.blocks.min(1024));
         for (a, article) in issue.articles.iter().enumerate() {
+            for (block, text) in header_texts(article) {
+                let mut hit = |start, end| {
+                    hits.extend(
+                        Position::try_new(a, 0, start, end).map(|p| Position { block, ..p }),
+                    );
+                };
+                matcher.find_in_block(text, &mut hit);
+            }
             for (b, block) in article.blocks.iter().enumerate() {
                 // A hit whose position would not fit (only past the input cap) is left out
                 // rather than wrapped onto other text.
@@ -83,6 +91,17 @@ impl Index {
         }
         hits
     }
+}
+
+/// The title and standfirst of an article, with the `block` values that address them, in
+/// reading order: what a search looks in before the article's blocks.
+pub fn header_texts(article: &Article) -> impl Iterator<Item = (u32, &str)> {
+    [
+        (Position::TITLE, Some(article.title.as_str())),
+        (Position::STANDFIRST, article.standfirst.as_deref()),
+    ]
+    .into_iter()
+    .filter_map(|(block, text)| Some((block, text?)))
 }
 
 /// A query prepared once and run over every block: what [`Index::search_with`] uses, and what
@@ -436,6 +455,33 @@ mod tests {
     }
 
     #[test]
+    fn titles_and_standfirsts_are_searched_first_in_each_article() {
+        let mut issue = issue(&[&["a dam on the river"], &["no dams here", "the dam again"]]);
+        issue.articles[0].title = "Dams and rivers".into();
+        issue.articles[1].standfirst = Some("Why the dam\nwas built".into());
+        let hits = Index::build(&issue).search(&issue, "dam");
+        assert_eq!(
+            hits,
+            vec![
+                Position::new(0, Position::TITLE, 0, 3),
+                Position::new(0, 0, 2, 5),
+                Position::new(1, Position::STANDFIRST, 8, 11),
+                Position::new(1, 0, 3, 6),
+                Position::new(1, 1, 4, 7),
+            ]
+        );
+        // Reading order, which the derived order is not for the header parts.
+        assert!(hits.is_sorted_by_key(Position::reading_key));
+        assert_eq!(issue.text_at(hits[0]), Some("Dam"));
+        assert_eq!(issue.text_at(hits[2]), Some("dam"));
+        // A stray line break in a header reads as a space, as in a block.
+        assert_eq!(
+            Index::build(&issue).search(&issue, "dam was"),
+            vec![Position::new(1, Position::STANDFIRST, 8, 15)]
+        );
+    }
+
+    #[test]
     fn a_stray_line_break_reads_as_a_space() {
         let issue = issue(&[&["the pro\nbono firm"]]);
         let idx = Index::build(&issue);
@@ -470,9 +516,11 @@ mod tests {
         ) {
             let issue = issue(&[&[text.as_str()]]);
             let case = if fold { CaseMode::Insensitive } else { CaseMode::Sensitive };
+            // The test issue's titles (`Article 1`) are searched too; only the block counts.
             let hits: Vec<(usize, usize)> = Index::build(&issue)
                 .search_with(&issue, &query, case)
                 .into_iter()
+                .filter(|p| p.header().is_none())
                 .map(|p| (p.start(), p.end()))
                 .collect();
             proptest::prop_assert_eq!(hits, naive(&text, &query, fold));
@@ -492,6 +540,7 @@ mod tests {
             let expected: Vec<(usize, usize, usize)> = Index::build(&issue)
                 .search_with(&issue, &query, case)
                 .into_iter()
+                .filter(|p| p.header().is_none())
                 .map(|p| (p.block(), p.start(), p.end()))
                 .collect();
             let mut blob = Vec::new();

@@ -186,7 +186,10 @@ fn render_row<'a>(row: &'a Row, state: &State, mentions: &[Position]) -> Line<'a
     let mut spans = Vec::with_capacity(row.segments.len());
     for segment in &row.segments {
         let base = state.theme.role(segment.role);
-        match (segment.offset, row.block) {
+        let text_of = row
+            .block
+            .or_else(|| row.header.and_then(|h| usize::try_from(h).ok()));
+        match (segment.offset, text_of) {
             (Some(offset), Some(block)) => {
                 let row_marks = Marks {
                     offset,
