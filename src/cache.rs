@@ -67,7 +67,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Library;
 use crate::entities::Entities;
-use crate::model::{Article, Block, BlockKind, HeaderPart, Issue, Part, Position};
+use crate::model::{Article, Block, BlockKind, Issue, Part, Position};
 use crate::search::{CaseMode, Matcher};
 use crate::source::{self, Stamp, nanos};
 
@@ -500,12 +500,12 @@ fn write_search(issue: &Issue, out: &mut impl Write) -> io::Result<SearchCounts>
     }
     // Each article's title, then its standfirst (no standfirst and an empty one are alike to
     // a search): searched where they lie, as the blocks are in the blob.
-    let header = |article: &Article| {
+    fn header(article: &Article) -> [&str; 2] {
         [
-            article.title.clone(),
-            article.standfirst.clone().unwrap_or_default(),
+            article.title.as_str(),
+            article.standfirst.as_deref().unwrap_or_default(),
         ]
-    };
+    }
     for article in &issue.articles {
         for text in header(article) {
             if text.as_bytes().contains(&Matcher::SEPARATOR) {
@@ -1078,20 +1078,17 @@ fn send_headers(
         }
         *sent += 1;
         // Left out as `Index::search_with` leaves it out: past the input cap only.
-        let Some(position) = Position::try_new(article, 0, start, end) else {
+        let Some(position) = Position::try_in(article, block, start, end) else {
             continue;
         };
+        let part = position.header()?;
         let title = dir.title(buf, article)?;
         let text = dir.header_text(buf, article, block)?;
         if !(source::is_clean(title) && source::is_clean(text)) {
             return None;
         }
-        let part = match block {
-            Position::TITLE => HeaderPart::Title,
-            _ => HeaderPart::Standfirst,
-        };
         each(CachedHit {
-            position: Position { block, ..position },
+            position,
             title,
             kind: Part::Header(part),
             text: Cow::Borrowed(text),

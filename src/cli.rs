@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::cache::{self, Cache};
 use crate::config::{self, Config};
 use crate::entities::{Entity, EntityKind};
-use crate::model::{Article, BlockKind, HeaderPart, Part, Position};
+use crate::model::{Article, BlockKind, Part, Position};
 use crate::tui::keymap::Keymap;
 use crate::{Library, search};
 
@@ -712,12 +712,8 @@ impl PageHits {
         };
         for (a, article) in articles.into_iter().enumerate() {
             let before = page.hits.len();
-            let headers = search::header_texts(&article).map(|(block, text)| {
-                let part = article
-                    .part_of(block)
-                    .unwrap_or(Part::Header(HeaderPart::Title));
-                (block, part, text)
-            });
+            let headers = search::header_texts(&article)
+                .filter_map(|(block, text)| Some((block, article.part_of(block)?, text)));
             // A block whose index does not fit a position (only past the input cap) is left
             // out, as `Index::search_with` leaves out its matches.
             let blocks = article.blocks.iter().enumerate().filter_map(|(b, block)| {

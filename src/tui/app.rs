@@ -469,11 +469,7 @@ impl State {
         };
         self.switch_article(article);
         let wrapped = self.wrapped();
-        let row = if pos.header().is_some() {
-            wrapped.row_of_position(pos)
-        } else {
-            wrapped.row_of(pos.block(), pos.start())
-        };
+        let row = wrapped.row_showing(pos);
         let top = self.top_row(&wrapped);
         let height = self.body_height();
         if row < top || row >= top + height {
@@ -551,7 +547,6 @@ impl State {
         (self.block_base.last().copied().unwrap_or(0) + last).max(1)
     }
 
-    /// Matches of the current search inside one block.
     /// Matches of the current search inside one block, or inside the title or standfirst
     /// (`block` being [`Position::TITLE`] or [`Position::STANDFIRST`]). Matches are in reading
     /// order, an article's header parts before its blocks.

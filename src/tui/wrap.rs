@@ -239,21 +239,26 @@ impl Wrapped {
 
     /// The row a stable position is shown on; the article's start is row 0.
     pub fn row_of_position(&self, pos: Position) -> usize {
-        if pos.header().is_some() {
-            // The last row of the title or standfirst starting at or before the offset.
-            let rows = self.rows.iter().enumerate();
-            let mut found = None;
-            for (i, row) in rows.filter(|(_, r)| r.header == Some(pos.block)) {
-                if found.is_none() || row.start <= pos.start() {
-                    found = Some(i);
-                }
-            }
-            found.unwrap_or(0)
-        } else if pos.block == 0 && pos.start == 0 {
+        if pos.block == 0 && pos.start == 0 {
             0
         } else {
-            self.row_of(pos.block(), pos.start())
+            self.row_showing(pos)
         }
+    }
+
+    /// The row showing the text at `pos`: in a block, the title or the standfirst.
+    pub fn row_showing(&self, pos: Position) -> usize {
+        if pos.header().is_none() {
+            return self.row_of(pos.block(), pos.start());
+        }
+        // The part's last row starting at or before the offset (its first starts at 0).
+        self.rows
+            .iter()
+            .enumerate()
+            .filter(|(_, row)| row.header == Some(pos.block))
+            .take_while(|(_, row)| row.start <= pos.start())
+            .last()
+            .map_or(0, |(i, _)| i)
     }
 }
 

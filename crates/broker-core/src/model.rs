@@ -143,9 +143,15 @@ impl Position {
     /// A position from in-memory indices, or `None` when one of them does not fit in `u32`
     /// (only possible past the input cap, so callers drop such a position rather than wrap it).
     pub fn try_new(article: usize, block: usize, start: usize, end: usize) -> Option<Self> {
+        Self::try_in(article, u32::try_from(block).ok()?, start, end)
+    }
+
+    /// [`Position::try_new`] for a `block` value already a position's: a block's index, or
+    /// [`Position::TITLE`] or [`Position::STANDFIRST`].
+    pub fn try_in(article: usize, block: u32, start: usize, end: usize) -> Option<Self> {
         Some(Self {
             article: u32::try_from(article).ok()?,
-            block: u32::try_from(block).ok()?,
+            block,
             start: u32::try_from(start).ok()?,
             end: u32::try_from(end).ok()?,
         })

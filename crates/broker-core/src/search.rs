@@ -70,11 +70,7 @@ impl Index {
         let mut hits = Vec::with_capacity(self.blocks.min(1024));
         for (a, article) in issue.articles.iter().enumerate() {
             for (block, text) in header_texts(article) {
-                let mut hit = |start, end| {
-                    hits.extend(
-                        Position::try_new(a, 0, start, end).map(|p| Position { block, ..p }),
-                    );
-                };
+                let mut hit = |start, end| hits.extend(Position::try_in(a, block, start, end));
                 matcher.find_in_block(text, &mut hit);
             }
             for (b, block) in article.blocks.iter().enumerate() {

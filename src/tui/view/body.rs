@@ -184,11 +184,12 @@ enum Mark {
 /// A row of text with its marks; `mentions` are those of the row's block.
 fn render_row<'a>(row: &'a Row, state: &State, mentions: &[Position]) -> Line<'a> {
     let mut spans = Vec::with_capacity(row.segments.len());
+    // The block the row shows, or the title or standfirst (whose matches are marked too).
+    let text_of = row
+        .block
+        .or_else(|| row.header.and_then(|h| usize::try_from(h).ok()));
     for segment in &row.segments {
         let base = state.theme.role(segment.role);
-        let text_of = row
-            .block
-            .or_else(|| row.header.and_then(|h| usize::try_from(h).ok()));
         match (segment.offset, text_of) {
             (Some(offset), Some(block)) => {
                 let row_marks = Marks {
