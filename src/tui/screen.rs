@@ -410,6 +410,19 @@ fn kept_columns(columns: &mut Vec<(usize, usize)>, area: Rect, rects: &[Rect], y
     columns.sort_unstable();
 }
 
+/// Whether the column ranges `columns` (in order, as [`kept_columns`] gives them) leave no
+/// column of a row `width` wide uncovered.
+fn covers_row(columns: &[(usize, usize)], width: usize) -> bool {
+    let mut reach = 0;
+    for &(from, to) in columns {
+        if from > reach {
+            return false;
+        }
+        reach = reach.max(to);
+    }
+    reach >= width
+}
+
 /// A full-screen terminal behind `out`, of a known size.
 pub struct Screen<W: Write> {
     out: W,
@@ -1086,6 +1099,8 @@ struct PassedOver {
     /// The ranges, counted in the row, and the rows they hold for.
     columns: Vec<(usize, usize)>,
     rows: Range<u16>,
+    /// Whether `columns` cover the row from side to side.
+    whole_rows: bool,
     /// The ranges on the row being compared, as cell indices.
     skips: Vec<(usize, usize)>,
 }
@@ -1136,6 +1151,7 @@ fn for_each_change_in<'b, E>(
     let PassedOver {
         columns,
         rows: columns_hold,
+        whole_rows,
         skips,
     } = passed_over;
     let mut next_skip = 0;
@@ -1163,13 +1179,6 @@ fn for_each_change_in<'b, E>(
             row = pos / width;
             row_start = row * width;
             row_end = row_start + width;
-            cells = next.row(row);
-            before_row = match (shown, row_source(row)) {
-                (Some(shown), Some(start)) => shown
-                    .get(start..)
-                    .map_or(&[], |rest| rest.get(..width).unwrap_or(rest)),
-                _ => &[],
-            };
             let y = top.saturating_add(u16::try_from(row).unwrap_or(u16::MAX));
             // The columns passed over change only where a rectangle starts or ends.
             if !columns_hold.contains(&y) {
@@ -1181,7 +1190,23 @@ fn for_each_change_in<'b, E>(
                     .min()
                     .unwrap_or(u16::MAX);
                 *columns_hold = y..until;
+                *whole_rows = covers_row(columns, width);
             }
+            // Rows passed over from side to side (the rows a scroll brought along, most of
+            // the screen) are stepped over together: set up one by one, they were a third of
+            // a scroll's answer.
+            if *whole_rows {
+                let past = usize::from(columns_hold.end.saturating_sub(top)).saturating_mul(width);
+                pos = past.max(row_end);
+                continue;
+            }
+            cells = next.row(row);
+            before_row = match (shown, row_source(row)) {
+                (Some(shown), Some(start)) => shown
+                    .get(start..)
+                    .map_or(&[], |rest| rest.get(..width).unwrap_or(rest)),
+                _ => &[],
+            };
             skips.clear();
             skips.extend(
                 columns
@@ -3224,6 +3249,71 @@ mod tests {
             };
             prop_assert_eq!(collect(&[rect]), collect(&[]));
         }
+    }
+
+    proptest! {
+        /// Rows covered from side to side, by one rectangle or by two side by side, are
+        /// stepped over together; what is sent is what comparing them sends, also when the
+        /// comparison is made in two spans cut inside such a row.
+        #[test]
+        fn passing_over_whole_rows_changes_nothing(
+            (area, before, after, rect) in same_rect_frames()
+        ) {
+            let rows = Rect::new(area.x, rect.y, area.width, rect.height);
+            let shown = buffer(area, &before);
+            let mut next = buffer(area, &after);
+            for y in rows.top()..rows.bottom() {
+                for x in rows.left()..rows.right() {
+                    next[(x, y)] = shown[(x, y)].clone();
+                }
+            }
+            prop_assume!(!(rows.top()..rows.bottom())
+                .any(|y| (rows.left()..rows.right())
+                    .any(|x| next[(x, y)].diff_option == CellDiffOption::AlwaysUpdate)));
+            let left = Rect::new(area.x, rect.y, rect.x - area.x, rect.height);
+            let right = Rect::new(rect.x, rect.y, area.right() - rect.x, rect.height);
+            prop_assume!([rows, left, right]
+                .iter()
+                .all(|&r| nothing_crosses(&shown, r) && nothing_crosses(&next, r)));
+            let collect = |same: &[Rect], cut: usize| {
+                let mut cells = Vec::new();
+                let mut passed_over = PassedOver::default();
+                for span in [0..cut, cut..usize::MAX] {
+                    for_each_change_in(
+                        Some(&shown.content),
+                        NextCells::of(&next),
+                        same,
+                        None,
+                        span,
+                        &mut passed_over,
+                        |x, y, cell| {
+                            cells.push((x, y, cell.clone()));
+                            Ok::<_, ()>(())
+                        },
+                    )
+                    .expect("collecting cannot fail");
+                }
+                cells
+            };
+            let width = usize::from(area.width);
+            let cut = usize::from(rect.y - area.y) * width + usize::from(rect.x - area.x);
+            let compared = collect(&[], 0);
+            prop_assert_eq!(&collect(&[rows], 0), &compared);
+            prop_assert_eq!(&collect(&[rows], cut), &compared);
+            prop_assert_eq!(&collect(&[left, right], 0), &compared);
+            prop_assert_eq!(&collect(&[right, left], cut), &compared);
+        }
+    }
+
+    #[test]
+    fn a_row_is_covered_only_with_no_column_left_out() {
+        assert!(covers_row(&[(0, 10)], 10));
+        assert!(covers_row(&[(0, 4), (4, 10)], 10));
+        assert!(covers_row(&[(0, 6), (3, 12)], 10), "overlapping ranges");
+        assert!(!covers_row(&[(0, 4), (5, 10)], 10), "a gap");
+        assert!(!covers_row(&[(1, 10)], 10), "the first column");
+        assert!(!covers_row(&[(0, 9)], 10), "the last column");
+        assert!(!covers_row(&[], 10));
     }
 
     /// Steps a reader may take, for the sessions below: one action, or `Down` and `Open` in
