@@ -219,8 +219,8 @@ fn bench_library(c: &mut Criterion, name: &str, library: Arc<Library>) {
             })
         });
         // Until the first write only. With the text alone, the scroll and what it brings in
-        // go out before the rows it brought along are copied from the frame on the screen;
-        // beside other panes, before the rows it moved are.
+        // go out before the rows it brought along are drawn and checked; beside other panes,
+        // before the rows it moved are copied.
         let mut first_screen = Screen::new(FirstFlush::default(), Rect::new(0, 0, w, h));
         first_screen
             .draw(|canvas| view::draw(canvas, &state))

@@ -166,6 +166,9 @@ def main():
     p.add_argument("--pair", help="a second command line (shell words) timed in turn with it")
     p.add_argument("--pair-ready", help="--ready for the paired command")
     p.add_argument("--pair-anywhere", action="store_true", help="--anywhere for it")
+    p.add_argument("--pair-keys", default="",
+                   help="--keys for it (two builds of one program compared in one mode)")
+    p.add_argument("--pair-settle", help="--settle for it")
     p.add_argument("cmd", nargs="+")
     args = p.parse_args()
 
@@ -235,7 +238,7 @@ def main():
         # With --pair, both programs are open at once and take their presses in turn.
         sessions = [open_session(args.cmd, done, args.settle, args.keys)]
         if pair:
-            sessions.append(open_session(pair, pair_done, None, ""))
+            sessions.append(open_session(pair, pair_done, args.pair_settle, args.pair_keys))
         times = [([], []) for _ in sessions]
         for i in range(args.presses):
             key = b"k" if i % 2 == 0 else b"j"

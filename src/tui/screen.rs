@@ -18,13 +18,11 @@
 //! alone, which halves the work of a key press.
 //!
 //! A text that spans the screen is scrolled on the terminal itself ([`ScrolledRows`]). The
-//! rows the scroll brings along are then neither drawn nor compared: the scroll, the rows it
-//! brings in and the rest of the frame are sent at once, and the rows brought along are
-//! copied into the frame from the one on the screen. Only when the rows look otherwise now (a
-//! search typed in the same burst of keys) is the frame drawn whole once it is out, and those
-//! rows checked against what the scroll left there. Drawing and checking them after every
-//! key, as the screen once did, went through two buffers of half a megabyte and left the
-//! next key press to find its code and data out of the processor's cache.
+//! rows the scroll brings along are then neither drawn nor compared before the frame goes out:
+//! the scroll, the rows it brings in and the rest of the frame are sent at once, and only then
+//! is the frame drawn whole and those rows checked against what the scroll left there. A key
+//! press is answered before the work of rows the terminal already shows, which on cold caches
+//! was most of it.
 //!
 //! Beside other panes, where the terminal cannot scroll a column, a scroll rewrites the text
 //! column. Each of its rows then changes from one row of the text to another, and the bytes
@@ -67,15 +65,15 @@ pub struct PaneDrawing {
 ///
 /// When the rows span the screen's width, the screen moves what the terminal shows with a
 /// scroll, as `less` does, and sends only the rows that scrolled in: a line instead of a
-/// screenful. Beside other panes the terminal cannot move a column, but the screen can, and
-/// sends the moved rows again.
+/// screenful. What differs after all (a highlight that moved, a word that is wrong) is still
+/// found by the comparison and sent, right after the rest (see [`Canvas::show_scrolled`]), so
+/// a wrong word costs bytes and a moment, never a wrong screen.
 ///
-/// Either way, when `looks` is the same too, the rows moved are taken from the frame on the
-/// screen rather than drawn, so `looks` must name everything else the rows are drawn from
-/// (highlights, a cursor; across the screen, the margins and border too); the tests compare
-/// every frame drawn this way with one drawn whole. In other looks, rows a scroll across the
-/// screen brought along are drawn once the rest is out, and what differs from what the
-/// scroll left (a highlight that moved) is sent then (see [`Canvas::show_scrolled`]).
+/// Beside other panes the terminal cannot move a column, but the screen can: when `looks` is
+/// the same too, the rows moved are taken from the frame on the screen rather than drawn.
+/// Then they are sent as they are, so `looks` must name everything else the rows are
+/// drawn from (highlights, a cursor); the tests compare every frame drawn this way with one
+/// drawn whole.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ScrolledRows {
     /// The first screen row.
@@ -225,10 +223,9 @@ impl<'a> Canvas<'a> {
     ///
     /// When the terminal shows the same text in the same rows, the rows a scroll moves there
     /// already show what this frame would draw in them. The screen then sends the scroll and
-    /// the rest of the frame at once, and copies those rows from the frame on the screen once
-    /// it is out. In other looks it draws the frame again whole instead and sends whatever
-    /// those rows lack: either way the key's answer goes out before any work on rows that are
-    /// already on the terminal.
+    /// the rest of the frame at once, and only after that draws the frame again whole and
+    /// sends whatever those rows lack after all: the key's answer goes out before the work of
+    /// drawing and comparing rows that are already on the terminal.
     ///
     /// Beside other panes, where the terminal cannot scroll, the rows a scroll moves are
     /// taken from the frame on the screen, when they show the same text in the same looks,
@@ -560,20 +557,6 @@ impl<W: Write> Screen<W> {
             None => (unchanged, Vec::new()),
         };
         let moved = moved.zip(self.shown.as_ref());
-        // Rows a scroll brought along in the same looks show what they showed, a few rows
-        // off: they are taken from the frame on the screen, as rows moved beside other panes
-        // are. In other looks (a search typed, the mention cursor moved) they are drawn.
-        let along = match (&undrawn, shift, self.shown_scrolled, scrolled) {
-            (Some(band), Some(shift), Some(before), Some(now)) if before.looks == now.looks => {
-                Some(Moved {
-                    shift,
-                    rows: (band.start, band.end),
-                    left: self.area.x,
-                    right: self.area.right(),
-                })
-            }
-            _ => None,
-        };
         let first = NextCells {
             buffer: &next,
             moved,
@@ -594,9 +577,7 @@ impl<W: Write> Screen<W> {
         if let Some(now) = scrolled {
             self.row_changes.trim(now);
         }
-        if let (Some(along), Some(shown)) = (along, &self.shown) {
-            along.copy(&mut next, shown);
-        } else if let Some(band) = &undrawn {
+        if let Some(band) = &undrawn {
             // The frame is out but for rows the scroll brought along; drawn whole now, only
             // those are compared (the others are drawn the same as before, by the same view).
             // A pane drawn across those rows was drawn without them, so it is not held.
@@ -2844,55 +2825,6 @@ mod tests {
         }
     }
 
-    /// Actions that scroll the text alone or change how its rows look.
-    fn scroll_or_mark() -> impl Strategy<Value = Vec<crate::tui::action::Action>> {
-        use crate::tui::action::Action;
-        let search = |query: &str| {
-            let mut actions = vec![Action::Search];
-            actions.extend(query.chars().map(Action::Insert));
-            actions.push(Action::Open);
-            actions
-        };
-        prop_oneof![
-            4 => Just(vec![Action::Down]),
-            2 => Just(vec![Action::Up]),
-            2 => Just(vec![Action::MentionNext]),
-            1 => Just(vec![Action::MentionPrev]),
-            1 => Just(vec![Action::SearchNext]),
-            1 => Just(search("the")),
-            1 => Just(search("aid")),
-        ]
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(64))]
-
-        /// The text alone, scrolled in the same frame as its rows' looks change (a search,
-        /// the match jumped to, the mention cursor, in a burst of keys), shows what a frame
-        /// drawn whole shows: rows brought along are taken from the screen only in the looks
-        /// they were drawn in.
-        #[test]
-        fn the_text_alone_scrolled_in_bursts_looks_as_if_drawn_whole(
-            bursts in proptest::collection::vec(
-                proptest::collection::vec(scroll_or_mark(), 1..4), 1..24),
-        ) {
-            use crate::tui::action::Action;
-            use crate::tui::app::update;
-            let (mut state, mut screen, mut term) = reading_beside_panes(120, 30);
-            update(&mut state, Action::Zoom);
-            draw_and_check(&state, &mut screen, &mut term);
-            for burst in bursts {
-                for action in burst.iter().flatten() {
-                    update(&mut state, action.clone());
-                }
-                draw_and_check(&state, &mut screen, &mut term);
-                let mut whole = Buffer::empty(screen.area());
-                crate::tui::view::draw(&mut Canvas::new(&mut whole), &state);
-                prop_assert!(screen.shown() == Some(&whole), "after {:?}", burst);
-            }
-        }
-    }
-
     /// Reading on a line at a time through an article on a short screen keeps no more than a
     /// few screens' worth of row changes, and the terminal shows every frame.
     #[test]
@@ -3013,44 +2945,42 @@ mod tests {
         }
     }
 
-    /// Rows a scroll brings along are left undrawn: the scroll and the rest of the frame go
-    /// out in one write. In the looks the terminal shows them in, they are then taken from
-    /// the frame on the screen, never drawn; in other looks (here, a text row marked) the
-    /// frame is drawn whole once it is out, and a row that differs from what the scroll left
-    /// there is sent in a second write.
+    /// Rows a scroll brings along may be left undrawn: the scroll and the rest of the frame
+    /// go out in one write, before the frame is drawn whole; a row that then differs from what
+    /// the scroll left there is sent in a second write, and mended again if it moves later.
     #[test]
-    fn rows_a_scroll_brings_along_are_taken_along_or_drawn_after_the_rest() {
+    fn rows_a_scroll_brings_along_are_sent_after_the_rest() {
         let area = Rect::new(0, 0, 12, 8);
         let mut screen = Screen::new(Flushes::default(), area);
         let mut term = Term::new(12, 8);
-        // In looks 1, text row 4 is marked: drawn as Xs wherever it shows.
-        let draw = |canvas: &mut Canvas, first: usize, looks: u64| {
-            let undrawn = canvas.show_scrolled(ScrolledRows {
-                top: 1,
-                height: 6,
-                text: 1,
-                first,
-                left: 0,
-                width: 12,
-                looks,
-            });
-            let buffer = canvas.buffer_mut();
-            buffer.set_string(0, 0, "title", Style::default());
-            for y in (1..7).filter(|y| !undrawn.contains(y)) {
-                let row = first + usize::from(y - 1);
-                let text = match looks {
-                    1 if row == 4 => "X".repeat(10),
-                    _ => letter_row(row),
-                };
-                buffer.set_string(0, y, format!("|{text}|"), Style::default());
-            }
-            buffer.set_string(0, 7, format!("at {first}"), Style::default());
-            undrawn
-        };
-        let mut frame = |first: usize, looks: u64| {
+        // `wrong`: a screen row the view draws otherwise when it draws the frame whole, as a
+        // view whose word about its rows was wrong would.
+        let mut frame = |first: usize, wrong: Option<u16>| {
             let mut answers = Vec::new();
             screen
-                .draw(|canvas| answers.push(draw(canvas, first, looks)))
+                .draw(|canvas| {
+                    let undrawn = canvas.show_scrolled(ScrolledRows {
+                        top: 1,
+                        height: 6,
+                        text: 1,
+                        first,
+                        left: 0,
+                        width: 12,
+                        looks: 0,
+                    });
+                    answers.push(undrawn.clone());
+                    let whole = answers.len() > 1;
+                    let buffer = canvas.buffer_mut();
+                    buffer.set_string(0, 0, "title", Style::default());
+                    for y in (1..7).filter(|y| !undrawn.contains(y)) {
+                        let text = match wrong {
+                            Some(at) if at == y && whole => "X".repeat(10),
+                            _ => letter_row(first + usize::from(y - 1)),
+                        };
+                        buffer.set_string(0, y, format!("|{text}|"), Style::default());
+                    }
+                    buffer.set_string(0, 7, format!("at {first}"), Style::default());
+                })
                 .expect("draw");
             let sent: Vec<String> = std::mem::take(&mut screen.writer_mut().sent)
                 .into_iter()
@@ -3059,28 +2989,17 @@ mod tests {
                     String::from_utf8(bytes).expect("utf-8")
                 })
                 .collect();
-            let shown = screen.shown().expect("drawn");
-            assert_eq!(term.shows(shown), Ok(()));
-            let mut whole = Buffer::empty(area);
-            draw(&mut Canvas::new(&mut whole), first, looks);
-            assert!(shown == &whole, "the frame at {first} in looks {looks}");
+            assert_eq!(term.shows(screen.shown().expect("drawn")), Ok(()));
             (answers, sent)
         };
-        let (answers, sent) = frame(0, 0);
-        assert_eq!(
-            answers,
-            vec![Range::default()],
-            "a first frame is drawn once, whole"
-        );
+        let (answers, sent) = frame(0, None);
+        assert_eq!(answers.len(), 1, "a first frame is drawn once");
+        assert!(answers[0].is_empty(), "and whole");
         assert_eq!(sent.len(), 1);
 
-        let (answers, sent) = frame(1, 0);
-        assert_eq!(
-            answers,
-            vec![Range { start: 1, end: 6 }],
-            "drawn once, leaving five rows"
-        );
-        assert_eq!(sent.len(), 1, "{sent:?}");
+        let (answers, sent) = frame(1, None);
+        assert_eq!(answers, [1..6, 0..0], "drawn leaving five rows, then whole");
+        assert_eq!(sent.len(), 1, "nothing to mend: {sent:?}");
         assert!(sent[0].starts_with("\x1b[2;7r\x1b[7H\n\x1b[r"), "{sent:?}");
         assert!(sent[0].contains("|gggggggggg|"), "{sent:?}");
         assert!(
@@ -3088,33 +3007,31 @@ mod tests {
             "{sent:?}"
         );
 
-        let (answers, sent) = frame(2, 1);
-        assert_eq!(answers, [1..6, 0..0], "in other looks, then drawn whole");
-        assert_eq!(sent.len(), 2, "the marked row sent after: {sent:?}");
+        let (answers, sent) = frame(2, Some(3));
+        assert_eq!(answers, [1..6, 0..0]);
+        assert_eq!(sent.len(), 2, "the wrong row mended: {sent:?}");
         assert!(
             !sent[0].contains("XXXX") && sent[1].contains("XXXX"),
             "{sent:?}"
         );
 
-        // Moved up two rows in the same looks, the marked row goes along and is not sent.
-        let (answers, sent) = frame(4, 1);
-        assert_eq!(answers, vec![Range { start: 1, end: 5 }]);
-        assert_eq!(sent.len(), 1, "{sent:?}");
-        assert!(!sent[0].contains("XXXX"), "{sent:?}");
+        // Moved up two rows, the wrong one is found where it went and drawn right.
+        let (_, sent) = frame(4, None);
+        assert_eq!(sent.len(), 2, "{sent:?}");
+        assert_eq!(sent[1], "\x1b[2;2Heeeeeeeeee", "{sent:?}");
 
-        let (answers, sent) = frame(3, 0);
+        let (answers, sent) = frame(3, None);
         assert_eq!(
             answers,
             [2..7, 0..0],
-            "back a row: the lower five are brought along, in other looks"
+            "back a row: the lower five are brought along"
         );
-        assert_eq!(sent.len(), 2, "{sent:?}");
+        assert_eq!(sent.len(), 1, "{sent:?}");
         assert!(
             sent[0].starts_with("\x1b[2;7r\x1b[2H\x1bM\x1b[r"),
             "{sent:?}"
         );
         assert!(sent[0].contains("|dddddddddd|") && !sent[0].contains("eeee"));
-        assert_eq!(sent[1], "\x1b[3;2Heeeeeeeeee", "the mark taken off");
     }
 
     /// ratatui's default features bring in underline colours, which the reader never draws;
