@@ -2825,6 +2825,54 @@ mod tests {
         }
     }
 
+    /// Actions that scroll the text alone or change how its rows look.
+    fn scroll_or_mark() -> impl Strategy<Value = Vec<crate::tui::action::Action>> {
+        use crate::tui::action::Action;
+        let search = |query: &str| {
+            let mut actions = vec![Action::Search];
+            actions.extend(query.chars().map(Action::Insert));
+            actions.push(Action::Open);
+            actions
+        };
+        prop_oneof![
+            4 => Just(vec![Action::Down]),
+            2 => Just(vec![Action::Up]),
+            2 => Just(vec![Action::MentionNext]),
+            1 => Just(vec![Action::MentionPrev]),
+            1 => Just(vec![Action::SearchNext]),
+            1 => Just(search("the")),
+            1 => Just(search("aid")),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// The text alone, scrolled in the same frame as its rows' looks change (a search,
+        /// the match jumped to, the mention cursor, in a burst of keys), ends every frame
+        /// showing what a frame drawn whole shows, on the model terminal too.
+        #[test]
+        fn the_text_alone_scrolled_in_bursts_looks_as_if_drawn_whole(
+            bursts in proptest::collection::vec(
+                proptest::collection::vec(scroll_or_mark(), 1..4), 1..24),
+        ) {
+            use crate::tui::action::Action;
+            use crate::tui::app::update;
+            let (mut state, mut screen, mut term) = reading_beside_panes(120, 30);
+            update(&mut state, Action::Zoom);
+            draw_and_check(&state, &mut screen, &mut term);
+            for burst in bursts {
+                for action in burst.iter().flatten() {
+                    update(&mut state, action.clone());
+                }
+                draw_and_check(&state, &mut screen, &mut term);
+                let mut whole = Buffer::empty(screen.area());
+                crate::tui::view::draw(&mut Canvas::new(&mut whole), &state);
+                prop_assert!(screen.shown() == Some(&whole), "after {:?}", burst);
+            }
+        }
+    }
+
     /// Reading on a line at a time through an article on a short screen keeps no more than a
     /// few screens' worth of row changes, and the terminal shows every frame.
     #[test]
