@@ -1193,8 +1193,8 @@ fn for_each_change_in<'b, E>(
                 *whole_rows = covers_row(columns, width);
             }
             // Rows passed over from side to side (the rows a scroll brought along, most of
-            // the screen) are stepped over together: set up one by one, they were a third of
-            // a scroll's answer.
+            // the screen) are stepped over together: set up one by one, they were a sixth of
+            // the instructions of a scroll's answer.
             if *whole_rows {
                 let past = usize::from(columns_hold.end.saturating_sub(top)).saturating_mul(width);
                 pos = past.max(row_end);
