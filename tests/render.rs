@@ -5,7 +5,6 @@ mod common;
 
 use broker_reader::tui::action::Action;
 use broker_reader::tui::app::{State, update};
-use broker_reader::tui::keymap::{Key, KeyCode};
 use broker_reader::tui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -14,15 +13,7 @@ use ratatui::style::Modifier;
 
 const SIZES: [(u16, u16); 3] = [(120, 40), (80, 24), (40, 12)];
 
-use common::{keys, state};
-
-fn type_text(s: &mut State, text: &str) {
-    for c in text.chars() {
-        if let Some(action) = s.action_for(Key::plain(KeyCode::Char(c))) {
-            update(s, action);
-        }
-    }
-}
+use common::{keys, search_for, state, type_text};
 
 fn draw(s: &State) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(s.size.0, s.size.1)).expect("test terminal");
@@ -112,9 +103,7 @@ fn find(buffer: &Buffer, text: &str) -> Vec<(u16, u16)> {
 #[test]
 fn marks_survive_without_colour() {
     let mut s = state(120, 40);
-    keys(&mut s, "/");
-    type_text(&mut s, "delta");
-    keys(&mut s, "enter");
+    search_for(&mut s, "delta");
     let terminal = draw(&s);
     let buffer = terminal.backend().buffer();
     let matches = find(buffer, "delta");
@@ -211,9 +200,7 @@ fn help_goes_to_its_ends_and_says_where_it_is() {
 #[test]
 fn matches_in_the_title_and_standfirst_are_marked() {
     let mut s = state(120, 40);
-    keys(&mut s, "/");
-    type_text(&mut s, "rivers");
-    keys(&mut s, "enter");
+    search_for(&mut s, "rivers");
     let terminal = draw(&s);
     let buffer = terminal.backend().buffer();
     // The title (`Rivers without borders`) and the standfirst (`Shared rivers ...`) in the

@@ -11,18 +11,8 @@ use broker_reader::tui::action::{Action, LibraryHandle, Mouse, MouseKind};
 use broker_reader::tui::app::{
     Overlay, Pane, Reading, SOURCES_LIMIT, STATE_FILE, Saved, State, update,
 };
-use broker_reader::tui::keymap::Key;
 
-use common::{keys, state};
-
-fn type_text(s: &mut State, text: &str) {
-    for c in text.chars() {
-        let action = s
-            .action_for(Key::plain(broker_reader::tui::keymap::KeyCode::Char(c)))
-            .expect("prompt takes text");
-        update(s, action);
-    }
-}
+use common::{keys, search_for, state, type_text};
 
 #[test]
 fn scrolls_the_text_and_reports_progress() {
@@ -135,10 +125,8 @@ fn search_highlights_live_and_jumps_on_enter() {
 fn search_finds_titles_and_standfirsts_in_reading_order() {
     use broker_reader::model::Position;
     let mut s = state(120, 40);
-    keys(&mut s, "/");
     // In the first article's title and standfirst, then in its text.
-    type_text(&mut s, "rivers");
-    keys(&mut s, "enter");
+    search_for(&mut s, "rivers");
     let at = |s: &State| s.search.hits[s.search.current.expect("jumped")];
     assert_eq!((at(&s).article, at(&s).block), (0, Position::TITLE));
     assert!(
@@ -164,9 +152,7 @@ fn enter_jumps_to_the_first_match_at_or_after_the_reading_position() {
     let mut s = state(120, 40);
     keys(&mut s, "shift-tab j enter");
     assert_eq!(s.article, 1);
-    keys(&mut s, "/");
-    type_text(&mut s, "Laos");
-    keys(&mut s, "enter");
+    search_for(&mut s, "Laos");
     let hit = s.search.hits[s.search.current.expect("jumped")];
     assert_eq!(
         hit.article, 2,
@@ -215,9 +201,7 @@ fn recent_searches_are_recalled() {
 #[test]
 fn a_search_without_matches_says_so() {
     let mut s = state(80, 24);
-    keys(&mut s, "/");
-    type_text(&mut s, "zebra");
-    keys(&mut s, "enter");
+    search_for(&mut s, "zebra");
     assert_eq!(s.message.as_deref(), Some("No match for “zebra”"));
     assert_eq!(s.article, 0);
 }

@@ -212,6 +212,23 @@ pub fn state(w: u16, h: u16) -> State {
     s
 }
 
+/// Types `text` into the open prompt (search, picker), a key per character.
+pub fn type_text(s: &mut State, text: &str) {
+    for c in text.chars() {
+        let action = s
+            .action_for(Key::plain(broker_reader::tui::keymap::KeyCode::Char(c)))
+            .expect("the prompt takes text");
+        update(s, action);
+    }
+}
+
+/// Searches for `query` as a reader does: `/`, the query, Enter.
+pub fn search_for(s: &mut State, query: &str) {
+    keys(s, "/");
+    type_text(s, query);
+    keys(s, "enter");
+}
+
 /// Presses keys given as space-separated names (`"/ M R C enter"`).
 pub fn keys(s: &mut State, names: &str) {
     for name in names.split(' ').filter(|n| !n.is_empty()) {
