@@ -14,6 +14,7 @@ use broker_reader::Library;
 use broker_reader::model::{Article, Block, BlockKind, Issue};
 use broker_reader::tui::action::Action;
 use broker_reader::tui::app::{State, update};
+use broker_reader::tui::foresight::{Foresight, LIKELY};
 use broker_reader::tui::screen::Screen;
 use broker_reader::tui::view;
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -240,6 +241,45 @@ fn bench_library(c: &mut Criterion, name: &str, library: Arc<Library>) {
                 })
             });
         }
+        // Answered with the frame drawn ahead for it while the reader waited: until the first
+        // write (the drawing ahead for the next press comes after it, untimed), and the whole
+        // press with it, the work a key costs the processor.
+        let mut foresight = Foresight::look_ahead(&state, &mut first_screen, &LIKELY, || false);
+        let mut answer_ahead = |state: &mut State, screen: &mut Screen<FirstFlush>| {
+            let action = if down { Action::Down } else { Action::Up };
+            down = !down;
+            let answered = foresight
+                .answer(&action, state, screen, || Ok(()))
+                .expect("answer");
+            if !answered && update(state, action) {
+                screen
+                    .draw(|canvas| view::draw(canvas, state))
+                    .expect("frame");
+            }
+            foresight = Foresight::look_ahead(state, screen, &LIKELY, || false);
+            answered
+        };
+        for cold in [false, true] {
+            let when = if cold { "_cold" } else { "" };
+            let id = format!("{name}/screen/key_to_first_write_drawn_ahead_200x60{suffix}{when}");
+            c.bench_function(&id, |b| {
+                b.iter_custom(|iters| {
+                    let thrash = cold.then_some(&mut thrash[..]);
+                    first_writes(iters, thrash, &mut first_screen, |screen| {
+                        answer_ahead(&mut state, screen)
+                    })
+                })
+            });
+        }
+        let id = format!("{name}/screen/key_drawn_ahead_with_the_next_200x60{suffix}");
+        c.bench_function(&id, |b| {
+            b.iter(|| {
+                black_box(answer_ahead(&mut state, &mut first_screen));
+                let sink = first_screen.writer_mut();
+                sink.first = None;
+                black_box(std::mem::take(&mut sink.bytes))
+            })
+        });
         if !zoomed {
             // Reading on, a line at a time, beside the other panes: each press brings a row
             // the column has not shown in the rows above (`j` and `k` in turn only ever show

@@ -288,9 +288,16 @@ fn the_text_alone_scrolled_shows_what_it_shows_drawn_whole() {
             s.contains("Text alone") && !s.contains("Articles (3)")
         });
         // Down past the article's head, whose rows hold no place to save: one line at a time,
-        // a half page, one back up.
-        for key in ["j", "j", "j", "j", "j", "d", "k", "j"] {
+        // a half page, one back up. Some keys come together, the others after a pause in which
+        // the reader draws ahead the frames of the likeliest next keys and answers with one.
+        for (i, key) in ["j", "j", "j", "j", "j", "d", "k", "j", "j", "k"]
+            .into_iter()
+            .enumerate()
+        {
             tmux.keys(&[key]);
+            if i >= 3 {
+                sleep(Duration::from_millis(150));
+            }
         }
         let scrolled = settled(&tmux);
         tmux.keys(&["q"]);

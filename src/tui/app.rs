@@ -88,8 +88,10 @@ pub struct Picker {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Search {
     pub query: String,
-    /// Every match in the issue, in reading order.
-    pub hits: Vec<Position>,
+    /// Every match in the issue, in reading order; shared, as a state is copied to draw a
+    /// frame ahead ([`crate::tui::foresight`]) and a common word matches a large archive
+    /// hundreds of thousands of times.
+    pub hits: Arc<[Position]>,
     /// Index in `hits` of the match last jumped to.
     pub current: Option<usize>,
     /// Index in the recent searches while recalling with up/down.
@@ -235,16 +237,19 @@ pub struct State {
     pub quit: bool,
     pub wraps: WrapCache,
     /// Index of each article's first block among all blocks of the issue.
-    block_base: Vec<usize>,
+    block_base: Arc<[usize]>,
     /// Each entity's strip in the sidebar list. Every frame draws a dozen of them, and on a
     /// large archive finding the cells is a cache miss per step through the mentions, so they
     /// are found once per library.
-    list_strips: Vec<String>,
+    list_strips: Arc<[String]>,
     /// Saved places that did not fit the library yet (a large file still loading).
     pending: Option<Reading>,
     /// Counts changes of the library and of the configuration (keys, styles, layout): what
     /// every pane is drawn from besides the state it shows.
     look: u64,
+    /// Counts the actions applied: a frame drawn ahead from this state is good only while
+    /// it has not moved on.
+    revision: u64,
 }
 
 impl State {
@@ -280,9 +285,10 @@ impl State {
             quit: false,
             wraps: WrapCache::default(),
             block_base,
-            list_strips: Vec::new(),
+            list_strips: Arc::default(),
             pending: None,
             look: 0,
+            revision: 0,
         };
         state.list_strips = list_strips(&state);
         state
@@ -293,6 +299,11 @@ impl State {
     /// [`PaneDrawing`]: crate::tui::screen::PaneDrawing
     pub fn look(&self) -> u64 {
         self.look
+    }
+
+    /// Changes with every action applied, whether or not it changed anything.
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     /// The strip [`view::sidebar::strip`] draws for an entity in the sidebar list.
@@ -666,7 +677,7 @@ impl State {
 const MIN_MEASURE: u16 = 20;
 const MAX_MEASURE: u16 = 240;
 
-fn list_strips(state: &State) -> Vec<String> {
+fn list_strips(state: &State) -> Arc<[String]> {
     state
         .library
         .entities
@@ -676,14 +687,14 @@ fn list_strips(state: &State) -> Vec<String> {
         .collect()
 }
 
-fn block_base(library: &Library) -> Vec<usize> {
+fn block_base(library: &Library) -> Arc<[usize]> {
     let mut base = Vec::with_capacity(library.issue.articles.len());
     let mut n = 0;
     for a in &library.issue.articles {
         base.push(n);
         n += a.blocks.len();
     }
-    base
+    base.into()
 }
 
 fn max_top(rows: usize, height: usize) -> usize {
@@ -692,6 +703,7 @@ fn max_top(rows: usize, height: usize) -> usize {
 
 /// Applies one action; returns whether anything visible changed.
 pub fn update(state: &mut State, action: Action) -> bool {
+    state.revision = state.revision.wrapping_add(1);
     let from_user = !matches!(
         action,
         Action::Resize(..) | Action::Message(_) | Action::LibraryUpdated(_)
@@ -735,7 +747,7 @@ fn library_updated(state: &mut State, library: Arc<Library>) -> bool {
     state.cursor = None;
     let n = state.library.issue.articles.len();
     state.list_selected = state.list_selected.min(n.saturating_sub(1));
-    state.search.hits = state.library.search(&state.search.query);
+    state.search.hits = state.library.search(&state.search.query).into();
     state.search.current = None;
     state.sidebar = Sidebar::default();
     state.article = here.top.article().min(n.saturating_sub(1));
@@ -844,13 +856,13 @@ fn search_key(state: &mut State, action: Action) -> bool {
 }
 
 fn refresh_hits(state: &mut State) {
-    state.search.hits = state.library.search(&state.search.query);
+    state.search.hits = state.library.search(&state.search.query).into();
     state.search.current = None;
 }
 
 fn clear_search(state: &mut State) {
     state.search.query.clear();
-    state.search.hits.clear();
+    state.search.hits = Arc::default();
     state.search.current = None;
     state.search.recall = None;
 }

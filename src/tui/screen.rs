@@ -445,6 +445,9 @@ pub struct Screen<W: Write> {
     /// kept (the tests compare a screen that does not keep them).
     row_changes: RowChanges,
     keep_row_changes: bool,
+    /// Counts the frames drawn: a frame drawn ahead is sent only onto the screen it was
+    /// drawn for.
+    frames: u64,
 }
 
 impl<W: Write> Screen<W> {
@@ -463,7 +466,13 @@ impl<W: Write> Screen<W> {
             cursor_hidden: false,
             row_changes: RowChanges::default(),
             keep_row_changes: true,
+            frames: 0,
         }
+    }
+
+    /// Changes with every frame drawn and every resize.
+    pub fn frames(&self) -> u64 {
+        self.frames
     }
 
     pub fn area(&self) -> Rect {
@@ -476,6 +485,7 @@ impl<W: Write> Screen<W> {
             return Ok(());
         }
         self.area = area;
+        self.frames = self.frames.wrapping_add(1);
         self.shown = None;
         self.spare = None;
         self.spare_tidy = false;
@@ -494,6 +504,7 @@ impl<W: Write> Screen<W> {
     /// the rest is sent first; `render` is then called again to draw the frame whole, and
     /// those rows are compared with what the scroll left on the terminal.
     pub fn draw(&mut self, mut render: impl FnMut(&mut Canvas)) -> io::Result<()> {
+        self.frames = self.frames.wrapping_add(1);
         let held = std::mem::take(&mut self.spare_panes);
         let (mut next, blank) = match self.spare.take() {
             Some(buffer) if buffer.area == self.area => (buffer, self.spare_blank),
@@ -597,6 +608,74 @@ impl<W: Write> Screen<W> {
         self.spare_panes = std::mem::replace(&mut self.shown_panes, drawn);
         self.shown_scrolled = scrolled;
         Ok(())
+    }
+
+    /// The bytes [`Screen::draw`] would send for the frame `render` draws, with the screen
+    /// left as it was (`None` before the first frame, as there is nothing to draw ahead of).
+    /// The frame drawn stays in the spare buffer, where the next frame keeps the panes it
+    /// holds.
+    pub fn draw_ahead(&mut self, render: impl FnMut(&mut Canvas)) -> Option<Vec<u8>> {
+        self.shown.as_ref()?;
+        let (frames, shown_scrolled, cursor_hidden) =
+            (self.frames, self.shown_scrolled, self.cursor_hidden);
+        let shown_panes = self.shown_panes.clone();
+        let mut ahead = self.lend(Vec::new());
+        let drawn = ahead.draw(render);
+        // The frame drawn becomes the spare, and the one drawn before is shown again.
+        std::mem::swap(&mut ahead.shown, &mut ahead.spare);
+        ahead.spare_panes = std::mem::replace(&mut ahead.shown_panes, shown_panes);
+        let bytes = self.take_back(ahead);
+        (self.frames, self.shown_scrolled, self.cursor_hidden) =
+            (frames, shown_scrolled, cursor_hidden);
+        // A `Vec` takes every write.
+        drawn.ok().map(|()| bytes)
+    }
+
+    /// Draws a frame whose bytes were already sent, as [`Screen::draw_ahead`] gave them:
+    /// the screen catches up with the terminal. Returns the bytes it would have sent.
+    pub fn draw_sent(&mut self, render: impl FnMut(&mut Canvas)) -> Vec<u8> {
+        let mut behind = self.lend(Vec::new());
+        // A `Vec` takes every write.
+        let _ = behind.draw(render);
+        self.take_back(behind)
+    }
+
+    /// A screen on `out` showing what this one shows, which keeps nothing until
+    /// [`Screen::take_back`] gives it all back.
+    fn lend<V: Write>(&mut self, out: V) -> Screen<V> {
+        Screen {
+            out,
+            area: self.area,
+            shown: self.shown.take(),
+            spare: self.spare.take(),
+            spare_blank: self.spare_blank,
+            spare_tidy: self.spare_tidy,
+            shown_panes: std::mem::take(&mut self.shown_panes),
+            spare_panes: std::mem::take(&mut self.spare_panes),
+            shown_scrolled: self.shown_scrolled,
+            cursor_hidden: self.cursor_hidden,
+            row_changes: std::mem::take(&mut self.row_changes),
+            keep_row_changes: self.keep_row_changes,
+            frames: self.frames,
+        }
+    }
+
+    /// Takes back what [`Screen::lend`] lent, as the other screen left it; returns what was
+    /// written to it.
+    fn take_back<V: Write>(&mut self, other: Screen<V>) -> V {
+        self.area = other.area;
+        self.shown = other.shown;
+        self.spare = other.spare;
+        self.spare_blank = other.spare_blank;
+        self.spare_tidy = other.spare_tidy;
+        self.shown_panes = other.shown_panes;
+        self.spare_panes = other.spare_panes;
+        self.shown_scrolled = other.shown_scrolled;
+        self.cursor_hidden = other.cursor_hidden;
+        self.row_changes = other.row_changes;
+        self.keep_row_changes = other.keep_row_changes;
+        self.frames = other.frames;
+        other.out
     }
 
     /// Draws the next frame into `buffer`, a blank one made ahead (ignored if its size is not
@@ -2869,6 +2948,70 @@ mod tests {
                 let mut whole = Buffer::empty(screen.area());
                 crate::tui::view::draw(&mut Canvas::new(&mut whole), &state);
                 prop_assert!(screen.shown() == Some(&whole), "after {:?}", burst);
+            }
+        }
+    }
+
+    /// What a reader does: mostly reading on and back, the keys drawn ahead, between bursts
+    /// that scroll and mark, moves between panes and the text alone.
+    fn reading() -> impl Strategy<Value = Vec<crate::tui::action::Action>> {
+        use crate::tui::action::Action;
+        prop_oneof![
+            6 => Just(vec![Action::Down]),
+            3 => Just(vec![Action::Up]),
+            2 => Just(vec![Action::PageDown]),
+            1 => Just(vec![Action::PageUp]),
+            1 => Just(vec![Action::Down, Action::Down]),
+            2 => scroll_or_mark(),
+            1 => Just(vec![Action::FocusNext]),
+            1 => Just(vec![Action::Zoom]),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Keys answered with frames drawn ahead send, frame by frame, the bytes a screen
+        /// that draws after every key sends, and the model terminal shows every frame.
+        #[test]
+        fn keys_answered_from_frames_drawn_ahead_send_what_drawing_sends(
+            keys in proptest::collection::vec(reading(), 1..40),
+        ) {
+            use crate::tui::app::update;
+            use crate::tui::foresight::{Foresight, LIKELY};
+            let (mut state, mut screen, mut term) = reading_beside_panes(100, 24);
+            let (mut plain, mut plain_screen, _) = reading_beside_panes(100, 24);
+            draw_and_check(&state, &mut screen, &mut term);
+            draw_and_check(&plain, &mut plain_screen, &mut Term::new(100, 24));
+            for actions in keys {
+                let mut ahead = Foresight::look_ahead(&state, &mut screen, &LIKELY, || false);
+                for action in &actions {
+                    update(&mut plain, action.clone());
+                }
+                plain_screen.draw(|c| crate::tui::view::draw(c, &plain)).expect("draw");
+                let expected = std::mem::take(plain_screen.writer_mut());
+                let answered = match actions.as_slice() {
+                    [action] => ahead
+                        .answer(action, &mut state, &mut screen, || Ok(()))
+                        .expect("answer"),
+                    _ => false,
+                };
+                if !answered {
+                    for action in &actions {
+                        update(&mut state, action.clone());
+                    }
+                    screen.draw(|c| crate::tui::view::draw(c, &state)).expect("draw");
+                }
+                let sent = std::mem::take(screen.writer_mut());
+                prop_assert_eq!(
+                    String::from_utf8_lossy(&sent),
+                    String::from_utf8_lossy(&expected),
+                    "{:?}, answered from ahead: {}", actions, answered
+                );
+                term.play(&sent);
+                let shown = screen.shown().expect("a frame was drawn");
+                prop_assert_eq!(term.shows(shown), Ok(()));
+                prop_assert!(plain_screen.shown() == Some(shown));
             }
         }
     }
