@@ -322,19 +322,21 @@ impl State {
     }
 
     /// The keymap contexts that see a key, innermost first.
-    pub fn contexts(&self) -> Vec<Context> {
-        match &self.overlay {
-            Some(Overlay::Help { .. }) => vec![Context::Help],
-            Some(Overlay::Search) => vec![Context::Search],
-            Some(Overlay::Picker(_)) => vec![Context::Picker],
-            Some(Overlay::Bookmarks { .. }) => vec![Context::Bookmarks],
-            None => vec![self.focus.context(), Context::Global],
+    pub fn contexts(&self) -> &'static [Context] {
+        match (&self.overlay, self.focus) {
+            (Some(Overlay::Help { .. }), _) => &[Context::Help],
+            (Some(Overlay::Search), _) => &[Context::Search],
+            (Some(Overlay::Picker(_)), _) => &[Context::Picker],
+            (Some(Overlay::Bookmarks { .. }), _) => &[Context::Bookmarks],
+            (None, Pane::Articles) => &[Context::Articles, Context::Global],
+            (None, Pane::Body) => &[Context::Body, Context::Global],
+            (None, Pane::Sidebar) => &[Context::Sidebar, Context::Global],
         }
     }
 
     /// The action bound to a key in the current state.
     pub fn action_for(&self, key: Key) -> Option<Action> {
-        self.keymap.lookup(&self.contexts(), key)
+        self.keymap.lookup(self.contexts(), key)
     }
 
     fn screen(&self) -> ratatui::layout::Rect {

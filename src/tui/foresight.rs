@@ -102,21 +102,28 @@ impl Foresight {
         screen: &mut Screen<W>,
         pause: impl FnOnce() -> io::Result<()>,
     ) -> io::Result<bool> {
-        let ahead = std::mem::take(&mut self.ahead);
-        if self.from != (state.revision(), screen.frames()) {
-            return Ok(false);
-        }
-        let Some(ahead) = ahead.into_iter().find(|a| a.action == *action) else {
+        let found = self.ahead.iter().position(|a| a.action == *action);
+        let Some(index) = found.filter(|_| self.from == (state.revision(), screen.frames())) else {
+            self.ahead.clear();
             return Ok(false);
         };
         let out = screen.writer_mut();
-        out.write_all(&ahead.bytes)?;
+        out.write_all(&self.ahead[index].bytes)?;
         out.flush()?;
-        *state = ahead.state;
+        let Ahead {
+            state: after,
+            bytes,
+            ..
+        } = self.ahead.swap_remove(index);
+        let before = std::mem::replace(state, after);
         pause()?;
+        // Freeing the state left behind and the frames not taken is work too: only after the
+        // pause.
+        drop(before);
+        self.ahead.clear();
         let sent = screen.draw_sent(|canvas| view::draw(canvas, state));
         debug_assert!(
-            sent == ahead.bytes,
+            sent == bytes,
             "the frame drawn ahead for {action:?} is not the one drawn after"
         );
         screen.tidy_spare();

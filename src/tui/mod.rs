@@ -557,17 +557,14 @@ fn spawn_input_loop(shared: Arc<Shared>) -> Option<JoinHandle<()>> {
 }
 
 /// Reads keys until the user quits, reading fails or the reader is leaving; each burst of
-/// events goes through `update` and, when it changed anything, is drawn at once. A key alone
-/// that a frame was drawn ahead for is answered with it; once no key is waiting, the frames
-/// of the likeliest next keys are drawn ahead.
+/// events goes through `update` and, when it changed anything, is drawn at once. A key that a
+/// frame was drawn ahead for is answered with it, before more keys are looked for; once no key
+/// is waiting, the frames of the likeliest next keys are drawn ahead.
 fn input_loop(shared: &Shared) -> anyhow::Result<()> {
     let mut events = Vec::with_capacity(BURST);
     loop {
         events.clear();
         events.push(ct::read()?);
-        while events.len() < BURST && ct::poll(Duration::ZERO)? {
-            events.push(ct::read()?);
-        }
         let mut session = lock(&shared.session);
         let Session {
             state,
@@ -578,19 +575,24 @@ fn input_loop(shared: &Shared) -> anyhow::Result<()> {
         else {
             return Ok(());
         };
+        // Answered before looking for more keys: that look is a system call.
         let mut foreseen = std::mem::take(foresight);
+        if let Some(action) = event::to_action(state, &events[0])
+            && foreseen.answer(&action, state, terminal, settle)?
+        {
+            events.clear();
+        }
+        while events.len() < BURST && ct::poll(Duration::ZERO)? {
+            events.push(ct::read()?);
+        }
         event::merge_resizes(&mut events);
         let mut changed = false;
         // Each key is looked up after the previous one took effect: `/` opens the prompt and
         // the letters typed right after it belong to the prompt.
         for event in &events {
-            let Some(action) = event::to_action(state, event) else {
-                continue;
-            };
-            if events.len() == 1 && foreseen.answer(&action, state, terminal, settle)? {
-                break;
+            if let Some(action) = event::to_action(state, event) {
+                changed |= update(state, action);
             }
-            changed |= update(state, action);
             if state.quit {
                 return Ok(());
             }
