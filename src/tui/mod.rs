@@ -4,8 +4,9 @@
 //! The shape is State + `update` + view: terminal events become [`action::Action`]s through
 //! the key table ([`keymap`]), [`app::update`] is the only place state changes and says
 //! whether anything changed, and [`view::draw`] draws the state without changing it. The
-//! loop redraws only after a change. The terminal is restored on every way out: normal quit,
-//! error, panic, SIGTERM and SIGHUP.
+//! loop redraws only after a change, and while it waits for a key it draws ahead, from copies
+//! of the state, the frames of the keys pressed most ([`foresight`]). The terminal is
+//! restored on every way out: normal quit, error, panic, SIGTERM and SIGHUP.
 
 pub mod action;
 pub mod app;
