@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use assert_cmd::cargo::cargo_bin_cmd;
 
+mod common;
+
 /// A hang guard, not a speed test.
 const GUARD: Duration = Duration::from_secs(60);
 
@@ -801,5 +803,43 @@ fn the_entity_table_stays_aligned_past_a_long_name() {
             kind.starts_with(char::is_alphabetic) && row.contains(&format!("  {kind}")),
             "{row:?} in {out}"
         );
+    }
+}
+
+/// A file whose page headers are printed in capitals reads as the same pages: its articles
+/// are listed as the same file's with the headers as usual, and a search finds the same
+/// matches read page by page (a first search), parsed whole and from the cache.
+#[test]
+fn page_headers_in_capitals_read_as_the_same_pages() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let usual = settled_copy(dir.path(), "other-pages.txt");
+    let text = fs::read_to_string(&usual).expect("fixture read");
+    let capitals = common::with_headers_in_capitals(&text);
+    assert!(capitals.contains("ISSUE 3"));
+    let path = dir.path().join("capitals.txt");
+    fs::write(&path, capitals).expect("file written");
+    age(&path, 60);
+    let titles = |file: &Path| {
+        let out = stdout_ok(&run_file(file, &["list", "--json"]));
+        let list: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+        list.as_array()
+            .expect("an array")
+            .iter()
+            .map(|a| a["title"].as_str().expect("a title").to_string())
+            .collect::<Vec<_>>()
+    };
+    let expected = titles(&usual);
+    assert!(expected.len() > 2, "{expected:?}");
+    assert_eq!(titles(&path), expected);
+    let cache = dir.path().join("cache");
+    for query in ["water", "the"] {
+        let usual_hits = stdout_ok(&run_file(&usual, &["search", query]));
+        assert!(!usual_hits.is_empty());
+        // The first run reads the file page by page, the second parses it whole, the third
+        // reads its cache entry.
+        for round in ["first", "second", "cached"] {
+            let hits = stdout_ok(&run_file_cached(&path, &["search", query], &cache));
+            assert_eq!(hits, usual_hits, "{query}, {round} search");
+        }
     }
 }

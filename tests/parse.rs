@@ -6,6 +6,8 @@ use broker_reader::model::{Article, BlockKind, Issue};
 use broker_reader::parse::{self, ParseError};
 use broker_reader::{EMBEDDED_ISSUE, source};
 
+mod common;
+
 const FIXTURE: &str = include_str!("fixtures/other-pages.txt");
 const FIXTURE_EXPECTED: &str = include_str!("fixtures/other-pages.expected.json");
 
@@ -375,4 +377,20 @@ mod properties {
             let _ = parse::parse(&format!("1The Broker  issue 1  April 2007\n{text}"));
         }
     }
+}
+
+#[test]
+fn headers_in_capitals_give_the_same_pages_and_articles() {
+    let capitals = common::with_headers_in_capitals(FIXTURE);
+    assert_ne!(capitals, FIXTURE);
+    assert!(capitals.contains("THE BROKER  ISSUE 3"), "{capitals:.200}");
+    let issue = parse::parse(&capitals).expect("pages found");
+    let expected = parse::parse(FIXTURE).expect("pages found");
+    assert_eq!(issue.magazine, "THE BROKER");
+    assert_eq!(issue.date, expected.date.map(|d| d.to_uppercase()));
+    assert_eq!(
+        (&issue.pages, issue.issue),
+        (&expected.pages, expected.issue)
+    );
+    assert_eq!(issue.articles, expected.articles);
 }

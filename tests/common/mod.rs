@@ -238,3 +238,14 @@ pub fn keys(s: &mut State, names: &str) {
         }
     }
 }
+
+/// `text` with its page headers written in capitals, as some layouts print them
+/// (`21THE BROKER  ISSUE 3  OCTOBER 2007`).
+pub fn with_headers_in_capitals(text: &str) -> String {
+    text.split_inclusive('\n')
+        .map(|line| match broker_reader::parse::header(line.trim_end()) {
+            Some(_) => line.to_uppercase(),
+            None => line.to_string(),
+        })
+        .collect()
+}
