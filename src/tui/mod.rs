@@ -615,8 +615,8 @@ fn input_loop(shared: &Shared) -> anyhow::Result<()> {
 /// Waits a moment after a key answered with a frame drawn ahead, or until the next key comes,
 /// before the work that follows (catching the screen up, drawing ahead again): the terminal
 /// shows the answer first. Timed in a pseudo-terminal, that work started at once delayed the
-/// answer's arrival by some 0.03 ms, the reader keeping busy the processor the other end
-/// would have woken on.
+/// answer's arrival by some 0.02 to 0.03 ms, the reader keeping busy the processor the other
+/// end would have woken on.
 fn settle() -> std::io::Result<()> {
     ct::poll(SETTLE)?;
     Ok(())

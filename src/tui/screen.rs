@@ -29,6 +29,10 @@
 //! of that change are the same on any screen row: they are kept ([`RowChanges`]), so reading
 //! on a line at a time compares only the row that came in, and writes the others' bytes
 //! again.
+//!
+//! A frame may also be drawn ahead of its key ([`Screen::draw_ahead`]): its bytes are handed
+//! back and the screen is left as it was, to be sent when the key comes and caught up with
+//! then ([`Screen::draw_sent`]; see [`crate::tui::foresight`]).
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
