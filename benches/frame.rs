@@ -86,6 +86,26 @@ fn first_writes(
     total
 }
 
+/// Benches `press` until its first write as `id`, warm, and as `id_cold` with the caches
+/// emptied before each press (by writing over `thrash`), as after a pause.
+fn bench_first_writes(
+    c: &mut Criterion,
+    id: &str,
+    thrash: &mut [u64],
+    screen: &mut Screen<FirstFlush>,
+    mut press: impl FnMut(&mut Screen<FirstFlush>) -> bool,
+) {
+    for cold in [false, true] {
+        let when = if cold { "_cold" } else { "" };
+        c.bench_function(&format!("{id}{when}"), |b| {
+            b.iter_custom(|iters| {
+                let thrash = cold.then_some(&mut *thrash);
+                first_writes(iters, thrash, screen, &mut press)
+            })
+        });
+    }
+}
+
 /// A synthetic issue with long articles (60 blocks of 90 words each), to show that a frame
 /// costs the same however long the article is.
 fn long_library() -> Arc<Library> {
@@ -228,19 +248,16 @@ fn bench_library(c: &mut Criterion, name: &str, library: Arc<Library>) {
             .expect("first frame");
         // Warm, and with the caches emptied before each press, as after a pause.
         let mut thrash = vec![0u64; 64 << 17];
-        for cold in [false, true] {
-            let when = if cold { "_cold" } else { "" };
-            let id = format!("{name}/screen/key_to_first_write_200x60{suffix}{when}");
-            c.bench_function(&id, |b| {
-                b.iter_custom(|iters| {
-                    let thrash = cold.then_some(&mut thrash[..]);
-                    first_writes(iters, thrash, &mut first_screen, |screen| {
-                        press_down_or_up(&mut state, screen, &mut down);
-                        true
-                    })
-                })
-            });
-        }
+        bench_first_writes(
+            c,
+            &format!("{name}/screen/key_to_first_write_200x60{suffix}"),
+            &mut thrash,
+            &mut first_screen,
+            |screen| {
+                press_down_or_up(&mut state, screen, &mut down);
+                true
+            },
+        );
         // Answered with the frame drawn ahead for it while the reader waited: until the first
         // write (the drawing ahead for the next press comes after it, untimed), and the whole
         // press with it, the work a key costs the processor.
@@ -259,18 +276,13 @@ fn bench_library(c: &mut Criterion, name: &str, library: Arc<Library>) {
             foresight = Foresight::look_ahead(state, screen, &LIKELY, || false);
             answered
         };
-        for cold in [false, true] {
-            let when = if cold { "_cold" } else { "" };
-            let id = format!("{name}/screen/key_to_first_write_drawn_ahead_200x60{suffix}{when}");
-            c.bench_function(&id, |b| {
-                b.iter_custom(|iters| {
-                    let thrash = cold.then_some(&mut thrash[..]);
-                    first_writes(iters, thrash, &mut first_screen, |screen| {
-                        answer_ahead(&mut state, screen)
-                    })
-                })
-            });
-        }
+        bench_first_writes(
+            c,
+            &format!("{name}/screen/key_to_first_write_drawn_ahead_200x60{suffix}"),
+            &mut thrash,
+            &mut first_screen,
+            |screen| answer_ahead(&mut state, screen),
+        );
         let id = format!("{name}/screen/key_drawn_ahead_with_the_next_200x60{suffix}");
         c.bench_function(&id, |b| {
             b.iter(|| {
@@ -284,25 +296,22 @@ fn bench_library(c: &mut Criterion, name: &str, library: Arc<Library>) {
             // Reading on, a line at a time, beside the other panes: each press brings a row
             // the column has not shown in the rows above (`j` and `k` in turn only ever show
             // two placings of the text). At the article's end it starts again, untimed.
-            for cold in [false, true] {
-                let when = if cold { "_cold" } else { "" };
-                let id = format!("{name}/screen/key_to_first_write_200x60_onward{when}");
-                c.bench_function(&id, |b| {
-                    b.iter_custom(|iters| {
-                        let thrash = cold.then_some(&mut thrash[..]);
-                        first_writes(iters, thrash, &mut first_screen, |screen| {
-                            let moved = update(&mut state, black_box(Action::Down));
-                            if !moved {
-                                update(&mut state, Action::Top);
-                            }
-                            screen
-                                .draw(|canvas| view::draw(canvas, &state))
-                                .expect("frame");
-                            moved
-                        })
-                    })
-                });
-            }
+            bench_first_writes(
+                c,
+                &format!("{name}/screen/key_to_first_write_200x60_onward"),
+                &mut thrash,
+                &mut first_screen,
+                |screen| {
+                    let moved = update(&mut state, black_box(Action::Down));
+                    if !moved {
+                        update(&mut state, Action::Top);
+                    }
+                    screen
+                        .draw(|canvas| view::draw(canvas, &state))
+                        .expect("frame");
+                    moved
+                },
+            );
         }
         if zoomed {
             update(&mut state, Action::Zoom);

@@ -656,11 +656,8 @@ fn search_unparsed(
                 .binary_search_by_key(&hit.article, |(article, _)| *article)
                 .map_or("", |i| page.titles[i].1.as_str());
             // Left out as `Index::search_with` leaves it out: past the input cap only.
-            if let Some(position) = Position::try_new(before + hit.article, 0, hit.start, hit.end)
-                .map(|p| Position {
-                    block: hit.block,
-                    ..p
-                })
+            if let Some(position) =
+                Position::try_in(before + hit.article, hit.block, hit.start, hit.end)
             {
                 hits.add_with(position, title, hit.kind, |out| {
                     out.extend_from_slice(
