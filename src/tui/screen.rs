@@ -449,6 +449,9 @@ pub struct Screen<W: Write> {
     /// kept (the tests compare a screen that does not keep them).
     row_changes: RowChanges,
     keep_row_changes: bool,
+    /// Whether a scroll beside other panes may be sent as a scroll of whole rows, when that
+    /// takes fewer bytes (the tests compare a screen that always rewrites the column).
+    scroll_whole_rows: bool,
     /// Counts the frames drawn: a frame drawn ahead is sent only onto the screen it was
     /// drawn for.
     frames: u64,
@@ -470,6 +473,7 @@ impl<W: Write> Screen<W> {
             cursor_hidden: false,
             row_changes: RowChanges::default(),
             keep_row_changes: true,
+            scroll_whole_rows: true,
             frames: 0,
         }
     }
@@ -550,18 +554,34 @@ impl<W: Write> Screen<W> {
         // Where the screen shows a pane this frame drew from the same inputs, at the same
         // place, the cells are the same; where a scroll moved it, only rows alike that came
         // from the pane itself are.
-        let unchanged: Vec<Rect> = match self.shown {
-            Some(_) => drawn
-                .iter()
-                .filter(|pane| self.shown_panes.contains(pane))
-                .filter_map(|pane| match shift {
-                    Some(shift) if shift.moves(pane.area) => {
-                        pane.alike_rows.then(|| shift.keeps(pane.area)).flatten()
-                    }
-                    _ => Some(pane.area),
-                })
-                .collect(),
-            None => Vec::new(),
+        let unchanged_under = |shift: Option<Shift>| -> Vec<Rect> {
+            match self.shown {
+                Some(_) => drawn
+                    .iter()
+                    .filter(|pane| self.shown_panes.contains(pane))
+                    .filter_map(|pane| match shift {
+                        Some(shift) if shift.moves(pane.area) => {
+                            pane.alike_rows.then(|| shift.keeps(pane.area)).flatten()
+                        }
+                        _ => Some(pane.area),
+                    })
+                    .collect(),
+                None => Vec::new(),
+            }
+        };
+        let unchanged = unchanged_under(shift);
+        // Beside other panes the terminal cannot scroll the text column alone, but it can
+        // scroll whole rows, the other panes with them, and have those written back. That is
+        // sent instead of the column when it takes fewer bytes: with a wide text column and
+        // other panes that are sparse or much alike from row to row. Halfway down an article
+        // at 200×60, it keeps a line's scroll under the 4,095 bytes that a pseudo-terminal
+        // hands its reader at once; a frame over that reaches the terminal in two reads, each
+        // a round trip through the kernel's worker.
+        let whole_rows = match (&self.shown, self.shown_scrolled, scrolled, shift) {
+            (Some(_), Some(before), Some(now), None) if self.scroll_whole_rows => {
+                Shift::within(self.area, before, now)
+            }
+            _ => None,
         };
         if let Some(shift) = shift {
             shift.write(&mut self.out)?;
@@ -582,7 +602,32 @@ impl<W: Write> Screen<W> {
             }
             _ => None,
         };
-        write_changes_moving(&mut self.out, shown, first, &first_same, shift, column)?;
+        match whole_rows {
+            Some(whole_rows) => {
+                let mut column_bytes = Vec::new();
+                write_changes_moving(&mut column_bytes, shown, first, &first_same, None, column)?;
+                let mut rows_same = unchanged_under(Some(whole_rows));
+                // Rows moved from the screen are, after the scroll, where they came from.
+                if let Some((moved, _)) = moved.filter(|(moved, _)| moved.shift == whole_rows) {
+                    rows_same.push(moved.rect());
+                }
+                let mut rows_bytes = Capped::below(column_bytes.len());
+                let fewer = whole_rows
+                    .write_in_one_update(&mut rows_bytes, |out| {
+                        write_changes(out, shown, first, &rows_same, Some(whole_rows)).map(drop)
+                    })
+                    .is_ok();
+                let bytes = if fewer {
+                    rows_bytes.bytes
+                } else {
+                    column_bytes
+                };
+                self.out.write_all(&bytes)?;
+            }
+            None => {
+                write_changes_moving(&mut self.out, shown, first, &first_same, shift, column)?;
+            }
+        }
         place_cursor(&mut self.out, &mut self.cursor_hidden, cursor)?;
         self.out.flush()?;
         // The frame is out: the rows it sent from the frame on the screen are copied.
@@ -660,6 +705,7 @@ impl<W: Write> Screen<W> {
             cursor_hidden: self.cursor_hidden,
             row_changes: std::mem::take(&mut self.row_changes),
             keep_row_changes: self.keep_row_changes,
+            scroll_whole_rows: self.scroll_whole_rows,
             frames: self.frames,
         }
     }
@@ -678,6 +724,7 @@ impl<W: Write> Screen<W> {
         self.cursor_hidden = other.cursor_hidden;
         self.row_changes = other.row_changes;
         self.keep_row_changes = other.keep_row_changes;
+        self.scroll_whole_rows = other.scroll_whole_rows;
         self.frames = other.frames;
         other.out
     }
@@ -818,6 +865,20 @@ impl Shift {
             .flatten()
     }
 
+    /// The scroll and then what `rest` writes, inside a synchronized update (mode 2026) that
+    /// terminals which know it show at once: the other panes a scroll of whole rows moves
+    /// and writes back are not seen moved. Other terminals ignore the mode.
+    fn write_in_one_update<O: Write>(
+        self,
+        out: &mut O,
+        rest: impl FnOnce(&mut O) -> io::Result<()>,
+    ) -> io::Result<()> {
+        out.write_all(b"\x1b[?2026h")?;
+        self.write(out)?;
+        rest(out)?;
+        out.write_all(b"\x1b[?2026l")
+    }
+
     /// The scroll as a terminal takes it: a scroll region (DECSTBM), line feeds at its bottom
     /// or reverse index at its top, the region reset. These are VT100's, which every terminal
     /// that runs `less` has; the cursor ends at the top left, and the style is the default
@@ -844,6 +905,36 @@ impl Shift {
             out.write_all(step)?;
         }
         out.write_all(b"\x1b[r")
+    }
+}
+
+/// A writer that takes fewer than `limit` bytes in all and refuses any write past that: a
+/// frame's bytes are made one way only as long as they stay fewer than another way's.
+struct Capped {
+    bytes: Vec<u8>,
+    limit: usize,
+}
+
+impl Capped {
+    fn below(limit: usize) -> Self {
+        Self {
+            bytes: Vec::with_capacity(limit),
+            limit,
+        }
+    }
+}
+
+impl Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.bytes.len() + buf.len() >= self.limit {
+            return Err(io::Error::other("no fewer bytes than the other way"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 
@@ -877,6 +968,16 @@ impl Moved {
             .content
             .get(start + columns.start..start + columns.end)?;
         Some((columns.start, cells))
+    }
+
+    /// The screen cells the moved columns cover.
+    fn rect(self) -> Rect {
+        Rect::new(
+            self.left,
+            self.rows.0,
+            self.right - self.left,
+            self.rows.1 - self.rows.0,
+        )
     }
 
     /// Copies the moved columns into `next` from `shown`, which they were found in.
@@ -2173,8 +2274,8 @@ mod tests {
         }
 
         fn control(&mut self, params: &str, last: &str) {
-            // Showing and hiding the cursor.
-            if params == "?25" && (last == "h" || last == "l") {
+            // Showing and hiding the cursor; a synchronized update's start and end.
+            if (params == "?25" || params == "?2026") && (last == "h" || last == "l") {
                 return;
             }
             let numbers: Vec<usize> = params
@@ -2681,10 +2782,11 @@ mod tests {
         }
     }
 
-    /// Every line of the issue scrolled a line at a time beside the other panes, at 200×60:
-    /// the text column is sent again whole each time, some 4 kB, of which the moves and
-    /// blanks are kept small: a line feed and the column to reach each next row, and blanks
-    /// where text was erased rather than written. The model terminal shows every frame.
+    /// Every line of the issue scrolled a line at a time beside the other panes, at 200×60,
+    /// on a screen that always rewrites the column: it is sent again whole each time, some
+    /// 4 kB, of which the moves and blanks are kept small: a line feed and the column to reach
+    /// each next row, and blanks where text was erased rather than written. The model
+    /// terminal shows every frame.
     #[test]
     fn a_column_scrolled_beside_other_panes_is_sent_in_few_bytes() {
         use crate::tui::action::Action;
@@ -2698,6 +2800,7 @@ mod tests {
             update(&mut state, Action::FocusNext);
         }
         let mut screen = Screen::new(Vec::new(), Rect::new(0, 0, 200, 60));
+        screen.scroll_whole_rows = false;
         let mut term = Term::new(200, 60);
         let mut draw = |state: &State| {
             screen.draw(|c| view::draw(c, state)).expect("draw");
@@ -2736,6 +2839,165 @@ mod tests {
             );
         }
         assert!(scrolls > 20, "{scrolls} scrolls");
+    }
+
+    /// A text column scrolled beside a pane on its left, on a screen that may scroll whole
+    /// rows and on one that always rewrites the column, with the model terminal checking
+    /// both: each frame's bytes from either.
+    fn beside_a_pane(side: impl Fn(u16) -> String) -> Vec<(String, String)> {
+        use ratatui::style::Style;
+        let area = Rect::new(0, 0, 30, 8);
+        let mut screens = [Screen::new(Vec::new(), area), Screen::new(Vec::new(), area)];
+        screens[1].scroll_whole_rows = false;
+        let mut terms = [Term::new(30, 8), Term::new(30, 8)];
+        let mut sent = Vec::new();
+        for first in [0, 1, 2, 1, 4, 3] {
+            let mut bytes = screens.each_mut().map(|screen| {
+                screen
+                    .draw(|canvas| {
+                        let buffer = canvas.buffer_mut();
+                        buffer.set_string(0, 0, "title", Style::default());
+                        for y in 1..7 {
+                            buffer.set_string(0, y, side(y), Style::default());
+                            let text = letter_row(first + usize::from(y - 1));
+                            buffer.set_string(20, y, text, Style::default());
+                        }
+                        buffer.set_string(0, 7, format!("at {first}"), Style::default());
+                        canvas.show_scrolled(ScrolledRows {
+                            top: 1,
+                            height: 6,
+                            text: 1,
+                            first,
+                            left: 20,
+                            width: 10,
+                            looks: 0,
+                        });
+                    })
+                    .expect("draw");
+                String::from_utf8(std::mem::take(screen.writer_mut())).expect("UTF-8")
+            });
+            for ((screen, term), bytes) in screens.iter().zip(&mut terms).zip(&bytes) {
+                term.play(bytes.as_bytes());
+                assert_eq!(term.shows(screen.shown().expect("drawn")), Ok(()));
+            }
+            let [whole, column] = std::mem::take(&mut bytes);
+            sent.push((whole, column));
+        }
+        sent
+    }
+
+    /// Beside a pane whose rows are all alike, a scroll of the text column is sent as a
+    /// scroll of whole rows, in one synchronized update, with only the rows that moved in
+    /// written, the pane's part of them too: fewer bytes than the column.
+    #[test]
+    fn a_column_beside_a_sparse_pane_scrolls_whole_rows() {
+        let sent = beside_a_pane(|_| format!("{:<19}|", "·"));
+        let moved_in = [1, 1, 1, 3, 1];
+        for (i, ((whole, column), moved_in)) in sent.iter().skip(1).zip(moved_in).enumerate() {
+            assert!(
+                whole.starts_with("\x1b[?2026h\x1b[2;7r"),
+                "frame {i}: {whole:?}"
+            );
+            assert!(whole.contains("\x1b[?2026l"), "frame {i}: {whole:?}");
+            assert_eq!(whole.matches('·').count(), moved_in, "frame {i}: {whole:?}");
+            assert!(
+                whole.len() < column.len(),
+                "frame {i}: {whole:?} {column:?}"
+            );
+        }
+        let (down, _) = &sent[1];
+        assert!(down.contains("gggg") && !down.contains("ffff"), "{down:?}");
+        let (three_down, _) = &sent[4];
+        assert!(three_down.contains("\n\n\n"), "{three_down:?}");
+        for (row, sent) in [
+            ("eeee", false),
+            ("gggg", false),
+            ("hhhh", true),
+            ("jjjj", true),
+        ] {
+            assert_eq!(three_down.contains(row), sent, "{row}: {three_down:?}");
+        }
+    }
+
+    /// Beside a wider pane whose rows all differ, rewriting the column takes fewer bytes than
+    /// writing the pane back after a scroll of whole rows, and is what is sent.
+    #[test]
+    fn a_column_beside_a_dense_pane_is_rewritten() {
+        let sent = beside_a_pane(|y| {
+            let letter = char::from(b'A' + (y % 26) as u8);
+            format!("{}|", letter.to_string().repeat(19))
+        });
+        for (i, (whole, column)) in sent.iter().enumerate() {
+            assert_eq!(whole, column, "frame {i}");
+            assert!(!whole.contains("2026"), "frame {i}: {whole:?}");
+        }
+        let (down, _) = &sent[1];
+        assert!(down.contains("gggg") && down.contains("bbbb"), "{down:?}");
+    }
+
+    /// Reading the issue beside the other panes at 200×60, a line at a time: where the
+    /// article list is short, most scrolls are sent as scrolls of whole rows, in less than
+    /// half the bytes of the column, and no frame in more bytes than the column takes. The
+    /// model terminal shows every frame.
+    #[test]
+    fn reading_beside_a_short_list_scrolls_whole_rows_in_fewer_bytes() {
+        use crate::tui::action::Action;
+        use crate::tui::app::update;
+        let (mut state, mut screen, mut term) = reading_beside_panes(200, 60);
+        let (mut column, mut column_term) =
+            (Screen::new(Vec::new(), screen.area()), Term::new(200, 60));
+        column.scroll_whole_rows = false;
+        let (mut whole_rows, mut halved, mut lines) = (0, 0, 0);
+        let steps = std::iter::repeat_n(Action::Down, 50)
+            .chain(std::iter::repeat_n(Action::Up, 10))
+            .chain([Action::PageDown])
+            .chain(std::iter::repeat_n(Action::Down, 30));
+        for action in std::iter::once(Action::Top).chain(steps) {
+            let line = matches!(action, Action::Down | Action::Up);
+            update(&mut state, action);
+            let sent = draw_and_check(&state, &mut screen, &mut term);
+            let rewritten = draw_and_check(&state, &mut column, &mut column_term);
+            assert!(sent.len() <= rewritten.len(), "{sent:?}");
+            if line && rewritten.len() > 1000 {
+                lines += 1;
+                whole_rows += usize::from(sent.starts_with("\x1b[?2026h"));
+                halved += usize::from(2 * sent.len() < rewritten.len());
+            }
+        }
+        assert!(lines > 30, "{lines} scrolls");
+        assert!(
+            whole_rows * 10 >= lines * 9,
+            "{whole_rows} of {lines} as whole rows"
+        );
+        assert!(
+            halved * 10 >= lines * 9,
+            "{halved} of {lines} in half the bytes"
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(32))]
+
+        /// However the reading goes beside the other panes, and however wide the screen, no
+        /// frame takes more bytes on a screen that may scroll whole rows than on one that
+        /// always rewrites the column, and the terminal shows every frame of both.
+        #[test]
+        fn scrolls_of_whole_rows_never_take_more_bytes(
+            size in (120u16..220, 8u16..60),
+            actions in proptest::collection::vec(reading_action(), 1..60),
+        ) {
+            use crate::tui::app::update;
+            let (mut state, mut screen, mut term) = reading_beside_panes(size.0, size.1);
+            let mut column = Screen::new(Vec::new(), screen.area());
+            column.scroll_whole_rows = false;
+            let mut column_term = Term::new(size.0, size.1);
+            for action in actions {
+                update(&mut state, action.clone());
+                let sent = draw_and_check(&state, &mut screen, &mut term);
+                let rewritten = draw_and_check(&state, &mut column, &mut column_term);
+                prop_assert!(sent.len() <= rewritten.len(), "after {:?}: {:?}", action, sent);
+            }
+        }
     }
 
     /// A screen and the model terminal it draws on, with the text pane focused beside the
