@@ -448,6 +448,8 @@ pub struct Screen<W: Write> {
     /// Changes of the rows of a text column moved beside other panes, and whether they are
     /// kept (the tests compare a screen that does not keep them).
     row_changes: RowChanges,
+    /// Changes of the rows of the panes beside such a column, scrolled whole with it.
+    whole_row_changes: RowChanges<Beside>,
     keep_row_changes: bool,
     /// Whether a scroll beside other panes may be sent as a scroll of whole rows, when that
     /// takes fewer bytes (the tests compare a screen that always rewrites the column).
@@ -472,6 +474,7 @@ impl<W: Write> Screen<W> {
             shown_scrolled: None,
             cursor_hidden: false,
             row_changes: RowChanges::default(),
+            whole_row_changes: RowChanges::default(),
             keep_row_changes: true,
             scroll_whole_rows: true,
             frames: 0,
@@ -501,6 +504,7 @@ impl<W: Write> Screen<W> {
         self.spare_panes.clear();
         self.shown_scrolled = None;
         self.row_changes = RowChanges::default();
+        self.whole_row_changes = RowChanges::default();
         queue!(self.out, Clear(ClearType::All))?;
         self.out.flush()
     }
@@ -607,14 +611,36 @@ impl<W: Write> Screen<W> {
                 let mut column_bytes = Vec::new();
                 write_changes_moving(&mut column_bytes, shown, first, &first_same, None, column)?;
                 let mut rows_same = unchanged_under(Some(whole_rows));
+                let moved = moved.filter(|(moved, _)| moved.shift == whole_rows);
                 // Rows moved from the screen are, after the scroll, where they came from.
-                if let Some((moved, _)) = moved.filter(|(moved, _)| moved.shift == whole_rows) {
+                if let Some((moved, _)) = moved {
                     rows_same.push(moved.rect());
                 }
+                let beside = moved
+                    .filter(|_| self.keep_row_changes)
+                    .and_then(|(moved, _)| Beside::of(self.area, &drawn, &self.shown_panes, moved));
+                let kept = match beside {
+                    Some(beside) => {
+                        let rows = whole_rows.brought_along();
+                        let from = whole_rows.source(rows.start).unwrap_or(rows.start);
+                        Some(KeptRows {
+                            rows: rows.clone(),
+                            left: self.area.x,
+                            right: self.area.right(),
+                            before: usize::from(from),
+                            now: usize::from(rows.start),
+                            same: &rows_same,
+                            shift: Some(whole_rows),
+                            changes: self.whole_row_changes.kept_for(beside),
+                        })
+                    }
+                    None => None,
+                };
                 let mut rows_bytes = Capped::below(column_bytes.len());
                 let fewer = whole_rows
                     .write_in_one_update(&mut rows_bytes, |out| {
-                        write_changes(out, shown, first, &rows_same, Some(whole_rows)).map(drop)
+                        write_changes_moving(out, shown, first, &rows_same, Some(whole_rows), kept)
+                            .map(drop)
                     })
                     .is_ok();
                 let bytes = if fewer {
@@ -636,6 +662,7 @@ impl<W: Write> Screen<W> {
         }
         if let Some(now) = scrolled {
             self.row_changes.trim(now);
+            self.whole_row_changes.trim_to(4 * usize::from(now.height));
         }
         if let Some(band) = &undrawn {
             // The frame is out but for rows the scroll brought along; drawn whole now, only
@@ -704,6 +731,7 @@ impl<W: Write> Screen<W> {
             shown_scrolled: self.shown_scrolled,
             cursor_hidden: self.cursor_hidden,
             row_changes: std::mem::take(&mut self.row_changes),
+            whole_row_changes: std::mem::take(&mut self.whole_row_changes),
             keep_row_changes: self.keep_row_changes,
             scroll_whole_rows: self.scroll_whole_rows,
             frames: self.frames,
@@ -723,6 +751,7 @@ impl<W: Write> Screen<W> {
         self.shown_scrolled = other.shown_scrolled;
         self.cursor_hidden = other.cursor_hidden;
         self.row_changes = other.row_changes;
+        self.whole_row_changes = other.whole_row_changes;
         self.keep_row_changes = other.keep_row_changes;
         self.scroll_whole_rows = other.scroll_whole_rows;
         self.frames = other.frames;
@@ -905,6 +934,55 @@ impl Shift {
             out.write_all(step)?;
         }
         out.write_all(b"\x1b[r")
+    }
+}
+
+/// What the changes of rows scrolled whole beside a moved text column are made from: the
+/// screen, the column, and the panes beside it, which hold every other cell of the scrolling
+/// rows. Drawn from the same inputs at the same place, those panes come out the same, so a
+/// row of them changes after a scroll as it did at the last scroll the same way.
+#[derive(Debug, PartialEq)]
+struct Beside {
+    area: Rect,
+    rows: (u16, u16),
+    columns: (u16, u16),
+    panes: Vec<PaneDrawing>,
+}
+
+impl Beside {
+    /// The panes beside `moved` among the panes `drawn` on the screen `area`, when each is
+    /// drawn from the same inputs as on the screen (`shown`) and with the column they cover
+    /// every cell of the scrolling rows; otherwise `None`, and the rows' changes are not kept.
+    fn of(area: Rect, drawn: &[PaneDrawing], shown: &[PaneDrawing], moved: Moved) -> Option<Self> {
+        let region = Rect::new(area.x, moved.shift.top, area.width, moved.shift.height);
+        let column = Rect::new(
+            moved.left,
+            region.y,
+            moved.right - moved.left,
+            region.height,
+        );
+        let panes: Vec<PaneDrawing> = drawn
+            .iter()
+            .filter(|pane| pane.area.intersects(region) && !pane.area.intersects(column))
+            .cloned()
+            .collect();
+        if !panes.iter().all(|pane| shown.contains(pane)) {
+            return None;
+        }
+        let mut rects: Vec<Rect> = panes.iter().map(|pane| pane.area).collect();
+        rects.push(column);
+        let mut columns = Vec::new();
+        let width = usize::from(area.width);
+        let covered = (region.top()..region.bottom()).all(|y| {
+            kept_columns(&mut columns, area, &rects, y);
+            covers_row(&columns, width)
+        });
+        covered.then_some(Self {
+            area,
+            rows: (region.top(), region.bottom()),
+            columns: (moved.left, moved.right),
+            panes,
+        })
     }
 }
 
@@ -1105,17 +1183,23 @@ struct RowEnds {
 }
 
 impl RowChange {
-    /// Compares the cells `span` (one row's moved columns, indices into the buffer) of `next`
-    /// with `shown`, on screen row `y`.
-    fn between(shown: &[Cell], next: NextCells, span: Range<usize>, y: u16) -> io::Result<Self> {
+    /// Compares the cells `span` (one row's kept columns, indices into the buffer) of `next`
+    /// with `shown` moved by `shift`, on screen row `y`, passing over the rectangles `same`.
+    fn between(
+        shown: &[Cell],
+        next: NextCells,
+        (same, shift): (&[Rect], Option<Shift>),
+        span: Range<usize>,
+        y: u16,
+    ) -> io::Result<Self> {
         let mut bytes = Vec::new();
         let mut encoder = Encoder::opening(&mut bytes, next);
         let passed_over = &mut PassedOver::default();
         for_each_change_in(
             Some(shown),
             next,
-            &[],
-            None,
+            same,
+            shift,
             span,
             passed_over,
             |x, y, cell| encoder.cell(x, y, cell),
@@ -1130,12 +1214,44 @@ impl RowChange {
 /// frame before (row `a` of the text replaced by row `a + 1`): only the row that is new to
 /// the column is compared cell by cell, and the rest of the column, some 4 kB, is written
 /// from here rather than found again among 6,000 cells.
-#[derive(Default)]
-struct RowChanges {
-    /// The text, its looks and the columns every change kept is for.
-    of: Option<(u64, u64, u16, u16)>,
-    /// By the text's rows shown before and after.
+///
+/// Scrolling whole rows beside other panes ([`WholeRowChanges`]), each row of those panes
+/// makes the change the same row made at the last scroll the same way, so those are kept
+/// too, by the screen rows they go from and to.
+struct RowChanges<Of = (u64, u64, u16, u16)> {
+    /// What every change kept is for: for a column, the text, its looks and the columns.
+    of: Option<Of>,
+    /// By the rows shown before and after: the text's, or the screen's.
     changes: HashMap<(usize, usize), RowChange>,
+}
+
+impl<Of> Default for RowChanges<Of> {
+    fn default() -> Self {
+        Self {
+            of: None,
+            changes: HashMap::new(),
+        }
+    }
+}
+
+impl<Of> RowChanges<Of> {
+    /// Forgets every change kept once there are more than `most`.
+    fn trim_to(&mut self, most: usize) {
+        if self.changes.len() > most {
+            self.changes.clear();
+        }
+    }
+}
+
+impl<Of: PartialEq> RowChanges<Of> {
+    /// The changes kept for `of`, the others forgotten.
+    fn kept_for(&mut self, of: Of) -> &mut HashMap<(usize, usize), RowChange> {
+        if self.of.as_ref() != Some(&of) {
+            self.changes.clear();
+            self.of = Some(of);
+        }
+        &mut self.changes
+    }
 }
 
 impl RowChanges {
@@ -1146,18 +1262,20 @@ impl RowChanges {
         moved: Moved,
         before: ScrolledRows,
         now: ScrolledRows,
-    ) -> MovedColumn<'_> {
+    ) -> KeptRows<'_> {
         let of = (now.text, now.looks, moved.left, moved.right);
-        if self.of != Some(of) {
-            self.changes.clear();
-            self.of = Some(of);
-        }
-        MovedColumn {
-            moved,
-            top: now.top,
-            before_first: before.first,
-            now_first: now.first,
-            changes: &mut self.changes,
+        // Rows above the moved ones are not in `moved.rows`; the text's rows count from the
+        // scrolling rows' top.
+        let skipped = usize::from(moved.rows.0.saturating_sub(now.top));
+        KeptRows {
+            rows: moved.rows.0..moved.rows.1,
+            left: moved.left,
+            right: moved.right,
+            before: before.first + skipped,
+            now: now.first + skipped,
+            same: &[],
+            shift: None,
+            changes: self.kept_for(of),
         }
     }
 
@@ -1173,25 +1291,30 @@ impl RowChanges {
     }
 }
 
-/// A moved text column as [`write_changes_moving`] sends it: its rows, where in the text
-/// they were and are, and the changes kept for it.
-struct MovedColumn<'c> {
-    moved: Moved,
-    top: u16,
-    before_first: usize,
-    now_first: usize,
+/// Rows that [`write_changes_moving`] writes from changes kept for them ([`RowChanges`]):
+/// screen rows `rows`, in the columns `left..right`, where row `rows.start + i` changes from
+/// row `before + i` to row `now + i` of what they show, and how a change is found (the
+/// rectangles passed over, the scroll the terminal made).
+struct KeptRows<'c> {
+    rows: Range<u16>,
+    left: u16,
+    right: u16,
+    before: usize,
+    now: usize,
+    same: &'c [Rect],
+    shift: Option<Shift>,
     changes: &'c mut HashMap<(usize, usize), RowChange>,
 }
 
-/// [`write_changes`], with the moved rows of a text column (when given) written from the
-/// changes kept for them, each made once ([`RowChanges`]).
+/// [`write_changes`], with the kept rows (when given) written from the changes kept for
+/// them, each made once ([`RowChanges`]).
 fn write_changes_moving(
     out: &mut impl Write,
     shown: Option<&[Cell]>,
     next: NextCells,
     same: &[Rect],
     shift: Option<Shift>,
-    column: Option<MovedColumn>,
+    column: Option<KeptRows>,
 ) -> io::Result<bool> {
     let mut encoder = Encoder::new(out, next);
     let mut passed_over = PassedOver::default();
@@ -1218,21 +1341,22 @@ fn write_changes_moving(
         let area = next.area();
         let width = usize::from(area.width);
         let (left, right) = (
-            usize::from(column.moved.left - area.x),
-            usize::from(column.moved.right - area.x),
+            usize::from(column.left - area.x),
+            usize::from(column.right - area.x),
         );
-        for y in column.moved.rows.0..column.moved.rows.1 {
+        for y in column.rows.clone() {
             let row_start = usize::from(y - area.y) * width;
             any |= send(&mut encoder, from..row_start + left)?;
-            let row = usize::from(y - column.top);
+            let row = usize::from(y - column.rows.start);
             let change = match column
                 .changes
-                .entry((column.before_first + row, column.now_first + row))
+                .entry((column.before + row, column.now + row))
             {
                 Entry::Occupied(kept) => kept.into_mut(),
                 Entry::Vacant(new) => new.insert(RowChange::between(
                     shown,
                     next,
+                    (column.same, column.shift),
                     row_start + left..row_start + right,
                     y,
                 )?),
@@ -2973,6 +3097,10 @@ mod tests {
             halved * 10 >= lines * 9,
             "{halved} of {lines} in half the bytes"
         );
+        // Reading on, the other panes' rows make the same changes at every scroll: one kept
+        // for each row since the last article was opened.
+        let kept = screen.whole_row_changes.changes.len();
+        assert!((50..=4 * 60).contains(&kept), "{kept} rows' changes kept");
     }
 
     proptest! {
@@ -2998,6 +3126,46 @@ mod tests {
                 prop_assert!(sent.len() <= rewritten.len(), "after {:?}: {:?}", action, sent);
             }
         }
+    }
+
+    /// The changes of rows scrolled whole are kept only while the panes beside the column
+    /// cover every other cell of the scrolling rows and are drawn from the inputs the screen
+    /// shows them from.
+    #[test]
+    fn rows_scrolled_whole_are_kept_only_beside_panes_that_cover_them_unchanged() {
+        let pane = |x: u16, width: u16, input: u64| PaneDrawing {
+            area: Rect::new(x, 1, width, 6),
+            inputs: vec![input],
+            alike_rows: false,
+        };
+        let area = Rect::new(0, 0, 30, 8);
+        let moved = Moved {
+            shift: Shift {
+                top: 1,
+                height: 6,
+                by: 1,
+            },
+            rows: (1, 6),
+            left: 10,
+            right: 20,
+        };
+        let left = pane(0, 10, 1);
+        let right = pane(20, 10, 2);
+        let shown = [left.clone(), right.clone()];
+        let beside = Beside::of(area, &shown, &shown, moved).expect("covered, unchanged");
+        assert_eq!(beside.panes, shown);
+        let changed = [left.clone(), pane(20, 10, 3)];
+        assert_eq!(Beside::of(area, &changed, &shown, moved), None);
+        let gap = [left.clone(), pane(21, 9, 2)];
+        assert_eq!(Beside::of(area, &gap, &gap, moved), None);
+        let short = [
+            left,
+            PaneDrawing {
+                area: Rect::new(20, 1, 10, 5),
+                ..right
+            },
+        ];
+        assert_eq!(Beside::of(area, &short, &short, moved), None);
     }
 
     /// A screen and the model terminal it draws on, with the text pane focused beside the
