@@ -13,7 +13,7 @@
 # a first search (no entry: it reads the archive page by page), a second (it parses the archive
 # and writes the entry) and warm (it reads the entry). For scale, examples/ratatui-floor (one
 # pane of text, a status line) is timed in turn with the reader, and examples/crossterm-floor
-# (a key read, a line scrolled in) in turn with less. Every time is a median of
+# (a key read, a line scrolled in; or a text column rewritten) in turn with less. Every time is a median of
 # RUNS (hyperfine's spread after it), so that a run disturbed by the machine moves it little;
 # the ratio column divides the reader's median by the other program's.
 set -euo pipefail
@@ -67,6 +67,10 @@ less_archive=$($pty --ready archive.txt --anywhere --runs 1 --rss -- less "$work
 reader_archive=$($pty --ready help --settle loaded --presses "$runs" --rss \
     --pair "less $work/archive.txt" --pair-ready archive.txt --pair-anywhere \
     -- $nocache "$bin" --file "$work/archive.txt")
+# Halfway down the first article, where the text column holds text on every row.
+reader_onward=$(env XDG_STATE_HOME="$work/onward" $pty --ready help --settle loaded \
+    --presses "$runs" --keys jjjjjjjjjjjjjjj --pair "less $work/archive.txt" \
+    --pair-ready archive.txt --pair-anywhere -- $nocache "$bin" --file "$work/archive.txt")
 # The text alone (`z`), scrolled on the terminal; its own state directory, as the reader
 # remembers the choice.
 reader_alone=$(env XDG_STATE_HOME="$work/alone" $pty --ready help --settle loaded \
@@ -87,6 +91,15 @@ floor=$($pty --ready help --settle loaded --presses "$runs" \
 keys_floor=$($pty --ready help --runs 0 --presses "$runs" \
     --pair "less $work/archive.txt" --pair-ready archive.txt --pair-anywhere \
     -- "$PWD/target/release/examples/crossterm-floor")
+# The same program rewriting a text column instead, in frames either side of the 4,095 bytes
+# a pseudo-terminal hands its reader at once.
+column_floor() {
+    $pty --ready help --runs 0 --presses "$runs" \
+        --pair "less $work/archive.txt" --pair-ready archive.txt --pair-anywhere \
+        -- "$PWD/target/release/examples/crossterm-floor" --column "$1"
+}
+column_under=$(column_floor 3900)
+column_over=$(column_floor 4300)
 
 echo "timing search against grep..." >&2
 # Output goes to a pipe, not /dev/null: GNU grep notices /dev/null and stops at the first
@@ -120,9 +133,11 @@ cat <<EOF
 | ${size_mb} MB archive: first frame (200×60), no cache | $(field "$reader_archive" first_frame_ms) ms | less $(field "$reader_archive" pair_first_frame_ms) ms | $(ratio "$(field "$reader_archive" first_frame_ms)" "$(field "$reader_archive" pair_first_frame_ms)") |
 | ${size_mb} MB archive: first frame (200×60), cached | $(field "$reader_cached" first_frame_ms) ms | less $(field "$reader_cached" pair_first_frame_ms) ms | $(ratio "$(field "$reader_cached" first_frame_ms)" "$(field "$reader_cached" pair_first_frame_ms)") |
 | ${size_mb} MB archive: key to end of redraw (\`j\`/\`k\`) | $(field "$reader_archive" key_ms) ms | less $(field "$reader_archive" pair_key_ms) ms | $(ratio "$(field "$reader_archive" key_ms)" "$(field "$reader_archive" pair_key_ms)") |
+| ${size_mb} MB archive: the same, 15 lines down the first article (\`j\` pressed 15 times first) | $(field "$reader_onward" key_ms) ms | less $(field "$reader_onward" pair_key_ms) ms | $(ratio "$(field "$reader_onward" key_ms)" "$(field "$reader_onward" pair_key_ms)") |
 | ${size_mb} MB archive: the same, the text alone (\`z\`: scrolled on the terminal, the new line written) | $(field "$reader_alone" key_ms) ms | less $(field "$reader_alone" pair_key_ms) ms | $(ratio "$(field "$reader_alone" key_ms)" "$(field "$reader_alone" pair_key_ms)") |
 | for scale: the least ratatui program (\`examples/ratatui-floor\`), timed in turn with the reader on the archive: first frame / key to end of redraw | $(field "$floor" pair_first_frame_ms) ms / $(field "$floor" pair_key_ms) ms | reader in the same run: $(field "$floor" first_frame_ms) ms / $(field "$floor" key_ms) ms | |
 | for scale: the least crossterm program answering a key as the text alone does (\`examples/crossterm-floor\`: keys read on a thread, a line scrolled in, the position), key to end of redraw, in turn with less | $(field "$keys_floor" key_ms) ms | less $(field "$keys_floor" pair_key_ms) ms | $(ratio "$(field "$keys_floor" key_ms)" "$(field "$keys_floor" pair_key_ms)") |
+| for scale: the same program rewriting a text column on every key (\`--column\`), frames of about 3.9 KB / 4.3 KB, key to end of redraw, in turn with less | $(field "$column_under" key_ms) ms / $(field "$column_over" key_ms) ms | less $(field "$column_under" pair_key_ms) ms / $(field "$column_over" pair_key_ms) ms | $(ratio "$(field "$column_under" key_ms)" "$(field "$column_under" pair_key_ms)") / $(ratio "$(field "$column_over" key_ms)" "$(field "$column_over" pair_key_ms)") |
 | ${size_mb} MB archive: \`search $query\`, whole process, first search (read page by page, no cache entry) | $(median_ms "$work/cold.json" 0) ms | \`grep -c -i\` $(median_ms "$work/cold.json" 2) ms | $(ratio "$(median_of "$work/cold.json" 0)" "$cold_grep") |
 | ${size_mb} MB archive: \`search --count $query\`, whole process, first search | $(median_ms "$work/cold.json" 1) ms | \`grep -c -i\` $(median_ms "$work/cold.json" 2) ms | $(ratio "$(median_of "$work/cold.json" 1)" "$cold_grep") |
 | ${size_mb} MB archive: \`search $query\`, whole process, second search (parse, write the cache entry) | $(median_ms "$work/second.json" 0) ms | \`grep -c -i\` $(median_ms "$work/search.json" 1) ms | $(ratio "$(median_of "$work/second.json" 0)" "$warm_grep") |
