@@ -28,7 +28,9 @@
 //! column. Each of its rows then changes from one row of the text to another, and the bytes
 //! of that change are the same on any screen row: they are kept ([`RowChanges`]), so reading
 //! on a line at a time compares only the row that came in, and writes the others' bytes
-//! again.
+//! again. The same scroll is also made as a scroll of whole rows, the other panes written
+//! back where it moved them ([`Beside`]), and whichever takes fewer bytes is sent: beside
+//! sparse panes, that keeps a scroll under what a pseudo-terminal hands over in one read.
 //!
 //! A frame may also be drawn ahead of its key ([`Screen::draw_ahead`]): its bytes are handed
 //! back and the screen is left as it was, to be sent when the key comes and caught up with
